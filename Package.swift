@@ -1,0 +1,79 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Targets follow the data flow of ARCHITECTURE.md; each may import only the ones above it.
+let swift6: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "lookout",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "lookout", targets: ["lookout"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // C shims for the variadic C APIs Swift cannot call.
+        .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
+        .target(name: "CSQLite", linkerSettings: [.linkedLibrary("sqlite3")]),
+
+        .target(name: "Model", swiftSettings: swift6),
+        .target(name: "SQLite", dependencies: ["CSQLite"], swiftSettings: swift6),
+        .target(name: "Curl", dependencies: ["CCurl"], swiftSettings: swift6),
+        .target(name: "Config", dependencies: ["Model", .product(name: "Yams", package: "Yams")], swiftSettings: swift6),
+        .target(name: "Exposition", dependencies: ["Model"], swiftSettings: swift6),
+        .target(name: "Collect", dependencies: [
+            "Model", "Config", "Curl", "Exposition", "SQLite",
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: swift6),
+        .target(name: "Storage", dependencies: ["Model", "SQLite"], swiftSettings: swift6),
+        .target(name: "Query", dependencies: ["Model"], swiftSettings: swift6),
+        .target(name: "Rules", dependencies: [
+            "Model", "Config", "Query", "Storage",
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: swift6),
+        .target(name: "Notify", dependencies: [
+            "Model", "Config", "Storage",
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: swift6),
+        .target(name: "Channels", dependencies: [
+            "Model", "Config", "Notify", "Curl",
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: swift6),
+        .target(name: "Server", dependencies: [
+            "Model", "Config", "Query", "Rules", "Notify", "Storage",
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: swift6),
+        .target(name: "Daemon", dependencies: [
+            "Model", "Config", "Curl", "Collect", "Storage", "Query", "Rules", "Notify", "Channels", "Server",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], swiftSettings: swift6),
+        .executableTarget(name: "lookout", dependencies: [
+            "Daemon", "Model", "Config", "Storage", "Query", "Rules", "Notify",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: swift6),
+        .target(name: "TestSupport", dependencies: ["Model", "SQLite"], swiftSettings: swift6),
+
+        // Benchmarks: release-built executables that print their figures (`swift run -c release NAME`).
+
+        // Tests (Swift Testing).
+        .testTarget(name: "ModelTests", dependencies: ["Model"], swiftSettings: swift6),
+        .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "CurlTests", dependencies: ["Curl", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "ConfigTests", dependencies: ["Config", "Model"], resources: [.copy("testdata")], swiftSettings: swift6),
+        .testTarget(name: "ExpositionTests", dependencies: ["Exposition", "Model"], swiftSettings: swift6),
+        .testTarget(name: "CollectTests", dependencies: ["Collect", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "Model", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "QueryTests", dependencies: ["Query", "Model", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "RulesTests", dependencies: ["Rules", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "NotifyTests", dependencies: ["Notify", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "ChannelsTests", dependencies: ["Channels", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "TestSupport"], swiftSettings: swift6),
+    ]
+)

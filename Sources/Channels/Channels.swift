@@ -1,0 +1,1 @@
+// The Channels stage: see ARCHITECTURE.md for what it owns and what it may import.

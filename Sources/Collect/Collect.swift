@@ -1,0 +1,1 @@
+// The Collect stage: see ARCHITECTURE.md for what it owns and what it may import.

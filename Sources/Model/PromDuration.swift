@@ -1,0 +1,47 @@
+/// Prometheus-style durations: `500ms`, `15s`, `5m`, `2h`, `1d`, `1w`, `1y` and combinations in
+/// descending unit order such as `1h30m`. Values are milliseconds.
+public enum PromDuration {
+    private static let units: [(String, Int64)] = [
+        ("y", 365 * 86_400_000), ("w", 7 * 86_400_000), ("d", 86_400_000), ("h", 3_600_000),
+        ("m", 60_000), ("s", 1000), ("ms", 1),
+    ]
+
+    /// Parses a duration; returns nil for anything else (empty, no unit, units out of order, overflow).
+    public static func parse(_ text: String) -> Int64? {
+        if text == "0" { return 0 }
+        var total: Int64 = 0
+        var rest = Substring(text)
+        var lastUnitIndex = -1
+        guard !rest.isEmpty else { return nil }
+        while !rest.isEmpty {
+            let digits = rest.prefix { $0.isASCII && $0.isNumber }
+            guard !digits.isEmpty, let number = Int64(digits) else { return nil }
+            rest = rest.dropFirst(digits.count)
+            let unitText = rest.prefix { $0.isASCII && $0.isLetter }
+            // "ms" must win over "m" followed by "s".
+            let unit: String
+            if unitText.hasPrefix("ms") { unit = "ms" } else if let first = unitText.first { unit = String(first) } else { return nil }
+            guard let index = units.firstIndex(where: { $0.0 == unit }), index > lastUnitIndex else { return nil }
+            lastUnitIndex = index
+            rest = rest.dropFirst(unit.count)
+            let (product, overflow1) = number.multipliedReportingOverflow(by: units[index].1)
+            let (sum, overflow2) = total.addingReportingOverflow(product)
+            guard !overflow1, !overflow2 else { return nil }
+            total = sum
+        }
+        return total
+    }
+
+    /// Formats milliseconds the way Prometheus prints durations (`1h30m`, `500ms`, `0s`).
+    public static func format(_ milliseconds: Int64) -> String {
+        if milliseconds == 0 { return "0s" }
+        var rest = milliseconds
+        var out = milliseconds < 0 ? "-" : ""
+        rest = abs(rest)
+        for (name, size) in units where rest >= size {
+            out += "\(rest / size)\(name)"
+            rest %= size
+        }
+        return out
+    }
+}

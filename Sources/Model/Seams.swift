@@ -1,0 +1,23 @@
+/// Where collected samples go. One call is one batch (one scrape, one probe round), written
+/// atomically: either every sample of the batch is stored or none is.
+///
+/// Implementations are thread-safe. Errors describe why the batch was not stored.
+public protocol SeriesAppender: Sendable {
+    /// Appends one batch. Samples may belong to many series and need not be sorted.
+    func append(_ batch: [LabeledSample]) throws
+}
+
+/// Read access to stored series, the only thing the query engine needs.
+///
+/// Implementations are thread-safe; each call sees a consistent snapshot.
+public protocol SeriesQuerier: Sendable {
+    /// Every series matching all `matchers`, with its samples whose timestamps lie in `range`
+    /// (inclusive, milliseconds), sorted by labels. Series with no sample in range are omitted.
+    func select(_ matchers: [Matcher], in range: ClosedRange<Timestamp>) throws -> [Series]
+
+    /// Label names of series matching `matchers` (all series if empty) with samples in `range`, sorted.
+    func labelNames(matching matchers: [Matcher], in range: ClosedRange<Timestamp>) throws -> [String]
+
+    /// Values of label `name` over series matching `matchers` with samples in `range`, sorted.
+    func labelValues(_ name: String, matching matchers: [Matcher], in range: ClosedRange<Timestamp>) throws -> [String]
+}

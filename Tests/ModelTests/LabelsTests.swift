@@ -1,0 +1,71 @@
+import Testing
+@testable import Model
+
+@Suite struct LabelsTests {
+    @Test func sortsAndDeduplicates() {
+        let labels = Labels([Label("b", "2"), Label("a", "1"), Label("b", "3"), Label("c", "")])
+        #expect(labels.map(\.name) == ["a", "b"])
+        #expect(labels["b"] == "3")
+        #expect(labels == ["a": "1", "b": "3"])
+    }
+
+    @Test func prometheusNotation() {
+        let labels: Labels = ["__name__": "up", "job": "a\"b", "instance": "x"]
+        #expect(labels.description == #"up{instance="x", job="a\"b"}"#)
+        #expect(Labels(["__name__": "up"]).description == "up")
+    }
+
+    @Test func settingAndRemoving() {
+        let labels: Labels = ["a": "1", "c": "3"]
+        #expect(labels.setting("b", to: "2").map(\.name) == ["a", "b", "c"])
+        #expect(labels.setting("a", to: "").map(\.name) == ["c"])
+        #expect(labels.removing(["a"]) == ["c": "3"])
+    }
+}
+
+@Suite struct MatcherTests {
+    @Test(arguments: [
+        ("5..", "500", true), ("5..", "5000", false), ("5..", "x500", false),
+        ("api|web", "web", true), ("api|web", "webx", false), ("foo.*", "foobar", true),
+        (".*", "", true), (".+", "", false), ("a[0-9]+", "a12", true), ("a[0-9]+", "a12b", false),
+    ])
+    func regexIsAnchored(pattern: String, value: String, expected: Bool) throws {
+        #expect(try Matcher("x", .regexMatch, pattern).matches(value) == expected)
+        #expect(try Matcher("x", .regexNoMatch, pattern).matches(value) == !expected)
+    }
+
+    @Test func missingLabelIsEmpty() throws {
+        let labels: Labels = ["a": "1"]
+        #expect(try Matcher("b", .equal, "").matches(labels))
+        #expect(try !Matcher("b", .notEqual, "").matches(labels))
+    }
+
+    @Test func badRegexThrows() {
+        #expect(throws: MatcherError.self) { try Matcher("x", .regexMatch, "(") }
+    }
+}
+
+@Suite struct DurationTests {
+    @Test(arguments: [("500ms", 500), ("15s", 15_000), ("1h30m", 5_400_000), ("1d", 86_400_000), ("1w", 604_800_000), ("0", 0)] as [(String, Int64)])
+    func parses(text: String, millis: Int64) {
+        #expect(PromDuration.parse(text) == millis)
+    }
+
+    @Test(arguments: ["", "5", "1m1h", "1x", "-5s", "1.5s", "s"])
+    func rejects(text: String) {
+        #expect(PromDuration.parse(text) == nil)
+    }
+
+    @Test func formats() {
+        #expect(PromDuration.format(5_400_000) == "1h30m")
+        #expect(PromDuration.format(500) == "500ms")
+        #expect(PromDuration.format(0) == "0s")
+    }
+
+    @Test func staleMarkerRoundTrips() {
+        let sample = Sample(1, StaleMarker.value)
+        #expect(sample.isStale)
+        #expect(!Sample(1, .nan).isStale)
+        #expect(sample == Sample(1, StaleMarker.value))
+    }
+}
