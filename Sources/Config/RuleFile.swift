@@ -2,6 +2,12 @@
 public struct RuleFile: Sendable {
     public var path: String
     public var groups: [RuleGroup]
+
+    /// Memberwise initialiser, for building configs in code.
+    public init(path: String, groups: [RuleGroup]) {
+        self.path = path
+        self.groups = groups
+    }
 }
 
 /// One rule group.
@@ -13,6 +19,17 @@ public struct RuleGroup: Sendable {
     public var limit: Int
     public var rules: [RuleDefinition]
     public var position: SourcePosition
+
+    /// Memberwise initialiser, for building configs in code.
+    public init(
+        name: String, interval: Int64? = nil, limit: Int, rules: [RuleDefinition], position: SourcePosition
+    ) {
+        self.name = name
+        self.interval = interval
+        self.limit = limit
+        self.rules = rules
+        self.position = position
+    }
 }
 
 /// One alerting or recording rule.
@@ -38,5 +55,20 @@ public struct RuleDefinition: Sendable {
         switch kind {
         case .alert(let name), .record(let name): return name
         }
+    }
+
+    /// Memberwise initialiser, for building configs in code.
+    public init(
+        kind: Kind, expr: String, exprPosition: SourcePosition, forDuration: Int64, keepFiringFor: Int64,
+        labels: [String: String], annotations: [String: String], position: SourcePosition
+    ) {
+        self.kind = kind
+        self.expr = expr
+        self.exprPosition = exprPosition
+        self.forDuration = forDuration
+        self.keepFiringFor = keepFiringFor
+        self.labels = labels
+        self.annotations = annotations
+        self.position = position
     }
 }
