@@ -62,10 +62,7 @@ enum CollectDecoder {
                 auth = .basic(username: username, password: password)
             }
         }
-        var headers: [String: Secret] = [:]
-        for entry in fields["headers"]?.entries() ?? [] {
-            if let value = entry.value.string() { headers[entry.key] = Secret(value) }
-        }
+        let headers = fields["headers"]?.headers() ?? [:]
         let relabels = fields["write_relabel_configs"]?.sequence()?.compactMap(decodeRelabel) ?? []
         let queue = decodeQueue(fields["queue"])
         guard let url else { return nil }
