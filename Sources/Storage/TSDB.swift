@@ -28,6 +28,8 @@ public final class TSDB: SeriesAppender, SeriesQuerier, Sendable {
         public var synchronous = "NORMAL"
         /// Reader connections for queries.
         public var readers = 2
+        /// SQLite page cache per connection, in KiB.
+        public var cacheSizeKiB = 16_384
         /// Samples kept in memory while the database cannot be written; beyond this the oldest batches are dropped.
         public var maxPendingSamples = 2_000_000
         /// Receives one line when the store changes state (write failures, recovery, drops); wire it to the logger.
@@ -71,6 +73,7 @@ public final class TSDB: SeriesAppender, SeriesQuerier, Sendable {
             blockDuration = try Schema.blockDuration(probe, proposed: blockDuration)
         } else {
             let connection = try StorageDatabase.open(path: path, synchronous: options.synchronous)
+            try connection.execute("PRAGMA cache_size=-\(options.cacheSizeKiB)")
             try Schema.migrator.migrate(connection)
             blockDuration = try Schema.blockDuration(connection, proposed: blockDuration)
             writer = WriterSlot(connection)
@@ -78,7 +81,7 @@ public final class TSDB: SeriesAppender, SeriesQuerier, Sendable {
         guard blockDuration > 0 else { throw SQLiteError(code: 1, message: "\(path): invalid block duration \(blockDuration)") }
         self.blockDuration = blockDuration
         readers = try (0..<max(1, options.readers)).map { _ in
-            ReaderSlot(try Connection(path: path, options: TSDB.readerOptions(readOnly: options.readOnly)))
+            ReaderSlot(try Connection(path: path, options: TSDB.readerOptions(readOnly: options.readOnly, cacheSizeKiB: options.cacheSizeKiB)))
         }
         try readers[0].withLock { connection in
             try refreshIndex(connection)
@@ -95,8 +98,9 @@ public final class TSDB: SeriesAppender, SeriesQuerier, Sendable {
         }
     }
 
-    static func readerOptions(readOnly: Bool) -> Connection.Options {
+    static func readerOptions(readOnly: Bool, cacheSizeKiB: Int) -> Connection.Options {
         var options = Connection.Options()
+        options.cacheSizeKiB = cacheSizeKiB
         options.create = false
         options.journalMode = nil
         options.synchronous = nil
