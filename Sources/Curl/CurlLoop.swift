@@ -90,7 +90,7 @@ final class LoopCore: Sendable {
 
     func submit(_ command: Command) {
         inbox.withLock { $0.append(command) }
-        if finished.load(ordering: .acquiring) {
+        if finished.load(ordering: .sequentiallyConsistent) {
             // The loop has exited: nobody will drain the inbox, so fail the transfer here.
             drainAfterStop()
             return
@@ -123,7 +123,7 @@ final class LoopCore: Sendable {
             curl_multi_poll(multi.raw, nil, 0, 1000, &ready)
         }
         loop.failAll()
-        finished.store(true, ordering: .releasing)
+        finished.store(true, ordering: .sequentiallyConsistent)
         drainAfterStop()
         curl_multi_cleanup(multi.raw)
     }

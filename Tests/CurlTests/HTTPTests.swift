@@ -121,3 +121,26 @@ struct HTTPTests {
         #expect(statuses.allSatisfy { $0 == 200 })
     }
 }
+
+@Suite("TCP connect through the curl loop")
+struct TCPTests {
+    @Test func connectToListeningPortSucceeds() async throws {
+        let server = try await Fixtures.http()
+        let elapsed = try await Fixtures.loop.get().connect(host: "127.0.0.1", port: server.port, timeout: .seconds(5))
+        #expect(elapsed > .zero && elapsed < .seconds(5))
+    }
+
+    @Test func connectToClosedPortIsRefused() async throws {
+        let error = await curlError {
+            _ = try await Fixtures.loop.get().connect(host: "127.0.0.1", port: Fixtures.closedPort(), timeout: .seconds(5))
+        }
+        #expect(error?.kind == .connectionRefused)
+    }
+
+    @Test func connectToUnresolvableHostIsDNS() async throws {
+        let error = await curlError {
+            _ = try await Fixtures.loop.get().connect(host: "nowhere.invalid", port: 80, timeout: .seconds(5))
+        }
+        #expect(error?.kind == .dns)
+    }
+}
