@@ -12,7 +12,11 @@ extension ExpositionParser {
         }
         scratch.removeAll(keepingCapacity: true)
         scratch.append(Label(Labels.metricName, name))
-        if format == .prometheusText { lexer.skipBlanks() }
+        if format == .prometheusText {
+            // `name {` is accepted in the text format; the blanks are kept if no label set follows.
+            let beforeBlanks = lexer.position
+            if lexer.skipBlanks() > 0, lexer.current != .openBrace { lexer.position = beforeBlanks }
+        }
         let labelsColumn = lexer.column
         if lexer.consume(.openBrace) { try parseLabels(&lexer, exemplar: false) }
         let labels = try finishLabels(lexer, column: labelsColumn)
