@@ -52,6 +52,7 @@ let package = Package(
             "Model", "Config", "Curl", "Collect", "Storage", "Query", "Rules", "Notify", "Channels", "Server",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         ], swiftSettings: swift6),
         .executableTarget(name: "lookout", dependencies: [
             "Daemon", "Model", "Config", "Storage", "Query", "Rules", "Notify",
