@@ -16,7 +16,9 @@ struct Lifecycle {
 
     func run() async throws {
         var all = services
-        all.append(SignalService(signal: .sighup, logger: logger) { [notifier, reload, logger] in
+        // Trap SIGHUP before anything can announce readiness: its default action would kill us.
+        let hangups = await UnixSignalsSequence(trapping: .sighup)
+        all.append(SignalService(signals: hangups) { [notifier, reload, logger] in
             notifier.reloading()
             let errors = await reload()
             if errors.isEmpty {
@@ -29,32 +31,24 @@ struct Lifecycle {
         if let interval = notifier.watchdogInterval {
             all.append(WatchdogService(notifier: notifier, interval: interval))
         }
+        // Last, so ServiceGroup has trapped SIGTERM/SIGINT before READY=1 goes out.
+        all.append(ReadinessService(notifier: notifier, logger: logger, status: readyStatus))
         let group = ServiceGroup(configuration: .init(
             services: all.map { .init(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint],
             cancellationSignals: [],
             logger: logger))
-        notifier.ready(status: readyStatus)
-        logger.info("lookout ready", metadata: ["status": "\(readyStatus)"])
-        do {
-            try await group.run()
-        } catch {
-            notifier.stopping()
-            throw error
-        }
-        notifier.stopping()
+        try await group.run()
         logger.info("lookout stopped")
     }
 }
 
-/// Calls `action` for each delivery of a signal until graceful shutdown.
+/// Calls `action` for each delivery of an already-trapped signal until graceful shutdown.
 struct SignalService: Service {
-    let signal: UnixSignal
-    let logger: Logger
+    let signals: UnixSignalsSequence
     let action: @Sendable () async -> Void
 
     func run() async throws {
-        let signals = await UnixSignalsSequence(trapping: signal)
         for await _ in signals.cancelOnGracefulShutdown() {
             await action()
         }
@@ -71,5 +65,20 @@ struct WatchdogService: Service {
             notifier.watchdog()
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }
+    }
+}
+
+/// Announces READY=1 once every service has started, and STOPPING=1 as soon as shutdown begins.
+struct ReadinessService: Service {
+    let notifier: SystemdNotifier
+    let logger: Logger
+    let status: String
+
+    func run() async throws {
+        notifier.ready(status: status)
+        logger.info("lookout ready", metadata: ["status": "\(status)"])
+        try? await gracefulShutdown()
+        notifier.stopping()
+        logger.info("lookout stopping")
     }
 }
