@@ -50,8 +50,10 @@ let package = Package(
         ], swiftSettings: swift6),
         .target(name: "Daemon", dependencies: [
             "Model", "Config", "Curl", "Collect", "Storage", "Query", "Rules", "Notify", "Channels", "Server",
+            "CCurl", "CSQLite",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         ], swiftSettings: swift6),
         .executableTarget(name: "lookout", dependencies: [
             "Daemon", "Model", "Config", "Storage", "Query", "Rules", "Notify",
