@@ -1,4 +1,5 @@
 import Model
+import Storage
 
 /// Decides whether an alert is muted. Serves both inhibition and silences (Alertmanager's `Muter`).
 public protocol Muter: Sendable {

@@ -1,4 +1,5 @@
 import Model
+import Storage
 
 /// The pure heart of the notifier: route → group → mute → dedup, driven by `now`. It keeps the
 /// notification log in memory; the `Notifier` mirrors log entries and queued notifications to

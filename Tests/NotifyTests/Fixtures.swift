@@ -1,4 +1,5 @@
 import Model
+import Storage
 @testable import Notify
 
 func firing(_ labels: Labels, at time: Timestamp = 0, annotations: Labels = Labels()) -> Alert {

@@ -1,4 +1,5 @@
 import Model
+import Storage
 import Testing
 @testable import Notify
 
