@@ -50,8 +50,10 @@ let package = Package(
         ], swiftSettings: swift6),
         .target(name: "Daemon", dependencies: [
             "Model", "Config", "Curl", "Collect", "Storage", "Query", "Rules", "Notify", "Channels", "Server",
+            "CCurl", "CSQLite",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         ], swiftSettings: swift6),
         .executableTarget(name: "lookout", dependencies: [
             "Daemon", "Model", "Config", "Storage", "Query", "Rules", "Notify",
@@ -61,19 +63,20 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Model", "SQLite"], swiftSettings: swift6),
 
         // Benchmarks: release-built executables that print their figures (`swift run -c release NAME`).
+        .executableTarget(name: "StorageBench", dependencies: ["Storage", "Model", "SQLite"], path: "Benchmarks/StorageBench", swiftSettings: swift6),
 
         // Tests (Swift Testing).
         .testTarget(name: "ModelTests", dependencies: ["Model"], swiftSettings: swift6),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "CurlTests", dependencies: ["Curl", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "Model"], resources: [.copy("testdata")], swiftSettings: swift6),
-        .testTarget(name: "ExpositionTests", dependencies: ["Exposition", "Model"], swiftSettings: swift6),
+        .testTarget(name: "ExpositionTests", dependencies: ["Exposition", "Model"], resources: [.copy("testdata")], swiftSettings: swift6),
         .testTarget(name: "CollectTests", dependencies: ["Collect", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Model", "TestSupport"], swiftSettings: swift6),
-        .testTarget(name: "QueryTests", dependencies: ["Query", "Model", "TestSupport"], swiftSettings: swift6),
-        .testTarget(name: "RulesTests", dependencies: ["Rules", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "QueryTests", dependencies: ["Query", "Model", "TestSupport"], resources: [.copy("testdata")], swiftSettings: swift6),
+        .testTarget(name: "RulesTests", dependencies: ["Rules", "TestSupport"], resources: [.copy("testdata")], swiftSettings: swift6),
         .testTarget(name: "NotifyTests", dependencies: ["Notify", "TestSupport"], swiftSettings: swift6),
-        .testTarget(name: "ChannelsTests", dependencies: ["Channels", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "ChannelsTests", dependencies: ["Channels", "TestSupport"], exclude: ["testdata"], swiftSettings: swift6),
         .testTarget(name: "DaemonTests", dependencies: ["Daemon", "TestSupport"], swiftSettings: swift6),
     ]
 )

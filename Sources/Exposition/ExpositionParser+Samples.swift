@@ -1,0 +1,178 @@
+import Model
+
+/// Sample lines: `name{label="value",...} value [timestamp] [# {exemplar labels} value [timestamp]]`.
+extension ExpositionParser {
+    mutating func parseSample(_ lexer: inout Lexer) throws(ExpositionError) -> ExpositionEntry? {
+        let nameRange = lexer.scanMetricName()
+        guard !nameRange.isEmpty else { throw error(lexer, "expected metric name") }
+        let name = interner.intern(lexer.bytes, nameRange)
+        if format == .openMetrics, let message = families.sample(name) {
+            lexer.position = nameRange.lowerBound
+            throw error(lexer, message)
+        }
+        scratch.removeAll(keepingCapacity: true)
+        scratch.append(Label(Labels.metricName, name))
+        if format == .prometheusText {
+            // `name {` is accepted in the text format; the blanks are kept if no label set follows.
+            let beforeBlanks = lexer.position
+            if lexer.skipBlanks() > 0, lexer.current != .openBrace { lexer.position = beforeBlanks }
+        }
+        let labelsColumn = lexer.column
+        if lexer.consume(.openBrace) { try parseLabels(&lexer, exemplar: false) }
+        let labels = try finishLabels(lexer, column: labelsColumn)
+
+        guard lexer.skipBlanks() > 0, !lexer.atEnd else {
+            throw error(lexer, lexer.atEnd ? "expected value after metric" : "invalid character after metric name or labels")
+        }
+        let valueStart = lexer.position
+        let valueRange = lexer.scanToken()
+        guard let value = NumberParsing.parseDouble(lexer.bytes, valueRange) else {
+            lexer.position = valueStart
+            throw error(lexer, "invalid value \"\(lexer.text(valueRange))\"")
+        }
+        let timestamp = try parseTimestampAndExemplar(&lexer)
+        if format == .openMetrics { try checkOpenMetricsSample(name, labels, lexer: lexer, column: labelsColumn) }
+        try checkDuplicate(labels, timestamp, lexer: lexer)
+        return .sample(labels: labels, value: value, timestamp: timestamp)
+    }
+
+    private mutating func parseTimestampAndExemplar(_ lexer: inout Lexer) throws(ExpositionError) -> Timestamp? {
+        guard lexer.skipBlanks() > 0, !lexer.atEnd else {
+            if !lexer.atEnd { throw error(lexer, "invalid character after value") }
+            return nil
+        }
+        var timestamp: Timestamp?
+        if lexer.current != .hash {
+            let start = lexer.position
+            let range = lexer.scanToken()
+            timestamp = format == .openMetrics
+                ? NumberParsing.parseSecondsAsMilliseconds(lexer.bytes, range)
+                : NumberParsing.parseMilliseconds(lexer.bytes, range)
+            guard timestamp != nil else {
+                lexer.position = start
+                throw error(lexer, "invalid timestamp \"\(lexer.text(range))\"")
+            }
+            lexer.skipBlanks()
+        }
+        if lexer.atEnd { return timestamp }
+        guard format == .openMetrics, lexer.current == .hash else {
+            throw error(lexer, "unexpected text after \(timestamp == nil ? "value" : "timestamp")")
+        }
+        try parseExemplar(&lexer)
+        return timestamp
+    }
+
+    /// `# {labels} value [timestamp]`: validated, then dropped.
+    private mutating func parseExemplar(_ lexer: inout Lexer) throws(ExpositionError) {
+        lexer.position += 1
+        guard lexer.skipBlanks() > 0, lexer.consume(.openBrace) else { throw error(lexer, "expected { after # in exemplar") }
+        exemplarScratch.removeAll(keepingCapacity: true)
+        try parseLabels(&lexer, exemplar: true)
+        guard lexer.skipBlanks() > 0, !lexer.atEnd else { throw error(lexer, "expected exemplar value") }
+        let valueRange = lexer.scanToken()
+        guard NumberParsing.parseDouble(lexer.bytes, valueRange) != nil else {
+            lexer.position = valueRange.lowerBound
+            throw error(lexer, "invalid exemplar value \"\(lexer.text(valueRange))\"")
+        }
+        if lexer.skipBlanks() > 0, !lexer.atEnd {
+            let range = lexer.scanToken()
+            guard NumberParsing.parseSecondsAsMilliseconds(lexer.bytes, range) != nil else {
+                lexer.position = range.lowerBound
+                throw error(lexer, "invalid exemplar timestamp \"\(lexer.text(range))\"")
+            }
+            lexer.skipBlanks()
+        }
+        guard lexer.atEnd else { throw error(lexer, "unexpected text after exemplar") }
+    }
+
+    /// Parses `label="value",...}` (the `{` already consumed) into the sample's or the exemplar's scratch labels.
+    mutating func parseLabels(_ lexer: inout Lexer, exemplar: Bool) throws(ExpositionError) {
+        var afterComma = false
+        while true {
+            lexer.skipBlanks()
+            if lexer.consume(.closeBrace) {
+                if afterComma, format == .openMetrics {
+                    lexer.position -= 1
+                    throw error(lexer, "trailing comma in label set")
+                }
+                return
+            }
+            let nameRange = lexer.scanLabelName()
+            guard !nameRange.isEmpty else {
+                throw error(lexer, lexer.atEnd ? "unterminated label set" : "expected label name")
+            }
+            lexer.skipBlanks()
+            guard lexer.consume(.equals) else { throw error(lexer, "expected = after label name") }
+            lexer.skipBlanks()
+            guard lexer.current == .quote else { throw error(lexer, "expected label value in quotes") }
+            let valueColumn = lexer.column
+            guard let quoted = lexer.scanQuoted() else { throw error(lexer, "unterminated label value") }
+            let name = interner.intern(lexer.bytes, nameRange)
+            guard let value = decodeLabelValue(lexer.bytes, quoted) else {
+                throw ExpositionError(line: lineNumber, column: valueColumn, message: "invalid UTF-8 in label value")
+            }
+            if exemplar { exemplarScratch.append(Label(name, value)) } else { scratch.append(Label(name, value)) }
+            lexer.skipBlanks()
+            afterComma = lexer.consume(.comma)
+            if !afterComma, lexer.current != .closeBrace {
+                throw error(lexer, lexer.atEnd ? "unterminated label set" : "expected , or } after label value")
+            }
+        }
+    }
+
+    /// The label value: interned when short and plain, unescaped (`\\`, `\"`, `\n`) otherwise.
+    /// Nil if it is not valid UTF-8.
+    private mutating func decodeLabelValue(_ bytes: UnsafeBufferPointer<UInt8>, _ quoted: QuotedRange) -> String? {
+        if !quoted.hasEscapes {
+            if quoted.isASCII {
+                return quoted.range.count <= 48
+                    ? interner.intern(bytes, quoted.range)
+                    : String(decoding: UnsafeBufferPointer(rebasing: bytes[quoted.range]), as: UTF8.self)
+            }
+            return String(validating: UnsafeBufferPointer(rebasing: bytes[quoted.range]), as: UTF8.self)
+        }
+        unescapeBuffer.removeAll(keepingCapacity: true)
+        var index = quoted.range.lowerBound
+        while index < quoted.range.upperBound {
+            var byte = bytes[index]
+            if byte == .backslash, index + 1 < quoted.range.upperBound {
+                let escaped = bytes[index + 1]
+                switch escaped {
+                case .backslash, .quote: byte = escaped; index += 1
+                case UInt8(ascii: "n"): byte = .newline; index += 1
+                default: break   // kept verbatim, as Prometheus does
+                }
+            }
+            unescapeBuffer.append(byte)
+            index += 1
+        }
+        return String(validating: unescapeBuffer, as: UTF8.self)
+    }
+
+    /// Sorts the scratch labels (usually already sorted), rejects repeated names, drops empty values.
+    private mutating func finishLabels(_ lexer: Lexer, column: Int) throws(ExpositionError) -> Labels {
+        var hasEmpty = false
+        for index in 1..<scratch.count {
+            var position = index
+            let label = scratch[index]
+            if label.value.isEmpty { hasEmpty = true }
+            while position > 0, label.name < scratch[position - 1].name {
+                scratch[position] = scratch[position - 1]
+                position -= 1
+            }
+            if position != index { scratch[position] = label }
+        }
+        for index in 1..<scratch.count where scratch[index].name == scratch[index - 1].name {
+            throw ExpositionError(line: lineNumber, column: column, message: "duplicate label name \(scratch[index].name)")
+        }
+        return Labels(sortedUnique: hasEmpty ? scratch.filter { !$0.value.isEmpty } : Array(scratch))
+    }
+
+    private mutating func checkDuplicate(_ labels: Labels, _ timestamp: Timestamp?, lexer: Lexer) throws(ExpositionError) {
+        let previous = seen.updateValue(timestamp, forKey: labels)
+        guard let previous else { return }
+        // OpenMetrics allows several points of one series with increasing timestamps.
+        if let before = previous, let now = timestamp, now > before { return }
+        throw ExpositionError(line: lineNumber, column: 1, message: "duplicate sample for series \(labels)")
+    }
+}

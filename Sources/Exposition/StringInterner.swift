@@ -1,0 +1,106 @@
+/// Maps byte strings to `String`s so a name or value that repeats in a payload (metric names,
+/// label names, common label values) is decoded and allocated once. Open addressing over a
+/// power-of-two table; keys live in one byte arena so lookups are a hash and a `memcmp`.
+struct StringInterner {
+    private struct Entry {
+        var hash: UInt64
+        var offset: Int
+        var length: Int
+        var string: String
+    }
+
+    /// Stop growing past this many strings; later strings are simply decoded each time.
+    private let capacityLimit: Int
+    private var arena: [UInt8] = []
+    private var entries: [Entry] = []
+    private var table: [Int32]
+    private var mask: Int
+
+    init(capacityLimit: Int = 1 << 16) {
+        self.capacityLimit = capacityLimit
+        table = Array(repeating: -1, count: 256)
+        mask = 255
+    }
+
+    /// The string for `bytes[range]`, which must be valid UTF-8.
+    mutating func intern(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
+        let key = UnsafeBufferPointer(rebasing: bytes[range])
+        let hash = StringInterner.hash(key)
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let index = Int(table[slot])
+            if index < 0 { break }
+            let entry = entries[index]
+            if entry.hash == hash, entry.length == key.count, matches(entry, key) { return entry.string }
+            slot = (slot + 1) & mask
+        }
+        let string = String(decoding: key, as: UTF8.self)
+        guard entries.count < capacityLimit else { return string }
+        table[slot] = Int32(entries.count)
+        entries.append(Entry(hash: hash, offset: arena.count, length: key.count, string: string))
+        arena.append(contentsOf: key)
+        if entries.count * 2 > table.count { grow() }
+        return string
+    }
+
+    private func matches(_ entry: Entry, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let keyBase = key.baseAddress else { return entry.length == 0 }
+        return arena.withUnsafeBufferPointer { arena in
+            memcmpBytes(arena.baseAddress! + entry.offset, keyBase, entry.length)
+        }
+    }
+
+    private mutating func grow() {
+        let size = table.count * 2
+        table = Array(repeating: -1, count: size)
+        mask = size - 1
+        for (index, entry) in entries.enumerated() {
+            var slot = Int(truncatingIfNeeded: entry.hash) & mask
+            while table[slot] >= 0 { slot = (slot + 1) & mask }
+            table[slot] = Int32(index)
+        }
+    }
+
+    /// A fast word-at-a-time hash; quality only needs to be good enough for a hash table.
+    static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var hash: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(key.count)
+        guard let base = key.baseAddress else { return hash }
+        let raw = UnsafeRawPointer(base)
+        var offset = 0
+        while offset + 8 <= key.count {
+            hash = mix(hash ^ raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            offset += 8
+        }
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while offset < key.count {
+            tail |= UInt64(base[offset]) << shift
+            shift += 8
+            offset += 1
+        }
+        return mix(hash ^ tail)
+    }
+
+    private static func mix(_ value: UInt64) -> UInt64 {
+        var x = value &* 0xBF58_476D_1CE4_E5B9
+        x ^= x >> 31
+        return x &* 0x94D0_49BB_1331_11EB
+    }
+}
+
+/// Byte comparison without importing Foundation or Glibc into the target.
+@inline(__always)
+func memcmpBytes(_ lhs: UnsafePointer<UInt8>, _ rhs: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+    var index = 0
+    let left = UnsafeRawPointer(lhs), right = UnsafeRawPointer(rhs)
+    while index + 8 <= count {
+        if left.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            != right.loadUnaligned(fromByteOffset: index, as: UInt64.self) { return false }
+        index += 8
+    }
+    while index < count {
+        if lhs[index] != rhs[index] { return false }
+        index += 1
+    }
+    return true
+}
