@@ -17,16 +17,23 @@ public struct RuleGroup: Sendable {
     public var interval: Int64?
     /// Alerts/series per evaluation, 0 = unlimited.
     public var limit: Int
+    /// Evaluate this far in the past, ms (Prometheus `query_offset`, default 0).
+    public var queryOffset: Int64
+    /// Added to every rule of the group (rule labels win).
+    public var labels: [String: String]
     public var rules: [RuleDefinition]
     public var position: SourcePosition
 
     /// Memberwise initialiser, for building configs in code.
     public init(
-        name: String, interval: Int64? = nil, limit: Int, rules: [RuleDefinition], position: SourcePosition
+        name: String, interval: Int64? = nil, limit: Int = 0, queryOffset: Int64 = 0, labels: [String: String] = [:],
+        rules: [RuleDefinition], position: SourcePosition
     ) {
         self.name = name
         self.interval = interval
         self.limit = limit
+        self.queryOffset = queryOffset
+        self.labels = labels
         self.rules = rules
         self.position = position
     }

@@ -14,6 +14,8 @@ import Testing
               - name: b
                 interval: 1m
                 limit: 10
+                query_offset: 30s
+                labels: {team: core}
                 rules:
                   - record: job:up:sum
                     expr: sum by (job) (up)
@@ -38,11 +40,12 @@ import Testing
         #expect(config.ruleFiles.map { ($0.path as NSString).lastPathComponent } == ["a.yml", "b.yml"])
         let group = try #require(config.ruleFiles.last?.groups.first)
         #expect(group.name == "b" && group.interval == 60_000 && group.limit == 10)
+        #expect(group.queryOffset == 30_000 && group.labels == ["team": "core"])
         #expect(group.rules.map(\.kind) == [.record("job:up:sum"), .alert("Down")])
         let alert = group.rules[1]
         #expect(alert.forDuration == 300_000 && alert.keepFiringFor == 60_000)
         #expect(alert.labels == ["severity": "critical"] && alert.annotations["summary"] == "{{ $labels.job }} is down")
-        #expect(alert.exprPosition.line == 10 && alert.exprPosition.column == 15)
+        #expect(alert.exprPosition.line == 12 && alert.exprPosition.column == 15)
         #expect(alert.exprPosition.file == directory + "/rules/b.yml")
     }
 
