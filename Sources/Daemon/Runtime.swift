@@ -1,7 +1,12 @@
+import Channels
 import Config
+import Curl
 import Foundation
 import Logging
+import Model
+import Notify
 import ServiceLifecycle
+import Storage
 import Synchronization
 
 /// The running stages and the configuration they were built from. Reload rebuilds the
@@ -11,14 +16,24 @@ final class Runtime: Sendable {
     private let source: ConfigSource
     private let logger: Logger
     private let current: Mutex<LookoutConfig>
+    let tsdb: TSDB
+    let curl: CurlLoop
+    let notifier: Notifier
     let services: [any Service]
     let statusLine: String
 
-    private init(config: LookoutConfig, source: ConfigSource, logger: Logger, services: [any Service]) {
+    private init(config: LookoutConfig, source: ConfigSource, logger: Logger, tsdb: TSDB, curl: CurlLoop,
+                 notifier: Notifier) {
         self.source = source
         self.logger = logger
         self.current = Mutex(config)
-        self.services = services
+        self.tsdb = tsdb
+        self.curl = curl
+        self.notifier = notifier
+        self.services = [
+            StageService("storage") { await tsdb.run() },
+            StageService("notifier") { await notifier.run() },
+        ]
         self.statusLine = "config \(source.name): \(config.checks.count) checks, \(config.scrape.count) scrape jobs, data in \(config.global.dataDir)"
     }
 
@@ -33,7 +48,36 @@ final class Runtime: Sendable {
         guard FileManager.default.isWritableFile(atPath: dataDir) else {
             throw StartupError("data directory \(dataDir) is not writable")
         }
-        return Runtime(config: config, source: source, logger: logger, services: [])
+        var options = TSDB.Options()
+        options.retention = config.global.retention
+        let storageLogger = Logger(label: "lookout.storage")
+        options.log = { message in storageLogger.warning("\(message)") }
+        let tsdb: TSDB
+        do {
+            tsdb = try TSDB.open(dataDir: dataDir, options: options)
+        } catch {
+            throw StartupError("cannot open database in \(dataDir): \(error)")
+        }
+        let curl: CurlLoop
+        do {
+            curl = try CurlLoop()
+        } catch {
+            throw StartupError("cannot start the network loop: \(error)")
+        }
+        let notifier = try makeNotifier(config: config, dataDir: dataDir, curl: curl)
+        return Runtime(config: config, source: source, logger: logger, tsdb: tsdb, curl: curl, notifier: notifier)
+    }
+
+    static func makeNotifier(config: LookoutConfig, dataDir: String, curl: CurlLoop) throws -> Notifier {
+        let settings = NotifyMapping.settings(config)
+        let transport = CurlTransport(loop: curl)
+        let factory = ChannelFactory(http: transport, smtp: transport, logger: Logger(label: "lookout.notify"))
+        do {
+            return try Notifier(settings: settings, channels: factory.makeAll(settings.channels),
+                                databasePath: StorageDatabase.path(dataDir: dataDir), logger: Logger(label: "lookout.notify"))
+        } catch {
+            throw StartupError("cannot open the notification queue in \(dataDir): \(error)")
+        }
     }
 
     /// Loads and validates the configuration again; on success swaps it in. Returns the
@@ -49,7 +93,10 @@ final class Runtime: Sendable {
     }
 
     /// Closes the store after every stage has stopped.
-    func close() async {}
+    func close() async {
+        curl.shutdown()
+        tsdb.close()
+    }
 }
 
 /// A failure to start that is not the operator's input: exit code 2.
