@@ -35,6 +35,7 @@ let package = Package(
         .target(name: "Rules", dependencies: [
             "Model", "Config", "Query", "Storage",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Yams", package: "Yams"),
         ], swiftSettings: swift6),
         .target(name: "Notify", dependencies: [
             "Model", "Config", "Storage",

@@ -34,9 +34,11 @@ public final class GroupEvaluator: Sendable {
         let byKey = Dictionary(grouping: restored, by: \.ruleKey)
         for (index, rule) in rules.enumerated() where rule.spec.isAlerting {
             let rows = byKey[rule.key] ?? []
-            initial.alertStates[index] = AlertRuleState(
+            let ruleState = AlertRuleState(
                 holdDuration: rule.spec.forDuration, keepFiringFor: rule.spec.keepFiringFor,
                 restored: rows.map { TrackedAlert(alert: $0.alert, keepFiringSince: $0.keepFiringSince, lastSentAt: $0.lastSentAt) })
+            initial.alertStates[index] = ruleState
+            initial.statuses[index].alerts = ruleState.alerts.keys.sorted().map { ruleState.alerts[$0]!.alert }
         }
         state = Mutex(initial)
     }

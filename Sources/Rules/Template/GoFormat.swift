@@ -29,6 +29,18 @@ enum GoFormat {
         return out
     }
 
+    /// `strconv.FormatFloat(v, 'E', -1, 64)`: shortest digits as `d.dddE±dd`.
+    static func exponent(_ v: Double) -> String {
+        if v.isNaN { return "NaN" }
+        if v.isInfinite { return v > 0 ? "+Inf" : "-Inf" }
+        if v == 0 { return v.sign == .minus ? "-0E+00" : "0E+00" }
+        let (negative, digits, pointPosition) = decimalDigits(v)
+        var out = negative ? "-" : ""
+        out += String(digits.first!)
+        if digits.count > 1 { out += "." + digits.dropFirst() }
+        return out + exponentSuffix(pointPosition - 1).uppercased()
+    }
+
     private static func exponentSuffix(_ exponent: Int) -> String {
         let magnitude = abs(exponent)
         return "e" + (exponent < 0 ? "-" : "+") + (magnitude < 10 ? "0" : "") + String(magnitude)
