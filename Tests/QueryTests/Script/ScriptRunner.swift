@@ -13,7 +13,7 @@ import Model
 ///     eval_fail instant at 50m EXPR        # optionally followed by: error MESSAGE-PREFIX
 ///     eval range from 0 to 10m step 5m EXPR  # then series lines in series notation (`_` = no point)
 ///
-/// Values compare with promqltest's relative 1e-6, or exactly when written with 16+ digits.
+/// Values compare with promqltest's relative 1e-6, or exactly when written with 17 digits.
 struct ScriptRunner {
     private var store = MemorySeriesStore()
     private var options = EngineOptions(timeZone: TimeZone(identifier: "UTC")!)
