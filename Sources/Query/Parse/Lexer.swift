@@ -103,11 +103,15 @@ struct Lexer {
         case UInt8(ascii: "^"): return token(.op(.pow), from: start)
         case UInt8(ascii: "="):
             if peek() == UInt8(ascii: "=") { pos += 1; return token(.op(.eql), from: start) }
-            if peek() == UInt8(ascii: "~") { pos += 1; return token(.matchOp(.regexMatch), from: start) }
+            if peek() == UInt8(ascii: "~") {
+                guard braceOpen else { throw error("unexpected character after '=': '~'", at: start) }
+                pos += 1
+                return token(.matchOp(.regexMatch), from: start)
+            }
             return token(.assign, from: start)
         case UInt8(ascii: "!"):
             if peek() == UInt8(ascii: "=") { pos += 1; return token(braceOpen ? .matchOp(.notEqual) : .op(.neq), from: start) }
-            if peek() == UInt8(ascii: "~") { pos += 1; return token(.matchOp(.regexNoMatch), from: start) }
+            if peek() == UInt8(ascii: "~"), braceOpen { pos += 1; return token(.matchOp(.regexNoMatch), from: start) }
             throw error("unexpected character after '!': \(quoteRune(peek()))", at: start)
         case UInt8(ascii: "<"):
             if peek() == UInt8(ascii: "=") { pos += 1; return token(.op(.lte), from: start) }
