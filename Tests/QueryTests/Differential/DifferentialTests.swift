@@ -54,6 +54,27 @@ import Testing
         #expect(mismatches.isEmpty, "\(mismatches.count) of \(cases) cases differ from Prometheus:\n\(mismatches.prefix(20).joined(separator: "\n"))")
     }
 
+    /// Our parse errors (testdata/parser/errors.txt) are the ones `promtool check rules` reports.
+    @Test(.enabled(if: promtool != nil, "promtool is not installed: parse-error comparison skipped"))
+    func parseErrorsAgreeWithPromtool() throws {
+        let cases = ParserTests.cases("errors.txt").filter { !$0.0.contains("today") }
+        var yaml = "groups:\n  - name: errors\n    rules:\n"
+        for (i, (query, _)) in cases.enumerated() {
+            let escaped = query.replacingOccurrences(of: "\\", with: "\\\\")
+                .replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n")
+            yaml += "      - record: r\(i)\n        expr: \"\(escaped)\"\n"
+        }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("lookout-parse-\(getpid()).yml")
+        try yaml.write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let (_, output) = try Self.run(Self.promtool!, ["check", "rules", file.path])
+        for (i, (query, expected)) in cases.enumerated() {
+            let line = output.split(separator: "\n").first { $0.contains("\"r\(i)\": could not parse expression: ") }
+            let message = line.map { String($0[$0.range(of: "could not parse expression: ")!.upperBound...]) }
+            #expect(message == expected, "\(query)")
+        }
+    }
+
     static func load(_ data: [(Labels, [String])]) throws -> MemorySeriesStore {
         let store = MemorySeriesStore()
         var batch: [LabeledSample] = []
