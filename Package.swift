@@ -61,6 +61,9 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Model", "SQLite"], swiftSettings: swift6),
 
         // Benchmarks: release-built executables that print their figures (`swift run -c release NAME`).
+        .executableTarget(name: "NotifyBench", dependencies: [
+            "Notify", "Channels", "Curl", "Model", .product(name: "Logging", package: "swift-log"),
+        ], path: "Benchmarks/NotifyBench", swiftSettings: swift6),
 
         // Tests (Swift Testing).
         .testTarget(name: "ModelTests", dependencies: ["Model"], swiftSettings: swift6),
