@@ -65,6 +65,9 @@ let package = Package(
 
         // Benchmarks: release-built executables that print their figures (`swift run -c release NAME`).
         .executableTarget(name: "StorageBench", dependencies: ["Storage", "Model", "SQLite"], path: "Benchmarks/StorageBench", swiftSettings: swift6),
+        .executableTarget(name: "NotifyBench", dependencies: [
+            "Notify", "Channels", "Curl", "Model", .product(name: "Logging", package: "swift-log"),
+        ], path: "Benchmarks/NotifyBench", swiftSettings: swift6),
 
         // Tests (Swift Testing).
         .testTarget(name: "ModelTests", dependencies: ["Model"], swiftSettings: swift6),

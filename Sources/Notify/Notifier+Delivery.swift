@@ -4,62 +4,76 @@ import Model
 import Storage
 
 extension Notifier {
-    /// Starts a delivery for every idle channel whose queue head is due; returns how long to
-    /// wait (ms) before something else is due.
+    /// Starts every delivery that is due and allowed (per-channel parallelism, one per alert group
+    /// at a time, in queue order); returns how long to wait (ms) before something else is due.
     func startDeliveries(in group: inout TaskGroup<Void>) -> Int64 {
         let t = now()
         var wait: Int64 = 60_000
         if let deadline = core.nextDeadline { wait = min(wait, deadline - t) }
-        let queued: [String]
-        do {
-            queued = try outbox.stats().map(\.channel)
-        } catch {
-            logger.error("cannot read outbox", metadata: ["error": "\(error)"])
-            return 1000
-        }
-        for name in queued where !inFlight.contains(name) {
-            guard let row = headToSend(name, now: t) else { continue }
-            if row.nextAttemptAt > t {
-                wait = min(wait, row.nextAttemptAt - t)
-                continue
-            }
-            guard let channel = channels[name] else { continue }
-            let notification: GroupNotification
+        for name in pendingChannels.sorted() {
+            let running = inFlight[name, default: [:]]
+            let limit = settings.delivery.parallelism
+            guard running.count < limit else { continue }
+            let rows: [OutboxRow]
             do {
-                notification = try JSONDecoder().decode(GroupNotification.self, from: Data(row.payload))
+                rows = try outbox.pending(channel: name, limit: limit * 4 + running.count)
             } catch {
-                drop(row, result: "failed", message: "cannot decode queued notification", reason: "\(error)")
+                logger.error("cannot read outbox", metadata: ["channel": "\(name)", "error": "\(error)"])
+                wait = min(wait, 1000)
                 continue
             }
-            inFlight.insert(name)
-            group.addTask {
-                let started = ContinuousClock.now
-                let result = await channel.deliver(notification)
-                let elapsed = ContinuousClock.now - started
-                await self.finish(row, result, seconds: Double(elapsed.components.attoseconds) / 1e18
-                                      + Double(elapsed.components.seconds))
+            if rows.isEmpty { pendingChannels.remove(name) }
+            var busyGroups = Set(running.values)
+            for row in rows where running[row.id] == nil {
+                guard inFlight[name, default: [:]].count < limit else { break }
+                if expired(row, now: t) { continue }
+                // An earlier notification of the same group is pending or in flight: keep the order.
+                guard busyGroups.insert(row.groupKey).inserted else { continue }
+                if row.nextAttemptAt > t {
+                    wait = min(wait, row.nextAttemptAt - t)
+                    if limit == 1 { break }
+                    continue
+                }
+                start(row, in: &group)
             }
         }
         return max(wait, 0)
     }
 
-    /// The queue head of `name`, after dropping heads too old or for channels no longer configured.
-    private func headToSend(_ name: String, now t: Timestamp) -> OutboxRow? {
-        while let row = try? outbox.head(channel: name) {
-            if channels[name] == nil {
-                drop(row, result: "failed", message: "notification dropped: channel no longer configured", reason: "")
-            } else if t - row.createdAt > settings.delivery.maxAge {
-                drop(row, result: "expired", message: "notification dropped: older than the maximum age",
-                     reason: row.lastError ?? "")
-            } else {
-                return row
-            }
+    /// Drops a row whose channel is gone or that is older than the maximum age.
+    private func expired(_ row: OutboxRow, now t: Timestamp) -> Bool {
+        if channels[row.channel] == nil {
+            drop(row, result: "failed", message: "notification dropped: channel no longer configured", reason: "")
+            return true
         }
-        return nil
+        if t - row.createdAt > settings.delivery.maxAge {
+            drop(row, result: "expired", message: "notification dropped: older than the maximum age", reason: row.lastError ?? "")
+            return true
+        }
+        return false
+    }
+
+    private func start(_ row: OutboxRow, in group: inout TaskGroup<Void>) {
+        guard let channel = channels[row.channel] else { return }
+        let notification: GroupNotification
+        do {
+            notification = try JSONDecoder().decode(GroupNotification.self, from: Data(row.payload))
+        } catch {
+            drop(row, result: "failed", message: "cannot decode queued notification", reason: "\(error)")
+            return
+        }
+        inFlight[row.channel, default: [:]][row.id] = row.groupKey
+        group.addTask {
+            let started = ContinuousClock.now
+            let result = await channel.deliver(notification)
+            let elapsed = ContinuousClock.now - started
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            await self.finish(row, result, seconds: seconds)
+        }
     }
 
     func finish(_ row: OutboxRow, _ result: DeliveryResult, seconds: Double) {
-        inFlight.remove(row.channel)
+        inFlight[row.channel]?[row.id] = nil
         defer { wakeup.signal() }
         let meta: Logger.Metadata = ["channel": "\(row.channel)", "attempt": "\(row.attempts + 1)"]
         switch result {

@@ -23,7 +23,10 @@ public actor Notifier {
     let outbox: OutboxStore
     let nlog: NotificationLogStore
     let silences: SilenceStore
-    var inFlight: Set<String> = []
+    /// Deliveries running: channel → outbox id → group key.
+    var inFlight: [String: [Int64: String]] = [:]
+    /// Channels that may have queued notifications.
+    var pendingChannels: Set<String> = []
     var metricsState = NotifierMetrics()
     let wakeup = Wakeup()
 
@@ -47,6 +50,7 @@ public actor Notifier {
                 NotificationLogEntry(firing: Set(r.firing), resolved: Set(r.resolved), sentAt: r.sentAt)
         }
         core = NotifyCore(settings: settings, log: log)
+        pendingChannels = Set(try outbox.stats().map(\.channel))
     }
 
     /// Milliseconds since the epoch from the system clock.
@@ -113,13 +117,16 @@ public actor Notifier {
             logger.error("cannot read silences", metadata: ["error": "\(error)"])
             active = []
         }
-        for (flush, planned) in core.tick(now: t, silences: active) {
-            do {
-                try store(planned)
-                core.commit(flush, planned)
-            } catch {
-                logger.error("cannot queue notifications", metadata: ["group": "\(flush.groupKey)", "error": "\(error)"])
-            }
+        let flushes = core.tick(now: t, silences: active)
+        do {
+            // One transaction for the whole tick: a burst of groups costs one commit.
+            try db.withTransaction { for (_, planned) in flushes { try store(planned) } }
+            for (flush, planned) in flushes { core.commit(flush, planned) }
+        } catch {
+            // Not committed: the groups flush again at their next interval, against the unchanged log.
+            logger.error("cannot queue notifications", metadata: ["groups": "\(flushes.count)", "error": "\(error)"])
+        }
+        for (_, planned) in flushes {
             for p in planned {
                 logger.debug("dedup decision", metadata: ["channel": "\(p.channel)", "group": "\(p.groupKey)",
                                                           "decision": "\(p.decision.rawValue)"])
@@ -129,15 +136,15 @@ public actor Notifier {
 
     private func store(_ planned: [PlannedDelivery]) throws {
         let encoder = JSONEncoder()
-        try db.withTransaction {
-            for p in planned {
-                if let n = p.notification {
-                    try outbox.enqueue(channel: p.channel, payload: Array(try encoder.encode(n)), createdAt: n.createdAt)
-                }
-                if let e = p.logEntry {
-                    try nlog.upsert(NotificationLogRecord(channel: p.channel, groupKey: p.groupKey, firing: Array(e.firing),
-                                                          resolved: Array(e.resolved), sentAt: e.sentAt))
-                }
+        for p in planned {
+            if let n = p.notification {
+                try outbox.enqueue(channel: p.channel, groupKey: p.groupKey, payload: Array(try encoder.encode(n)),
+                                   createdAt: n.createdAt)
+                pendingChannels.insert(p.channel)
+            }
+            if let e = p.logEntry {
+                try nlog.upsert(NotificationLogRecord(channel: p.channel, groupKey: p.groupKey, firing: Array(e.firing),
+                                                      resolved: Array(e.resolved), sentAt: e.sentAt))
             }
         }
     }

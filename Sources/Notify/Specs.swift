@@ -85,13 +85,17 @@ public struct DeliveryPolicy: Sendable, Hashable {
     public var maxAge: Int64
     /// Time allowed for one delivery attempt.
     public var timeout: Int64
+    /// Deliveries in flight per channel. Notifications of one alert group are always delivered in
+    /// queue order; with 1 the whole channel is strictly first-in first-out.
+    public var parallelism: Int
 
     public init(initialBackoff: Int64 = 1000, maxBackoff: Int64 = 300_000, maxAge: Int64 = 86_400_000,
-                timeout: Int64 = 30_000) {
+                timeout: Int64 = 30_000, parallelism: Int = 8) {
         self.initialBackoff = initialBackoff
         self.maxBackoff = maxBackoff
         self.maxAge = maxAge
         self.timeout = timeout
+        self.parallelism = max(1, parallelism)
     }
 }
 

@@ -6,6 +6,8 @@ public struct OutboxRow: Sendable, Hashable {
     /// Increasing with insertion order: per-channel delivery order.
     public var id: Int64
     public var channel: String
+    /// The alert group it belongs to: notifications of one group are delivered in order.
+    public var groupKey: String
     /// The notification as the notifier encoded it (opaque here).
     public var payload: [UInt8]
     public var createdAt: Timestamp
@@ -32,6 +34,7 @@ public final class OutboxStore {
             CREATE TABLE outbox (
                 id INTEGER PRIMARY KEY AUTOINCREMENT,
                 channel TEXT NOT NULL,
+                group_key TEXT NOT NULL,
                 payload BLOB NOT NULL,
                 created_at INTEGER NOT NULL,
                 attempts INTEGER NOT NULL DEFAULT 0,
@@ -52,24 +55,24 @@ public final class OutboxStore {
 
     /// Queues a notification; returns its id.
     @discardableResult
-    public func enqueue(channel: String, payload: [UInt8], createdAt: Timestamp) throws -> Int64 {
-        try db.cached("INSERT INTO outbox(channel, payload, created_at, next_attempt_at) VALUES (?, ?, ?, ?)")
-            .run([.text(channel), .blob(payload), .integer(createdAt), .integer(createdAt)])
+    public func enqueue(channel: String, groupKey: String, payload: [UInt8], createdAt: Timestamp) throws -> Int64 {
+        try db.cached("INSERT INTO outbox(channel, group_key, payload, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?)")
+            .run([.text(channel), .text(groupKey), .blob(payload), .integer(createdAt), .integer(createdAt)])
         return db.lastInsertRowID
     }
 
-    /// The oldest queued notification of `channel`, which must be delivered before any later one.
-    public func head(channel: String) throws -> OutboxRow? {
-        var row: OutboxRow?
+    /// The oldest `limit` queued notifications of `channel`, in queue order.
+    public func pending(channel: String, limit: Int) throws -> [OutboxRow] {
+        var rows: [OutboxRow] = []
         try db.cached("""
-            SELECT id, channel, payload, created_at, attempts, next_attempt_at, last_error
-            FROM outbox WHERE channel = ? ORDER BY id LIMIT 1
-            """).forEach([.text(channel)]) { s in
-            row = OutboxRow(id: s.int64(at: 0), channel: s.string(at: 1), payload: s.blob(at: 2),
-                            createdAt: s.int64(at: 3), attempts: Int(s.int64(at: 4)), nextAttemptAt: s.int64(at: 5),
-                            lastError: s.isNull(at: 6) ? nil : s.string(at: 6))
+            SELECT id, channel, group_key, payload, created_at, attempts, next_attempt_at, last_error
+            FROM outbox WHERE channel = ? ORDER BY id LIMIT ?
+            """).forEach([.text(channel), .integer(Int64(limit))]) { s in
+            rows.append(OutboxRow(id: s.int64(at: 0), channel: s.string(at: 1), groupKey: s.string(at: 2), payload: s.blob(at: 3),
+                                  createdAt: s.int64(at: 4), attempts: Int(s.int64(at: 5)), nextAttemptAt: s.int64(at: 6),
+                                  lastError: s.isNull(at: 7) ? nil : s.string(at: 7)))
         }
-        return row
+        return rows
     }
 
     /// Removes a delivered or abandoned notification.

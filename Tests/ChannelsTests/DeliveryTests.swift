@@ -64,7 +64,9 @@ import TestSupport
         let port = first.port
         first.stop()  // nothing listens: connection refused
         let url = "http://127.0.0.1:\(port)/hook"
-        let rig = try NotifierRig(channels: ["audit": .webhook(WebhookSpec(url: url))], databasePath: dir.file("n.db"), loop: loop)
+        let strict = DeliveryPolicy(initialBackoff: 50, maxBackoff: 400, maxAge: 60_000, timeout: 2000, parallelism: 1)
+        let rig = try NotifierRig(channels: ["audit": .webhook(WebhookSpec(url: url))], databasePath: dir.file("n.db"),
+                                  loop: loop, delivery: strict)
         await rig.notifier.receive(alerts: [alert("A"), alert("B"), alert("C")])
         #expect(await eventually { await rig.notifier.metrics().notificationsTotal["audit"]?["retried", default: 0] ?? 0 >= 2 })
         #expect(await rig.queued() == 3)
@@ -72,7 +74,7 @@ import TestSupport
         #expect(await eventually { await rig.delivered("audit") == 3 })
         await rig.stop()
         let names = try await receiver.accepted("/hook").map { ($0["groupLabels"] as! [String: String])["alertname"]! }
-        #expect(names == ["A", "B", "C"], "each once, in queue order")
+        #expect(names == ["A", "B", "C"], "each once, in queue order (parallelism 1: strict per-channel order)")
     }
 
     @Test func queueLeftByAStoppedNotifierDrainsInANewOne() async throws {

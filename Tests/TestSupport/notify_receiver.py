@@ -7,6 +7,7 @@
   POST /_script?path=P   body: JSON list of responses for P, used in order:
                          {"status": 500, "body": "...", "retry_after": "1", "delay_ms": 0}
   GET  /_received        JSON list of {path, status, headers, body, time} for every attempt
+  GET  /_count            number of accepted (2xx) posts
   GET  /_incidents       JSON {dedup_key: {"state": "triggered"|"resolved", "opened": n}}
 """
 import argparse, json, os, sys, threading, time
@@ -48,6 +49,8 @@ class Handler(BaseHTTPRequestHandler):
         with lock:
             if url.path == "/_received":
                 return self.reply(200, json.dumps(received).encode())
+            if url.path == "/_count":
+                return self.reply(200, str(sum(1 for r in received if r["status"] // 100 == 2)).encode())
             if url.path == "/_incidents":
                 return self.reply(200, json.dumps(incidents).encode())
         self.reply(404)
