@@ -61,6 +61,8 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Model", "SQLite"], swiftSettings: swift6),
 
         // Benchmarks: release-built executables that print their figures (`swift run -c release NAME`).
+        .executableTarget(name: "ParserBench", dependencies: ["Exposition", "Model"], path: "Benchmarks/ParserBench",
+                          exclude: ["python_parse_bench.py"], swiftSettings: swift6),
 
         // Tests (Swift Testing).
         .testTarget(name: "ModelTests", dependencies: ["Model"], swiftSettings: swift6),
