@@ -43,7 +43,7 @@ func measure(_ payload: Payload, minSeconds: Double) throws -> SwiftMeasurement 
     var labelCount = 0
     var bestWall = Double.infinity, bestCPU = Double.infinity
     let deadline = wallSeconds() + minSeconds
-    while wallSeconds() < deadline || runs < 3 {
+    while (wallSeconds() < deadline || runs < 3) && runs < maxRuns {
         let wall = wallSeconds(), cpu = threadCPUSeconds()
         var parser = ExpositionParser(payload.bytes, format: payload.format)
         samples = 0
@@ -104,6 +104,7 @@ for series in [1000, 10000] {
     }
 }
 
+let maxRuns = arguments.firstIndex(of: "--runs").flatMap { Int(arguments[$0 + 1]) } ?? Int.max
 let only = arguments.firstIndex(of: "--only").map { arguments[$0 + 1] }
 let withPython = !arguments.contains("--no-python")
 

@@ -216,7 +216,7 @@ extension ExpositionParser {
     }
 
     private mutating func checkDuplicate(_ labels: Labels, _ timestamp: Timestamp?, lexer: Lexer) throws(ExpositionError) {
-        guard case .existing(let previous) = seen.insert(labels, hash: seriesHash, timestamp: timestamp) else { return }
+        guard case .existing(let previous) = seen.insert(hash: seriesHash, timestamp: timestamp) else { return }
         // OpenMetrics allows several points of one series with increasing timestamps.
         if let before = previous, let now = timestamp, now > before { return }
         throw ExpositionError(line: lineNumber, column: 1, message: "duplicate sample for series \(labels)")

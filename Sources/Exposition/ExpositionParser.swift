@@ -37,7 +37,7 @@ public struct ExpositionParser {
     public init(_ bytes: [UInt8], format: ExpositionFormat) {
         self.bytes = bytes
         self.format = format
-        seen.reserve(bytes.count / 48)
+        seen.reserve(bytes.count / 64)
     }
 
     /// The next entry, nil at the end of the payload.
