@@ -68,6 +68,8 @@ let package = Package(
         .executableTarget(name: "NotifyBench", dependencies: [
             "Notify", "Channels", "Curl", "Model", .product(name: "Logging", package: "swift-log"),
         ], path: "Benchmarks/NotifyBench", swiftSettings: swift6),
+        .executableTarget(name: "ParserBench", dependencies: ["Exposition", "Model"], path: "Benchmarks/ParserBench",
+                          exclude: ["python_parse_bench.py"], swiftSettings: swift6),
 
         // Tests (Swift Testing).
         .testTarget(name: "ModelTests", dependencies: ["Model"], swiftSettings: swift6),
