@@ -57,7 +57,7 @@ let package = Package(
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         ], swiftSettings: swift6),
         .executableTarget(name: "lookout", dependencies: [
-            "Daemon", "Model", "Config", "Storage", "Query", "Rules", "Notify",
+            "Daemon", "Model", "Config", "Storage", "Query", "Rules", "Notify", "Channels", "Curl",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: swift6),

@@ -19,20 +19,27 @@ final class Runtime: Sendable {
     let tsdb: TSDB
     let curl: CurlLoop
     let notifier: Notifier
+    let alertState: AlertStateStore
+    let forwarder = AlertForwarder()
+    let rules = SwappableStage("rules")
     let services: [any Service]
     let statusLine: String
 
     private init(config: LookoutConfig, source: ConfigSource, logger: Logger, tsdb: TSDB, curl: CurlLoop,
-                 notifier: Notifier) {
+                 notifier: Notifier, alertState: AlertStateStore) {
         self.source = source
         self.logger = logger
         self.current = Mutex(config)
         self.tsdb = tsdb
         self.curl = curl
         self.notifier = notifier
+        self.alertState = alertState
+        let forwarder = self.forwarder
         self.services = [
             StageService("storage") { await tsdb.run() },
             StageService("notifier") { await notifier.run() },
+            StageService("alert-forwarder") { await forwarder.pump(into: notifier) },
+            rules,
         ]
         self.statusLine = "config \(source.name): \(config.checks.count) checks, \(config.scrape.count) scrape jobs, data in \(config.global.dataDir)"
     }
@@ -65,7 +72,22 @@ final class Runtime: Sendable {
             throw StartupError("cannot start the network loop: \(error)")
         }
         let notifier = try makeNotifier(config: config, dataDir: dataDir, curl: curl)
-        return Runtime(config: config, source: source, logger: logger, tsdb: tsdb, curl: curl, notifier: notifier)
+        let alertState: AlertStateStore
+        do {
+            alertState = try AlertStateStore(path: StorageDatabase.path(dataDir: dataDir))
+        } catch {
+            throw StartupError("cannot open alert state in \(dataDir): \(error)")
+        }
+        let runtime = Runtime(config: config, source: source, logger: logger, tsdb: tsdb, curl: curl,
+                              notifier: notifier, alertState: alertState)
+        try await runtime.apply(config)
+        return runtime
+    }
+
+    /// Builds the config-scoped stages for `config` and swaps them in.
+    private func apply(_ config: LookoutConfig) async throws {
+        let manager = try RulesWiring.manager(config: config, tsdb: tsdb, stateStore: alertState, notify: forwarder.notify)
+        await rules.swap { await manager.run() }
     }
 
     static func makeNotifier(config: LookoutConfig, dataDir: String, curl: CurlLoop) throws -> Notifier {
@@ -87,6 +109,11 @@ final class Runtime: Sendable {
         case .failure(let errors):
             return errors.diagnostics.map(\.description)
         case .success(let config):
+            do {
+                try await apply(config)
+            } catch {
+                return ["\(source.name): \(error)"]
+            }
             current.withLock { $0 = config }
             return []
         }
