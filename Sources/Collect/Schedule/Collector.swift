@@ -87,6 +87,12 @@ public final class Collector: Sendable {
         stopAll()
     }
 
+    /// Runs `spec` once, outside any schedule (`lookout` commands, benchmarks), stamped with now.
+    /// Throws when the spec is invalid (a bad `body_regex`) or the task is cancelled.
+    public static func probeOnce(_ spec: ProbeSpec, loop: CurlLoop) async throws -> ProbeResult {
+        try await Prober(spec: spec, loop: loop).probe(now: wallClockMilliseconds())
+    }
+
     /// Stops every job.
     public func stopAll() {
         let tasks = running.withLock { running in
