@@ -70,6 +70,7 @@ let package = Package(
         ], path: "Benchmarks/NotifyBench", swiftSettings: swift6),
         .executableTarget(name: "ParserBench", dependencies: ["Exposition", "Model"], path: "Benchmarks/ParserBench",
                           exclude: ["python_parse_bench.py"], swiftSettings: swift6),
+        .executableTarget(name: "ProbeBench", dependencies: ["Collect", "Curl", "Model"], path: "Benchmarks/ProbeBench", swiftSettings: swift6),
 
         // Tests (Swift Testing).
         .testTarget(name: "ModelTests", dependencies: ["Model"], swiftSettings: swift6),
@@ -77,7 +78,7 @@ let package = Package(
         .testTarget(name: "CurlTests", dependencies: ["Curl", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "Model"], resources: [.copy("testdata")], swiftSettings: swift6),
         .testTarget(name: "ExpositionTests", dependencies: ["Exposition", "Model"], resources: [.copy("testdata")], swiftSettings: swift6),
-        .testTarget(name: "CollectTests", dependencies: ["Collect", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "CollectTests", dependencies: ["Collect", "TestSupport"], exclude: ["testdata"], swiftSettings: swift6),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Model", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "QueryTests", dependencies: ["Query", "Model", "TestSupport"], resources: [.copy("testdata")], swiftSettings: swift6),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "TestSupport"], resources: [.copy("testdata")], swiftSettings: swift6),

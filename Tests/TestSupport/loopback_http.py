@@ -12,6 +12,7 @@ Routes (query parameters in brackets):
   /big[n, chunked]            n bytes of 'x', with Content-Length unless chunked=1
   /reset                      promises 1000 bytes, sends 10, then resets the connection
   /file[path, type, gzip]     serves a file from disk
+  /metrics/echo-headers       the request headers as samples echo_header{name,value} 1
 """
 import argparse, gzip, json, os, socket, ssl, struct, sys, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -109,6 +110,10 @@ class Handler(BaseHTTPRequestHandler):
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             self.connection.close()
             self.close_connection = True
+        elif p == "/metrics/echo-headers":
+            lines = ['echo_header{name="%s",value="%s"} 1' % (k.lower(), v.replace("\\", "\\\\").replace('"', '\\"'))
+                     for k, v in self.headers.items()]
+            self.send(200, ("\n".join(lines) + "\n").encode(), "text/plain; version=0.0.4")
         elif p == "/file":
             with open(q["path"], "rb") as f:
                 data = f.read()
