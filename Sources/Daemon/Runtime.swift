@@ -1,4 +1,5 @@
 import Channels
+import Collect
 import Config
 import Curl
 import Foundation
@@ -20,6 +21,7 @@ final class Runtime: Sendable {
     let curl: CurlLoop
     let notifier: Notifier
     let alertState: AlertStateStore
+    let collector: Collector
     let forwarder = AlertForwarder()
     let rules = SwappableStage("rules")
     let services: [any Service]
@@ -34,9 +36,12 @@ final class Runtime: Sendable {
         self.curl = curl
         self.notifier = notifier
         self.alertState = alertState
+        let collector = Collector(loop: curl, appender: tsdb, logger: Logger(label: "lookout.collect"))
+        self.collector = collector
         let forwarder = self.forwarder
         self.services = [
             StageService("storage") { await tsdb.run() },
+            StageService("collector") { await collector.run() },
             StageService("notifier") { await notifier.run() },
             StageService("alert-forwarder") { await forwarder.pump(into: notifier) },
             rules,
@@ -86,6 +91,9 @@ final class Runtime: Sendable {
 
     /// Builds the config-scoped stages for `config` and swaps them in.
     private func apply(_ config: LookoutConfig) async throws {
+        for problem in collector.update(CollectMapping.specs(config)) {
+            logger.warning("collection job not started", metadata: ["problem": "\(problem)"])
+        }
         let manager = try RulesWiring.manager(config: config, tsdb: tsdb, stateStore: alertState, notify: forwarder.notify)
         await rules.swap { await manager.run() }
     }

@@ -9,6 +9,7 @@ from receivers import Receiver
 CONFIG = """
 global:
   evaluation_interval: 1s
+  scrape_interval: 1s
   listen: ""
 host_metrics: true
 alerts:
@@ -39,8 +40,9 @@ def test_query_reads_the_store_while_the_daemon_runs(daemon_factory):
     doc = json.loads(js.stdout)
     assert doc["status"] == "success" and doc["data"]["resultType"] == "vector"
     assert doc["data"]["result"][0]["value"][1] == "1"
-    mem = run_cli("query", "node_memory_MemTotal_bytes > 0", *args)
-    assert mem.returncode == 0 and "node_memory_MemTotal_bytes" in mem.stdout
+    mem = wait_for(lambda: (lambda o: o if "node_memory_MemTotal_bytes" in o.stdout else None)(
+        run_cli("query", "node_memory_MemTotal_bytes > 0", *args)), timeout=10, what="host metrics")
+    assert mem.returncode == 0
     assert d.stop() == 0
 
 
