@@ -22,13 +22,14 @@ final class Runtime: Sendable {
     let notifier: Notifier
     let alertState: AlertStateStore
     let collector: Collector
+    let checkStatus: CheckStatusStore
     let forwarder = AlertForwarder()
     let rules = SwappableStage("rules")
     let services: [any Service]
     let statusLine: String
 
     private init(config: LookoutConfig, source: ConfigSource, logger: Logger, tsdb: TSDB, curl: CurlLoop,
-                 notifier: Notifier, alertState: AlertStateStore) {
+                 notifier: Notifier, alertState: AlertStateStore, checkStatus: CheckStatusStore) {
         self.source = source
         self.logger = logger
         self.current = Mutex(config)
@@ -36,7 +37,28 @@ final class Runtime: Sendable {
         self.curl = curl
         self.notifier = notifier
         self.alertState = alertState
-        let collector = Collector(loop: curl, appender: tsdb, logger: Logger(label: "lookout.collect"))
+        self.checkStatus = checkStatus
+        let collectLogger = Logger(label: "lookout.collect")
+        let lastOutcome = Mutex<[String: Bool]>([:])
+        let collector = Collector(loop: curl, appender: tsdb, logger: collectLogger) { result in
+            do {
+                try checkStatus.record(check: result.check, success: result.success, at: result.timestamp,
+                                       durationSeconds: Double(result.duration.components.seconds)
+                                           + Double(result.duration.components.attoseconds) / 1e18,
+                                       reason: result.reason)
+            } catch {
+                collectLogger.warning("cannot record check status", metadata: ["check": "\(result.check)", "error": "\(error)"])
+            }
+            // Log transitions only: a check that stays down must not flood the journal.
+            let previous = lastOutcome.withLock { $0.updateValue(result.success, forKey: result.check) }
+            if previous != result.success {
+                if result.success {
+                    collectLogger.info("check up", metadata: ["check": "\(result.check)"])
+                } else {
+                    collectLogger.warning("check down", metadata: ["check": "\(result.check)", "reason": "\(result.reason ?? "")"])
+                }
+            }
+        }
         self.collector = collector
         let forwarder = self.forwarder
         self.services = [
@@ -78,19 +100,22 @@ final class Runtime: Sendable {
         }
         let notifier = try makeNotifier(config: config, dataDir: dataDir, curl: curl)
         let alertState: AlertStateStore
+        let checkStatus: CheckStatusStore
         do {
             alertState = try AlertStateStore(path: StorageDatabase.path(dataDir: dataDir))
+            checkStatus = try CheckStatusStore(path: StorageDatabase.path(dataDir: dataDir))
         } catch {
             throw StartupError("cannot open alert state in \(dataDir): \(error)")
         }
         let runtime = Runtime(config: config, source: source, logger: logger, tsdb: tsdb, curl: curl,
-                              notifier: notifier, alertState: alertState)
+                              notifier: notifier, alertState: alertState, checkStatus: checkStatus)
         try await runtime.apply(config)
         return runtime
     }
 
     /// Builds the config-scoped stages for `config` and swaps them in.
     private func apply(_ config: LookoutConfig) async throws {
+        try? checkStatus.retain(Set(config.checks.map(\.name)))
         for problem in collector.update(CollectMapping.specs(config)) {
             logger.warning("collection job not started", metadata: ["problem": "\(problem)"])
         }
