@@ -61,6 +61,23 @@ func measure(_ payload: Payload, minSeconds: Double) throws -> SwiftMeasurement 
     return SwiftMeasurement(samples: samples, wall: bestWall, cpu: bestCPU)
 }
 
+/// A calibration: MB/s (CPU time) of a plain byte loop with a data-dependent branch per byte, the
+/// least any lexer does. It shows how fast this machine is right now, to read the figures against.
+func byteLoopReference(_ bytes: [UInt8]) -> Double {
+    var best = Double.infinity
+    var lines = 0, longest = 0
+    for _ in 0..<20 {
+        let cpu = threadCPUSeconds()
+        var current = 0
+        for byte in bytes {
+            if byte == 10 { lines &+= 1; longest = max(longest, current); current = 0 } else { current &+= 1 }
+        }
+        best = min(best, threadCPUSeconds() - cpu)
+    }
+    precondition(lines > 0 && longest > 0)
+    return Double(bytes.count) / best / 1e6
+}
+
 func run(_ executable: String, _ arguments: [String]) throws -> Data {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
@@ -108,6 +125,7 @@ let maxRuns = arguments.firstIndex(of: "--runs").flatMap { Int(arguments[$0 + 1]
 let only = arguments.firstIndex(of: "--only").map { arguments[$0 + 1] }
 let withPython = !arguments.contains("--no-python")
 
+print(String(format: "reference byte loop: %.0f MB/s (cpu)", byteLoopReference(payloads[0].bytes)))
 func pad(_ text: String, _ width: Int) -> String { text.padding(toLength: width, withPad: " ", startingAt: 0) }
 func mb(_ bytes: Int, _ seconds: Double) -> String { String(format: "%.0f", Double(bytes) / seconds / 1e6) }
 print(pad("payload", 25) + pad("bytes", 9) + pad("samples", 8) + pad("MB/s wall", 10) + pad("MB/s cpu", 9)

@@ -83,6 +83,14 @@ struct ParserTests {
         #expect(try entries("# EOF", .openMetrics).isEmpty)
     }
 
+    @Test("the bitmask name classes agree with the plain definitions for every byte")
+    func nameClasses() {
+        for byte in UInt8.min...UInt8.max {
+            #expect(byte.isMetricNameByte == (byte.isMetricNameStart || byte.isDigit), "byte \(byte)")
+            #expect(byte.isLabelNameByte == (byte.isLabelNameStart || byte.isDigit), "byte \(byte)")
+        }
+    }
+
     @Test("names and label values repeated across samples share one decoded string")
     func interning() {
         var interner = StringInterner()
