@@ -5,12 +5,38 @@ extension ExpositionParser {
     mutating func parseSample(_ lexer: inout Lexer) throws(ExpositionError) -> ExpositionEntry? {
         let nameRange = lexer.scanMetricName()
         guard !nameRange.isEmpty else { throw error(lexer, "expected metric name") }
+        let labelsColumn = lexer.column
+        let (name, labels) = try seriesLabels(&lexer, nameRange)
+        guard lexer.skipBlanks() > 0, !lexer.atEnd else {
+            throw error(lexer, lexer.atEnd ? "expected value after metric" : "invalid character after metric name or labels")
+        }
+        let valueStart = lexer.position
+        let valueRange = lexer.scanToken()
+        guard let value = NumberParsing.parseDouble(lexer.bytes, valueRange) else {
+            lexer.position = valueStart
+            throw error(lexer, "invalid value \"\(lexer.text(valueRange))\"")
+        }
+        let timestamp = try parseTimestampAndExemplar(&lexer)
+        if format == .openMetrics { try checkOpenMetricsSample(name, labels, lexer: lexer, column: labelsColumn) }
+        try checkDuplicate(labels, timestamp, lexer: lexer)
+        return .sample(labels: labels, value: value, timestamp: timestamp)
+    }
+
+    /// The metric name and labels of the series starting at `nameRange`: from the cache when these
+    /// exact bytes were decoded before, otherwise decoded and remembered. Leaves `seriesHash` set.
+    private mutating func seriesLabels(_ lexer: inout Lexer, _ nameRange: Range<Int>) throws(ExpositionError) -> (String, Labels) {
+        let end = lexer.seriesEnd(lenientBlanks: format == .prometheusText)
+        let raw = UnsafeBufferPointer(rebasing: lexer.bytes[nameRange.lowerBound..<(end ?? nameRange.upperBound)])
+        let rawHash = StringInterner.hash(raw)
+        if end != nil, let entry = cache.lookup(raw, hash: rawHash) {
+            try checkFamily(entry.name, lexer, nameRange)
+            lexer.position = end!
+            seriesHash = entry.seriesHash
+            return (entry.name, entry.labels)
+        }
         let nameHash = StringInterner.hash(UnsafeBufferPointer(rebasing: lexer.bytes[nameRange]))
         let name = interner.intern(lexer.bytes, nameRange, hash: nameHash)
-        if format == .openMetrics, let message = families.sample(name) {
-            lexer.position = nameRange.lowerBound
-            throw error(lexer, message)
-        }
+        try checkFamily(name, lexer, nameRange)
         // A fresh array each sample: it becomes the `Labels` storage without a copy.
         scratch = []
         scratch.reserveCapacity(labelCountHint)
@@ -26,20 +52,13 @@ extension ExpositionParser {
         let labelsColumn = lexer.column
         if lexer.consume(.openBrace) { try parseLabels(&lexer, exemplar: false) }
         let labels = try finishLabels(lexer, column: labelsColumn)
+        if end == lexer.position { cache.insert(raw, hash: rawHash, labels: labels, name: name, seriesHash: seriesHash) }
+        return (name, labels)
+    }
 
-        guard lexer.skipBlanks() > 0, !lexer.atEnd else {
-            throw error(lexer, lexer.atEnd ? "expected value after metric" : "invalid character after metric name or labels")
-        }
-        let valueStart = lexer.position
-        let valueRange = lexer.scanToken()
-        guard let value = NumberParsing.parseDouble(lexer.bytes, valueRange) else {
-            lexer.position = valueStart
-            throw error(lexer, "invalid value \"\(lexer.text(valueRange))\"")
-        }
-        let timestamp = try parseTimestampAndExemplar(&lexer)
-        if format == .openMetrics { try checkOpenMetricsSample(name, labels, lexer: lexer, column: labelsColumn) }
-        try checkDuplicate(labels, timestamp, lexer: lexer)
-        return .sample(labels: labels, value: value, timestamp: timestamp)
+    private mutating func checkFamily(_ name: String, _ lexer: Lexer, _ nameRange: Range<Int>) throws(ExpositionError) {
+        guard format == .openMetrics, let message = families.sample(name) else { return }
+        throw ExpositionError(line: lineNumber, column: nameRange.lowerBound - lexer.lineStart + 1, message: message)
     }
 
     private mutating func parseTimestampAndExemplar(_ lexer: inout Lexer) throws(ExpositionError) -> Timestamp? {

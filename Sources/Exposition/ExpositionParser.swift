@@ -16,6 +16,7 @@ public struct ExpositionParser {
     var offset = 0
     var lineNumber = 0
     var sawEOF = false
+    var finished = false
     var failure: ExpositionError?
     var interner = StringInterner()
     var scratch: [Label] = []
@@ -33,10 +34,18 @@ public struct ExpositionParser {
     var previousLabelName: Range<Int>?
     static let metricNameHash = Array(Labels.metricName.utf8).withUnsafeBufferPointer { StringInterner.hash($0) }
 
+    /// Series decoded by this and earlier parses of the same target; see `SeriesCache`.
+    public internal(set) var cache: SeriesCache
+
     /// A parser over `bytes` (the whole, already decompressed response body).
-    public init(_ bytes: [UInt8], format: ExpositionFormat) {
+    ///
+    /// Pass the `cache` taken from the previous parse of the same target to skip decoding series
+    /// seen before; give it up (do not keep another copy) so it is not copied on first write.
+    public init(_ bytes: [UInt8], format: ExpositionFormat, cache: SeriesCache = SeriesCache()) {
         self.bytes = bytes
         self.format = format
+        self.cache = cache
+        self.cache.use(for: format)
         seen.reserve(bytes.count / 64)
     }
 
@@ -70,6 +79,10 @@ public struct ExpositionParser {
         if format == .openMetrics, !sawEOF {
             sawEOF = true
             throw ExpositionError(line: lineNumber + 1, column: 1, message: "missing # EOF at end of OpenMetrics payload")
+        }
+        if !finished {
+            finished = true
+            cache.finishPayload()
         }
         return nil
     }

@@ -84,6 +84,31 @@ struct Lexer {
         return nil
     }
 
+    /// Where the series text that starts before the cursor (just after the metric name) ends: after
+    /// the closing `}` of a label set, or here if there is none. Nil if the label set is unterminated.
+    /// Does not move the cursor; the parser validates the bytes when it decodes them.
+    func seriesEnd(lenientBlanks: Bool) -> Int? {
+        var index = position
+        if lenientBlanks {
+            while index < end, bytes[index] == .space || bytes[index] == .tab { index += 1 }
+        }
+        guard index < end, bytes[index] == .openBrace else { return position }
+        index += 1
+        while index < end {
+            switch bytes[index] {
+            case .closeBrace: return index + 1
+            case .quote:
+                index += 1
+                while index < end, bytes[index] != .quote {
+                    index += bytes[index] == .backslash ? 2 : 1
+                }
+            default: break
+            }
+            index += 1
+        }
+        return nil
+    }
+
     /// Whether the bytes in `range` equal `literal`.
     func equals(_ range: Range<Int>, _ literal: StaticString) -> Bool {
         guard range.count == literal.utf8CodeUnitCount else { return false }
