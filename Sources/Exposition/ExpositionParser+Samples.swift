@@ -32,8 +32,10 @@ extension ExpositionParser {
             try checkFamily(entry.name, lexer, nameRange)
             lexer.position = end!
             seriesHash = entry.seriesHash
+            cacheIndex = entry.index
             return (entry.name, entry.labels)
         }
+        cacheIndex = nil
         let nameHash = StringInterner.hash(UnsafeBufferPointer(rebasing: lexer.bytes[nameRange]))
         let name = interner.intern(lexer.bytes, nameRange, hash: nameHash)
         try checkFamily(name, lexer, nameRange)
@@ -52,7 +54,9 @@ extension ExpositionParser {
         let labelsColumn = lexer.column
         if lexer.consume(.openBrace) { try parseLabels(&lexer, exemplar: false) }
         let labels = try finishLabels(lexer, column: labelsColumn)
-        if end == lexer.position { cache.insert(raw, hash: rawHash, labels: labels, name: name, seriesHash: seriesHash) }
+        if end == lexer.position {
+            cacheIndex = cache.insert(raw, hash: rawHash, labels: labels, name: name, seriesHash: seriesHash)
+        }
         return (name, labels)
     }
 
@@ -234,8 +238,24 @@ extension ExpositionParser {
         return Labels(sortedUnique: hasEmpty ? scratch.filter { !$0.value.isEmpty } : scratch)
     }
 
+    /// Rejects a series that already occurred in this payload. Series the cache knows are counted
+    /// on their (canonical) cache entry, walked in order; others in `seen`, which stays empty when
+    /// the cache is warm, so a steady scrape does no random-access lookup for this.
     private mutating func checkDuplicate(_ labels: Labels, _ timestamp: Timestamp?, lexer: Lexer) throws(ExpositionError) {
-        guard case .existing(let previous) = seen.insert(hash: seriesHash, timestamp: timestamp) else { return }
+        var repeated: Timestamp?? = nil
+        if let cacheIndex {
+            repeated = cache.occur(cacheIndex, timestamp: timestamp)
+            if repeated == nil, seen.count > 0, case .existing(let previous) = seen.insert(hash: seriesHash, timestamp: timestamp) {
+                repeated = .some(previous)
+            }
+        } else {
+            let known = cache.occur(seriesHash: seriesHash, timestamp: timestamp)
+            repeated = known.previous
+            if !known.known, case .existing(let previous) = seen.insert(hash: seriesHash, timestamp: timestamp) {
+                repeated = .some(previous)
+            }
+        }
+        guard case .some(let previous) = repeated else { return }
         // OpenMetrics allows several points of one series with increasing timestamps.
         if let before = previous, let now = timestamp, now > before { return }
         throw ExpositionError(line: lineNumber, column: 1, message: "duplicate sample for series \(labels)")

@@ -28,6 +28,8 @@ public struct ExpositionParser {
     var seriesHash: UInt64 = 0
     /// How many labels the previous sample had, to size the next one's array.
     var labelCountHint = 4
+    /// The cache entry of the current sample's series, if it has one.
+    var cacheIndex: Int?
     /// Whether the current sample's label names came strictly increasing (so no sort is needed)
     /// and none had an empty value; checked on the bytes as they are scanned.
     var labelsInOrder = true
@@ -45,7 +47,7 @@ public struct ExpositionParser {
         self.bytes = bytes
         self.format = format
         self.cache = cache
-        self.cache.use(for: format)
+        self.cache.startPayload(format: format)
         seen.reserve(bytes.count / 64)
     }
 

@@ -65,6 +65,19 @@ struct SeriesCacheTests {
         }
     }
 
+    @Test("a series repeated in another spelling is a duplicate, cold or warm, and a failed parse leaves no false duplicate",
+          arguments: ["a{x=\"1\",y=\"2\"} 1\na{y=\"2\",x=\"1\"} 2\n", "a {x=\"1\", y=\"2\"} 1\na{x=\"1\",y=\"2\",} 2\n",
+                      "a{x=\"1\",y=\"2\"} 1\na{x=\"1\",y=\"2\"} 2\n"])
+    func duplicateSpellings(_ payload: String) {
+        let expected = ExpositionError(line: 2, column: 1, message: "duplicate sample for series a{x=\"1\", y=\"2\"}")
+        #expect(SeriesCacheTests.cold(Array(payload.utf8), .prometheusText) == .failure(expected))
+        var cache = SeriesCache()
+        _ = SeriesCacheTests.outcome(Array(payload.utf8), .prometheusText, cache: &cache)
+        #expect(SeriesCacheTests.outcome(Array(payload.utf8), .prometheusText, cache: &cache) == .failure(expected))
+        let single = Array(payload.utf8.prefix { $0 != UInt8(ascii: "\n") }) + [UInt8(ascii: "\n")]
+        #expect(SeriesCacheTests.outcome(single, .prometheusText, cache: &cache) != .failure(expected))
+    }
+
     @Test("series missing from a complete payload are forgotten; another format starts afresh")
     func eviction() {
         var cache = SeriesCache()
