@@ -17,8 +17,8 @@ extension ExpositionParser {
             throw error(lexer, "invalid value \"\(lexer.text(valueRange))\"")
         }
         let timestamp = try parseTimestampAndExemplar(&lexer)
-        if format == .openMetrics { try checkOpenMetricsSample(name, labels, lexer: lexer, column: labelsColumn) }
-        try checkDuplicate(labels, timestamp, lexer: lexer)
+        if format == .openMetrics { try checkOpenMetricsSample(name, labels, column: labelsColumn) }
+        try checkDuplicate(labels, timestamp)
         return .sample(labels: labels, value: value, timestamp: timestamp)
     }
 
@@ -53,7 +53,7 @@ extension ExpositionParser {
         }
         let labelsColumn = lexer.column
         if lexer.consume(.openBrace) { try parseLabels(&lexer, exemplar: false) }
-        let labels = try finishLabels(lexer, column: labelsColumn)
+        let labels = try finishLabels(column: labelsColumn)
         if end == lexer.position {
             cacheIndex = cache.insert(raw, hash: rawHash, labels: labels, name: name, seriesHash: seriesHash)
         }
@@ -218,7 +218,7 @@ extension ExpositionParser {
         return name.count > 8
     }
 
-    private mutating func finishLabels(_ lexer: Lexer, column: Int) throws(ExpositionError) -> Labels {
+    private mutating func finishLabels(column: Int) throws(ExpositionError) -> Labels {
         labelCountHint = scratch.count
         if labelsInOrder { return Labels(sortedUnique: scratch) }
         var hasEmpty = scratch[0].value.isEmpty
@@ -241,7 +241,7 @@ extension ExpositionParser {
     /// Rejects a series that already occurred in this payload. Series the cache knows are counted
     /// on their (canonical) cache entry, walked in order; others in `seen`, which stays empty when
     /// the cache is warm, so a steady scrape does no random-access lookup for this.
-    private mutating func checkDuplicate(_ labels: Labels, _ timestamp: Timestamp?, lexer: Lexer) throws(ExpositionError) {
+    private mutating func checkDuplicate(_ labels: Labels, _ timestamp: Timestamp?) throws(ExpositionError) {
         var repeated: Timestamp?? = nil
         if let cacheIndex {
             repeated = cache.occur(cacheIndex, timestamp: timestamp)
