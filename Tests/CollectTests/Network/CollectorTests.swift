@@ -71,7 +71,8 @@ struct CollectorTests {
 
     @Test func updateKeepsUnchangedJobsAndStopsRemovedOnes() async throws {
         let server = try await CollectFixtures.http()
-        let collector = Collector(loop: try CollectFixtures.loop(), appender: MemorySeriesStore(), logger: CollectFixtures.logger)
+        let store = MemorySeriesStore()
+        let collector = Collector(loop: try CollectFixtures.loop(), appender: store, logger: CollectFixtures.logger)
         let keep = check("keep", server.url("/ok"), every: .seconds(60))
         let drop = check("drop", server.url("/ok"), every: .seconds(60))
         var specs = CollectSpecs()
@@ -87,6 +88,8 @@ struct CollectorTests {
         #expect(collector.task(for: .probe(keep)) == before)
         #expect(collector.task(for: .probe(drop)) == nil)
         #expect(collector.task(for: .probe(changed)) != nil)
+        let dropped = { (try? store.latest("probe_success", ["check": "drop"]))??.bitPattern == StaleMarker.bitPattern }
+        #expect(await ResultLog().wait(for: .seconds(20), until: dropped))
         collector.stopAll()
         #expect(collector.jobCount == 0)
     }
