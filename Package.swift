@@ -35,6 +35,7 @@ let package = Package(
         .target(name: "Rules", dependencies: [
             "Model", "Config", "Query", "Storage",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Yams", package: "Yams"),
         ], swiftSettings: swift6),
         .target(name: "Notify", dependencies: [
             "Model", "Config", "Storage",
@@ -50,17 +51,25 @@ let package = Package(
         ], swiftSettings: swift6),
         .target(name: "Daemon", dependencies: [
             "Model", "Config", "Curl", "Collect", "Storage", "Query", "Rules", "Notify", "Channels", "Server",
+            "CCurl", "CSQLite",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         ], swiftSettings: swift6),
         .executableTarget(name: "lookout", dependencies: [
-            "Daemon", "Model", "Config", "Storage", "Query", "Rules", "Notify",
+            "Daemon", "Model", "Config", "Storage", "Query", "Rules", "Notify", "Channels", "Curl",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: swift6),
         .target(name: "TestSupport", dependencies: ["Model", "SQLite"], swiftSettings: swift6),
 
         // Benchmarks: release-built executables that print their figures (`swift run -c release NAME`).
+        .executableTarget(name: "StorageBench", dependencies: ["Storage", "Model", "SQLite"], path: "Benchmarks/StorageBench", swiftSettings: swift6),
+        .executableTarget(name: "NotifyBench", dependencies: [
+            "Notify", "Channels", "Curl", "Model", .product(name: "Logging", package: "swift-log"),
+        ], path: "Benchmarks/NotifyBench", swiftSettings: swift6),
+        .executableTarget(name: "ParserBench", dependencies: ["Exposition", "Model"], path: "Benchmarks/ParserBench",
+                          exclude: ["python_parse_bench.py"], swiftSettings: swift6),
         .executableTarget(name: "ProbeBench", dependencies: ["Collect", "Curl", "Model"], path: "Benchmarks/ProbeBench", swiftSettings: swift6),
 
         // Tests (Swift Testing).
@@ -71,10 +80,10 @@ let package = Package(
         .testTarget(name: "ExpositionTests", dependencies: ["Exposition", "Model"], resources: [.copy("testdata")], swiftSettings: swift6),
         .testTarget(name: "CollectTests", dependencies: ["Collect", "TestSupport"], exclude: ["testdata"], swiftSettings: swift6),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Model", "TestSupport"], swiftSettings: swift6),
-        .testTarget(name: "QueryTests", dependencies: ["Query", "Model", "TestSupport"], swiftSettings: swift6),
-        .testTarget(name: "RulesTests", dependencies: ["Rules", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "QueryTests", dependencies: ["Query", "Model", "TestSupport"], resources: [.copy("testdata")], swiftSettings: swift6),
+        .testTarget(name: "RulesTests", dependencies: ["Rules", "TestSupport"], resources: [.copy("testdata")], swiftSettings: swift6),
         .testTarget(name: "NotifyTests", dependencies: ["Notify", "TestSupport"], swiftSettings: swift6),
-        .testTarget(name: "ChannelsTests", dependencies: ["Channels", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "ChannelsTests", dependencies: ["Channels", "TestSupport"], exclude: ["testdata"], swiftSettings: swift6),
         .testTarget(name: "DaemonTests", dependencies: ["Daemon", "TestSupport"], swiftSettings: swift6),
     ]
 )

@@ -86,6 +86,8 @@ extension ExpositionParser {
 
     /// HELP escapes: `\\` and `\n` in both formats, `\"` too in OpenMetrics; others are kept.
     private mutating func unescapeHelp(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
+        let raw = UnsafeBufferPointer(rebasing: bytes[range])
+        if !raw.contains(.backslash) { return String(decoding: raw, as: UTF8.self) }
         unescapeBuffer.removeAll(keepingCapacity: true)
         var index = range.lowerBound
         while index < range.upperBound {

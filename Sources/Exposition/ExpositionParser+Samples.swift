@@ -5,13 +5,19 @@ extension ExpositionParser {
     mutating func parseSample(_ lexer: inout Lexer) throws(ExpositionError) -> ExpositionEntry? {
         let nameRange = lexer.scanMetricName()
         guard !nameRange.isEmpty else { throw error(lexer, "expected metric name") }
-        let name = interner.intern(lexer.bytes, nameRange)
+        let nameHash = StringInterner.hash(UnsafeBufferPointer(rebasing: lexer.bytes[nameRange]))
+        let name = interner.intern(lexer.bytes, nameRange, hash: nameHash)
         if format == .openMetrics, let message = families.sample(name) {
             lexer.position = nameRange.lowerBound
             throw error(lexer, message)
         }
-        scratch.removeAll(keepingCapacity: true)
+        // A fresh array each sample: it becomes the `Labels` storage without a copy.
+        scratch = []
+        scratch.reserveCapacity(labelCountHint)
         scratch.append(Label(Labels.metricName, name))
+        seriesHash = SeriesSet.term(nameHash: ExpositionParser.metricNameHash, valueHash: nameHash)
+        labelsInOrder = true
+        previousLabelName = nil
         if format == .prometheusText {
             // `name {` is accepted in the text format; the blanks are kept if no label set follows.
             let beforeBlanks = lexer.position
@@ -107,10 +113,12 @@ extension ExpositionParser {
             guard lexer.current == .quote else { throw error(lexer, "expected label value in quotes") }
             let valueColumn = lexer.column
             guard let quoted = lexer.scanQuoted() else { throw error(lexer, "unterminated label value") }
-            let name = interner.intern(lexer.bytes, nameRange)
-            guard let value = decodeLabelValue(lexer.bytes, quoted) else {
+            let nameHash = StringInterner.hash(UnsafeBufferPointer(rebasing: lexer.bytes[nameRange]))
+            let name = interner.intern(lexer.bytes, nameRange, hash: nameHash)
+            guard let (value, valueHash) = decodeLabelValue(lexer.bytes, quoted) else {
                 throw ExpositionError(line: lineNumber, column: valueColumn, message: "invalid UTF-8 in label value")
             }
+            if !exemplar { noteLabel(lexer.bytes, nameRange, valueHash: value.isEmpty ? nil : valueHash, nameHash: nameHash) }
             if exemplar { exemplarScratch.append(Label(name, value)) } else { scratch.append(Label(name, value)) }
             lexer.skipBlanks()
             afterComma = lexer.consume(.comma)
@@ -120,16 +128,19 @@ extension ExpositionParser {
         }
     }
 
-    /// The label value: interned when short and plain, unescaped (`\\`, `\"`, `\n`) otherwise.
-    /// Nil if it is not valid UTF-8.
-    private mutating func decodeLabelValue(_ bytes: UnsafeBufferPointer<UInt8>, _ quoted: QuotedRange) -> String? {
+    /// The label value and the hash of its bytes: interned when short and plain, unescaped
+    /// (`\\`, `\"`, `\n`) otherwise. Nil if it is not valid UTF-8.
+    private mutating func decodeLabelValue(_ bytes: UnsafeBufferPointer<UInt8>, _ quoted: QuotedRange) -> (String, UInt64)? {
         if !quoted.hasEscapes {
+            let raw = UnsafeBufferPointer(rebasing: bytes[quoted.range])
+            let hash = StringInterner.hash(raw)
             if quoted.isASCII {
-                return quoted.range.count <= 48
-                    ? interner.intern(bytes, quoted.range)
-                    : String(decoding: UnsafeBufferPointer(rebasing: bytes[quoted.range]), as: UTF8.self)
+                let value = raw.count <= 48
+                    ? interner.intern(bytes, quoted.range, hash: hash)
+                    : String(decoding: raw, as: UTF8.self)
+                return (value, hash)
             }
-            return String(validating: UnsafeBufferPointer(rebasing: bytes[quoted.range]), as: UTF8.self)
+            return String(validating: raw, as: UTF8.self).map { ($0, hash) }
         }
         unescapeBuffer.removeAll(keepingCapacity: true)
         var index = quoted.range.lowerBound
@@ -146,12 +157,48 @@ extension ExpositionParser {
             unescapeBuffer.append(byte)
             index += 1
         }
-        return String(validating: unescapeBuffer, as: UTF8.self)
+        let hash = unescapeBuffer.withUnsafeBufferPointer { StringInterner.hash($0) }
+        return String(validating: unescapeBuffer, as: UTF8.self).map { ($0, hash) }
     }
 
     /// Sorts the scratch labels (usually already sorted), rejects repeated names, drops empty values.
+    /// Folds a label into the series hash and the in-order check (nil `valueHash`: empty value).
+    private mutating func noteLabel(_ bytes: UnsafeBufferPointer<UInt8>, _ name: Range<Int>, valueHash: UInt64?, nameHash: UInt64) {
+        guard let valueHash else { labelsInOrder = false; return }
+        seriesHash &+= SeriesSet.term(nameHash: nameHash, valueHash: valueHash)
+        guard labelsInOrder else { return }
+        if let previous = previousLabelName {
+            labelsInOrder = ExpositionParser.bytesPrecede(bytes, previous, name)
+        } else {
+            labelsInOrder = ExpositionParser.followsMetricName(bytes, name)
+        }
+        previousLabelName = name
+    }
+
+    /// Whether `bytes[lhs]` sorts strictly before `bytes[rhs]` (byte order is string order for ASCII names).
+    static func bytesPrecede(_ bytes: UnsafeBufferPointer<UInt8>, _ lhs: Range<Int>, _ rhs: Range<Int>) -> Bool {
+        let common = min(lhs.count, rhs.count)
+        for offset in 0..<common where bytes[lhs.lowerBound + offset] != bytes[rhs.lowerBound + offset] {
+            return bytes[lhs.lowerBound + offset] < bytes[rhs.lowerBound + offset]
+        }
+        return lhs.count < rhs.count
+    }
+
+    /// Whether a label name sorts strictly after `__name__`.
+    static func followsMetricName(_ bytes: UnsafeBufferPointer<UInt8>, _ name: Range<Int>) -> Bool {
+        let metricName: StaticString = "__name__"
+        let pointer = metricName.utf8Start
+        let common = min(name.count, 8)
+        for offset in 0..<common where bytes[name.lowerBound + offset] != pointer[offset] {
+            return bytes[name.lowerBound + offset] > pointer[offset]
+        }
+        return name.count > 8
+    }
+
     private mutating func finishLabels(_ lexer: Lexer, column: Int) throws(ExpositionError) -> Labels {
-        var hasEmpty = false
+        labelCountHint = scratch.count
+        if labelsInOrder { return Labels(sortedUnique: scratch) }
+        var hasEmpty = scratch[0].value.isEmpty
         for index in 1..<scratch.count {
             var position = index
             let label = scratch[index]
@@ -165,12 +212,11 @@ extension ExpositionParser {
         for index in 1..<scratch.count where scratch[index].name == scratch[index - 1].name {
             throw ExpositionError(line: lineNumber, column: column, message: "duplicate label name \(scratch[index].name)")
         }
-        return Labels(sortedUnique: hasEmpty ? scratch.filter { !$0.value.isEmpty } : Array(scratch))
+        return Labels(sortedUnique: hasEmpty ? scratch.filter { !$0.value.isEmpty } : scratch)
     }
 
     private mutating func checkDuplicate(_ labels: Labels, _ timestamp: Timestamp?, lexer: Lexer) throws(ExpositionError) {
-        let previous = seen.updateValue(timestamp, forKey: labels)
-        guard let previous else { return }
+        guard case .existing(let previous) = seen.insert(hash: seriesHash, timestamp: timestamp) else { return }
         // OpenMetrics allows several points of one series with increasing timestamps.
         if let before = previous, let now = timestamp, now > before { return }
         throw ExpositionError(line: lineNumber, column: 1, message: "duplicate sample for series \(labels)")

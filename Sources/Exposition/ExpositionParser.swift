@@ -22,13 +22,22 @@ public struct ExpositionParser {
     var exemplarScratch: [Label] = []
     var unescapeBuffer: [UInt8] = []
     var families = OpenMetricsFamilies()
-    var seen: [Labels: Timestamp?] = [:]
+    var seen = SeriesSet()
+    /// Order-independent hash of the current sample's labels, accumulated while they are scanned.
+    var seriesHash: UInt64 = 0
+    /// How many labels the previous sample had, to size the next one's array.
+    var labelCountHint = 4
+    /// Whether the current sample's label names came strictly increasing (so no sort is needed)
+    /// and none had an empty value; checked on the bytes as they are scanned.
+    var labelsInOrder = true
+    var previousLabelName: Range<Int>?
+    static let metricNameHash = Array(Labels.metricName.utf8).withUnsafeBufferPointer { StringInterner.hash($0) }
 
     /// A parser over `bytes` (the whole, already decompressed response body).
     public init(_ bytes: [UInt8], format: ExpositionFormat) {
         self.bytes = bytes
         self.format = format
-        scratch.reserveCapacity(16)
+        seen.reserve(bytes.count / 64)
     }
 
     /// The next entry, nil at the end of the payload.

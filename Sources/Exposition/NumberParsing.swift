@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Float and timestamp parsing straight from bytes. Plain decimals (the overwhelming majority of
 /// sample values) take an exact fast path; anything else goes through the standard library.
 enum NumberParsing {
@@ -67,25 +73,42 @@ enum NumberParsing {
         return negative ? -value : value
     }
 
+    /// Decimals the fast path cannot round exactly go to `strtod` (correctly rounded), through a
+    /// stack buffer; spelled-out special values are matched here, so Go's rejections (hex floats,
+    /// `nan(...)`, digit separators) stay rejections.
     private static func parseDoubleSlow(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Double? {
-        guard !range.isEmpty, range.count <= 400 else { return nil }
-        // The standard library accepts forms Go does not (hex floats, `nan(...)`); allow only
-        // characters of decimal and special-value spellings.
-        var lowered: [UInt8] = []
-        lowered.reserveCapacity(range.count)
+        guard !range.isEmpty, range.count <= 800 else { return nil }
+        var decimal = true
         for index in range {
             let byte = bytes[index]
-            let lower = byte.isLetter ? byte | 0x20 : byte
-            guard byte.isDigit || "+-.eEinfatyINFATY".utf8.contains(byte) else { return nil }
-            lowered.append(lower)
+            if !(byte.isDigit || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-")
+                || byte | 0x20 == UInt8(ascii: "e")) {
+                decimal = false
+                break
+            }
+        }
+        guard decimal else { return special(bytes, range) }
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: range.count + 1) { buffer in
+            for (offset, index) in range.enumerated() { buffer[offset] = CChar(bitPattern: bytes[index]) }
+            buffer[range.count] = 0
+            var end: UnsafeMutablePointer<CChar>?
+            let value = strtod(buffer.baseAddress!, &end)
+            return end == buffer.baseAddress! + range.count ? value : nil
+        }
+    }
+
+    private static func special(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Double? {
+        guard range.count <= 9 else { return nil }
+        var lowered: [UInt8] = []
+        for index in range { lowered.append(bytes[index].isLetter ? bytes[index] | 0x20 : bytes[index]) }
+        var negative = false
+        if lowered.first == UInt8(ascii: "-") || lowered.first == UInt8(ascii: "+") {
+            negative = lowered.removeFirst() == UInt8(ascii: "-")
         }
         switch String(decoding: lowered, as: UTF8.self) {
-        case "nan", "+nan", "-nan": return .nan
-        case "inf", "+inf", "infinity", "+infinity": return .infinity
-        case "-inf", "-infinity": return -.infinity
-        case let text:
-            guard !text.contains(where: { $0 != "e" && $0.isLetter }) else { return nil }
-            return Double(text)
+        case "nan": return .nan
+        case "inf", "infinity": return negative ? -.infinity : .infinity
+        default: return nil
         }
     }
 

@@ -2,17 +2,12 @@
 /// label names, common label values) is decoded and allocated once. Open addressing over a
 /// power-of-two table; keys live in one byte arena so lookups are a hash and a `memcmp`.
 struct StringInterner {
-    private struct Entry {
-        var hash: UInt64
-        var offset: Int
-        var length: Int
-        var string: String
-    }
-
     /// Stop growing past this many strings; later strings are simply decoded each time.
     private let capacityLimit: Int
     private var arena: [UInt8] = []
-    private var entries: [Entry] = []
+    private var hashes: [UInt64] = []
+    private var offsets: [Int] = []
+    private var strings: [String] = []
     private var table: [Int32]
     private var mask: Int
 
@@ -24,38 +19,46 @@ struct StringInterner {
 
     /// The string for `bytes[range]`, which must be valid UTF-8.
     mutating func intern(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
+        intern(bytes, range, hash: StringInterner.hash(UnsafeBufferPointer(rebasing: bytes[range])))
+    }
+
+    /// The same, with the bytes' `hash` already computed by the caller.
+    mutating func intern(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, hash: UInt64) -> String {
         let key = UnsafeBufferPointer(rebasing: bytes[range])
-        let hash = StringInterner.hash(key)
+        // Up to 15 UTF-8 bytes a String is stored inline: nothing to share, decoding is cheaper.
+        if key.count <= 15 { return String(decoding: key, as: UTF8.self) }
         var slot = Int(truncatingIfNeeded: hash) & mask
         while true {
             let index = Int(table[slot])
             if index < 0 { break }
-            let entry = entries[index]
-            if entry.hash == hash, entry.length == key.count, matches(entry, key) { return entry.string }
+            if hashes[index] == hash, matches(index, key) { return strings[index] }
             slot = (slot + 1) & mask
         }
         let string = String(decoding: key, as: UTF8.self)
-        guard entries.count < capacityLimit else { return string }
-        table[slot] = Int32(entries.count)
-        entries.append(Entry(hash: hash, offset: arena.count, length: key.count, string: string))
+        guard strings.count < capacityLimit else { return string }
+        table[slot] = Int32(strings.count)
+        hashes.append(hash)
+        offsets.append(arena.count)
+        strings.append(string)
         arena.append(contentsOf: key)
-        if entries.count * 2 > table.count { grow() }
+        if strings.count * 2 > table.count { grow() }
         return string
     }
 
-    private func matches(_ entry: Entry, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let keyBase = key.baseAddress else { return entry.length == 0 }
-        return arena.withUnsafeBufferPointer { arena in
-            memcmpBytes(arena.baseAddress! + entry.offset, keyBase, entry.length)
-        }
+    private func matches(_ index: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
+        let start = offsets[index]
+        let end = index + 1 < offsets.count ? offsets[index + 1] : arena.count
+        guard end - start == key.count else { return false }
+        guard key.count > 0, let keyBase = key.baseAddress else { return true }
+        return arena.withUnsafeBufferPointer { arena in memcmpBytes(arena.baseAddress! + start, keyBase, key.count) }
     }
 
     private mutating func grow() {
         let size = table.count * 2
         table = Array(repeating: -1, count: size)
         mask = size - 1
-        for (index, entry) in entries.enumerated() {
-            var slot = Int(truncatingIfNeeded: entry.hash) & mask
+        for (index, hash) in hashes.enumerated() {
+            var slot = Int(truncatingIfNeeded: hash) & mask
             while table[slot] >= 0 { slot = (slot + 1) & mask }
             table[slot] = Int32(index)
         }
@@ -81,7 +84,7 @@ struct StringInterner {
         return mix(hash ^ tail)
     }
 
-    private static func mix(_ value: UInt64) -> UInt64 {
+    static func mix(_ value: UInt64) -> UInt64 {
         var x = value &* 0xBF58_476D_1CE4_E5B9
         x ^= x >> 31
         return x &* 0x94D0_49BB_1331_11EB

@@ -1,0 +1,34 @@
+/// Decoding of `reports:`.
+enum ReportDecoder {
+    static func decode(_ cursor: Cursor, references: inout [Reference]) -> ReportConfig? {
+        guard let fields = cursor.fields(["name", "at", "channels", "include"]) else { return nil }
+        let name = fields.requiredString("name")
+        let time = fields.required("at").flatMap(clock)
+        var channels: [String] = []
+        if let node = fields.required("channels"), let list = node.sequence() {
+            channels = NotifyDecoder.channelList(list, references: &references)
+            if list.isEmpty { node.error("needs at least one channel") }
+        }
+        var include = ReportConfig.Section.allCases
+        if let list = fields["include"]?.sequence() {
+            include = list.compactMap { node in
+                node.choice(ReportConfig.Section.allCases.map(\.rawValue)).flatMap(ReportConfig.Section.init)
+            }
+        }
+        guard let name, let time else { return nil }
+        return ReportConfig(name: name, hour: time.hour, minute: time.minute, channels: channels,
+                            include: include, position: cursor.position)
+    }
+
+    /// `HH:MM`, 24-hour.
+    private static func clock(_ cursor: Cursor) -> (hour: Int, minute: Int)? {
+        guard let text = cursor.text(expecting: "a time") else { return nil }
+        let parts = text.trimmingSpaces.split(separator: ":", omittingEmptySubsequences: false)
+        if parts.count == 2, parts[1].count == 2, (1...2).contains(parts[0].count),
+           let hour = Int(parts[0]), let minute = Int(parts[1]), (0..<24).contains(hour), (0..<60).contains(minute) {
+            return (hour, minute)
+        }
+        cursor.error("invalid time \"\(text)\" (want HH:MM, 24-hour, quoted: \"08:00\")")
+        return nil
+    }
+}

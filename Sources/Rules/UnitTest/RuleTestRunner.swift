@@ -1,0 +1,103 @@
+import Config
+import Foundation
+import Model
+import Query
+import Yams
+
+/// Runs rule unit-test files in the format of `promtool test rules` (Prometheus 2.42) with the
+/// real PromQL engine over in-memory series, and prints results the way promtool does.
+public enum RuleTestRunner {
+    /// Runs every file; `passed` is false when any test failed (the CLI exits 1 then).
+    /// `timeZone` is the zone of `[today]`.
+    public static func run(files: [String], timeZone: TimeZone = TimeZone(identifier: "UTC")!) -> (passed: Bool, output: String) {
+        var output = ""
+        var passed = true
+        for file in files {
+            output += "Unit Testing:  \(file)\n"
+            let (errors, warnings) = runFile(file, timeZone: timeZone)
+            for warning in warnings { output += "  WARNING: \(warning)\n" }
+            if errors.isEmpty {
+                output += "  SUCCESS\n"
+            } else {
+                passed = false
+                output += "  FAILED:\n"
+                for error in errors { output += error + "\n\n" }
+            }
+            output += "\n"
+        }
+        return (passed, output)
+    }
+
+    static func runFile(_ path: String, timeZone: TimeZone) -> (errors: [String], warnings: [String]) {
+        let unitFile: UnitTestFile
+        do {
+            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+                return (["open \(path): no such file or directory"], [])
+            }
+            unitFile = try YAMLDecoder().decode(UnitTestFile.self, from: text)
+        } catch {
+            return (["\(error)"], [])
+        }
+        let directory = (path as NSString).deletingLastPathComponent
+        var warnings: [String] = []
+        var ruleFiles: [String] = []
+        for pattern in unitFile.ruleFiles ?? [] {
+            let resolved = pattern.hasPrefix("/") || directory.isEmpty ? pattern : directory + "/" + pattern
+            let matches = glob(resolved)
+            if matches.isEmpty { warnings.append("no file match pattern \(pattern)") }
+            ruleFiles += matches
+        }
+        guard let evalInterval = duration(unitFile.evaluationInterval, default: 60_000), evalInterval > 0 else {
+            return (["invalid evaluation_interval \(unitFile.evaluationInterval ?? "")"], warnings)
+        }
+        var order: [String: Int] = [:]
+        for (index, name) in (unitFile.groupEvalOrder ?? []).enumerated() {
+            if order[name] != nil { return (["group name repeated in evaluation order: \(name)"], warnings) }
+            order[name] = index
+        }
+        var files: [RuleFile] = []
+        for file in ruleFiles {
+            switch ConfigLoader.loadRuleFile(path: file, validator: RuleValidation.validator) {
+            case .success(let loaded): files.append(loaded)
+            case .failure(let errors): return (errors.diagnostics.map { "    \($0)" }, warnings)
+            }
+        }
+        var errors: [String] = []
+        for group in unitFile.tests ?? [] {
+            var run = UnitTestGroupRun(group: group, evalInterval: evalInterval, timeZone: timeZone)
+            errors += run.run(ruleFiles: files, order: order)
+        }
+        return (errors, warnings)
+    }
+
+    static func duration(_ text: String?, default value: Int64) -> Int64? {
+        guard let text, !text.isEmpty else { return value }
+        return PromDuration.parse(text)
+    }
+
+    static func glob(_ pattern: String) -> [String] {
+        guard pattern.contains(where: { "*?[".contains($0) }) else {
+            return FileManager.default.fileExists(atPath: pattern) ? [pattern] : []
+        }
+        var result = glob_t()
+        defer { globfree(&result) }
+        guard Foundation.glob(pattern, 0, nil, &result) == 0 else { return [] }
+        return (0..<Int(result.gl_pathc)).compactMap { result.gl_pathv[$0].flatMap { String(validatingCString: $0) } }.sorted()
+    }
+}
+
+/// Checks expressions and templates while rule files load, for `lookout check` and the test runner.
+public enum RuleValidation {
+    /// PromQL through the Query parser, label and annotation values through `Template.parse`.
+    public static let validator = ExpressionValidator(
+        promql: { text in
+            do throws(ParseError) { _ = try PromQL.parse(text); return nil } catch {
+                return ExpressionIssue(line: error.line, column: error.column, message: "parse error: \(error.message)")
+            }
+        },
+        template: { text in
+            do throws(TemplateError) { _ = try Template.parse(text); return nil } catch {
+                return ExpressionIssue(line: error.line, column: error.column, message: error.message)
+            }
+        })
+}

@@ -1,0 +1,136 @@
+import Curl
+import Foundation
+import Model
+import Notify
+import Testing
+import TestSupport
+@testable import Channels
+
+@Suite(.serialized) struct DeliveryTests {
+    let loop: CurlLoop
+    let dir: TemporaryDirectory
+
+    init() throws {
+        loop = try CurlLoop()
+        dir = try TemporaryDirectory()
+    }
+
+    @Test func webhookReceivesVersion4PayloadWithBearerToken() async throws {
+        let receiver = try await Receiver(loop: loop)
+        let rig = try NotifierRig(channels: ["audit": .webhook(WebhookSpec(url: receiver.url("/hook"), bearerToken: "s3cret"))],
+                                  databasePath: dir.file("n.db"), loop: loop)
+        await rig.notifier.receive(alerts: [alert("HighErrorRate", instance: "a"), alert("HighErrorRate", instance: "b")])
+        #expect(await eventually { await rig.delivered("audit") == 1 })
+        await rig.stop()
+        let posts = try await receiver.received(path: "/hook")
+        #expect(posts.count == 1)
+        let body = try JSONSerialization.jsonObject(with: Data((posts[0]["body"] as! String).utf8)) as! [String: Any]
+        #expect(body["version"] as? String == "4" && body["status"] as? String == "firing")
+        #expect((body["alerts"] as! [Any]).count == 2)
+        #expect((posts[0]["headers"] as! [String: String])["Authorization"] == "Bearer s3cret")
+    }
+
+    @Test func retriesAfter500And429HonouringRetryAfterThenDeliversOnce() async throws {
+        let receiver = try await Receiver(loop: loop)
+        try await receiver.script("/slack", [["status": 500, "body": "oops"], ["status": 429, "retry_after": "1"]])
+        let rig = try NotifierRig(channels: ["team": .slack(SlackSpec(webhookURL: receiver.url("/slack")))],
+                                  databasePath: dir.file("n.db"), loop: loop)
+        await rig.notifier.receive(alerts: [alert("Down")])
+        #expect(await eventually { await rig.delivered("team") == 1 })
+        await rig.stop()
+        let attempts = try await receiver.received(path: "/slack")
+        #expect(attempts.map { $0["status"] as! Int } == [500, 429, 200])
+        let gap = (attempts[2]["time"] as! Double) - (attempts[1]["time"] as! Double)
+        #expect(gap >= 0.95, "Retry-After: 1 must delay the next attempt by a second, was \(gap)")
+        #expect(await rig.notifier.metrics().notificationsTotal["team"] == ["retried": 2, "delivered": 1])
+        #expect(await rig.queued() == 0)
+    }
+
+    @Test func nonRetryable4xxIsDroppedAndLoggedWithBodyButNoSecret() async throws {
+        let receiver = try await Receiver(loop: loop, defaultStatus: 400)
+        try await receiver.script("/services/T0/B0/SECRETTOKEN", [["status": 400, "body": "invalid_payload"]])
+        let rig = try NotifierRig(channels: ["team": .slack(SlackSpec(webhookURL: receiver.url("/services/T0/B0/SECRETTOKEN")))],
+                                  databasePath: dir.file("n.db"), loop: loop)
+        await rig.notifier.receive(alerts: [alert("Down")])
+        #expect(await eventually { await rig.notifier.metrics().notificationsTotal["team"]?["failed"] == 1 })
+        await rig.stop()
+        #expect(try await receiver.received().count == 1)
+        #expect(rig.logs.text.contains("invalid_payload"))
+        #expect(!rig.logs.text.contains("SECRETTOKEN"))
+    }
+
+    @Test func receiverDownThenUpDeliversEachNotificationOnce() async throws {
+        let first = try await Receiver(loop: loop)
+        let port = first.port
+        first.stop()  // nothing listens: connection refused
+        let url = "http://127.0.0.1:\(port)/hook"
+        let strict = DeliveryPolicy(initialBackoff: 50, maxBackoff: 400, maxAge: 60_000, timeout: 2000, parallelism: 1)
+        let rig = try NotifierRig(channels: ["audit": .webhook(WebhookSpec(url: url))], databasePath: dir.file("n.db"),
+                                  loop: loop, delivery: strict)
+        await rig.notifier.receive(alerts: [alert("A"), alert("B"), alert("C")])
+        #expect(await eventually { await rig.notifier.metrics().notificationsTotal["audit"]?["retried", default: 0] ?? 0 >= 2 })
+        #expect(await rig.queued() == 3)
+        let receiver = try await Receiver(loop: loop, port: port)
+        #expect(await eventually { await rig.delivered("audit") == 3 })
+        await rig.stop()
+        let names = try await receiver.accepted("/hook").map { ($0["groupLabels"] as! [String: String])["alertname"]! }
+        #expect(names == ["A", "B", "C"], "each once, in queue order (parallelism 1: strict per-channel order)")
+    }
+
+    @Test func queueLeftByAStoppedNotifierDrainsInANewOne() async throws {
+        let first = try await Receiver(loop: loop)
+        let port = first.port
+        first.stop()
+        let db = dir.file("restart.db")
+        let url = "http://127.0.0.1:\(port)/hook"
+        let old = try NotifierRig(channels: ["audit": .webhook(WebhookSpec(url: url))], databasePath: db, loop: loop)
+        await old.notifier.receive(alerts: (0..<20).map { alert("Alert\($0)") })
+        #expect(await eventually { await old.queued() == 20 })
+        await old.stop()
+
+        let receiver = try await Receiver(loop: loop, port: port)
+        let new = try NotifierRig(channels: ["audit": .webhook(WebhookSpec(url: url))], databasePath: db, loop: loop)
+        #expect(await eventually { await new.delivered("audit") == 20 })
+        // The same alerts handed in again after the restart are deduplicated by the stored log.
+        await new.notifier.receive(alerts: (0..<20).map { alert("Alert\($0)") })
+        try await Task.sleep(for: .milliseconds(300))
+        await new.stop()
+        let names = try await receiver.accepted("/hook").map { ($0["groupLabels"] as! [String: String])["alertname"]! }
+        #expect(names.count == 20 && Set(names).count == 20)
+        #expect(await new.queued() == 0)
+    }
+
+    @Test func pagerDutyResolveClosesTheIncidentItOpenedAndRetriesOpenNoSecond() async throws {
+        let receiver = try await Receiver(loop: loop, defaultStatus: 202)
+        try await receiver.script("/v2/enqueue", [["status": 500], ["status": 202, "delay_ms": 2500]])
+        let rig = try NotifierRig(channels: ["pager": .pagerduty(PagerDutySpec(routingKey: "ROUTINGKEY123", url: receiver.url("/v2/enqueue")))],
+                                  databasePath: dir.file("n.db"), loop: loop,
+                                  route: RouteSpec(channels: ["pager"], groupBy: ["alertname"], groupWait: 0, groupInterval: 200))
+        await rig.notifier.receive(alerts: [alert("ApiDown")])
+        #expect(await eventually { await rig.delivered("pager") == 1 })
+        await rig.notifier.receive(alerts: [alert("ApiDown", resolved: true)])
+        #expect(await eventually { await rig.delivered("pager") == 2 })
+        await rig.stop()
+        let incidents = try await receiver.incidents()
+        #expect(incidents.count == 1)
+        #expect(incidents.values.first?["state"] as? String == "resolved")
+        #expect(incidents.values.first?["opened"] as? Int == 1)
+        let events = try await receiver.received(path: "/v2/enqueue")
+        let actions = try events.map { try JSONSerialization.jsonObject(with: Data(($0["body"] as! String).utf8)) as! [String: Any] }
+        #expect(Set(actions.map { $0["dedup_key"] as! String }).count == 1)
+        #expect(!rig.logs.text.contains("ROUTINGKEY123"))
+    }
+
+    @Test func sendTestReportsSuccessAndReceiverErrors() async throws {
+        let receiver = try await Receiver(loop: loop)
+        try await receiver.script("/bad", [["status": 404, "body": "no_service"]])
+        let rig = try NotifierRig(channels: ["good": .webhook(WebhookSpec(url: receiver.url("/good"))),
+                                             "bad": .slack(SlackSpec(webhookURL: receiver.url("/bad")))],
+                                  databasePath: dir.file("n.db"), loop: loop)
+        #expect(await rig.notifier.sendTest(channel: "good") == .delivered)
+        #expect(await rig.notifier.sendTest(channel: "bad") == .permanent(reason: "HTTP 404: no_service"))
+        await rig.stop()
+        let body = try await receiver.accepted("/good")[0]
+        #expect((body["commonLabels"] as! [String: String])["alertname"] == "LookoutTest")
+    }
+}

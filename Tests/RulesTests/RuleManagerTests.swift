@@ -1,0 +1,47 @@
+import Foundation
+import Testing
+import Model
+import Storage
+@testable import Rules
+
+@Suite struct RuleManagerTests {
+    @Test func slowGroupDoesNotDelayAnother() async throws {
+        let store = MemorySeriesStore()
+        let query: QueryFunc = { expr, _ in
+            if expr == "slow" { Thread.sleep(forTimeInterval: 0.4) }
+            return [QuerySample(labels: Labels(), value: 1)]
+        }
+        let environment = RuleEnvironment(query: query, appender: store, notify: { _ in })
+        let manager = try RuleManager(groups: [
+            GroupSpec(name: "slow", interval: 10, rules: [RuleSpec(kind: .record("s"), expr: "slow")]),
+            GroupSpec(name: "fast", interval: 10, rules: [RuleSpec(kind: .record("f"), expr: "fast")]),
+        ], environment: environment)
+        let task = Task { await manager.run() }
+        defer { task.cancel() }
+        let deadline = Date().addingTimeInterval(5)
+        while manager.groups[1].status().metrics.evaluations < 5 && Date() < deadline {
+            await Task.yield()
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        let slow = manager.groups[0].status().metrics
+        #expect(manager.groups[1].status().metrics.evaluations >= 5)
+        #expect(slow.evaluations <= 1)
+        task.cancel()
+        await task.value
+        #expect(manager.groups[0].status().metrics.missedIterations > 0)
+    }
+
+    @Test func forgetsStateOfRulesThatNoLongerExist() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let stateStore = try AlertStateStore(path: dir.appendingPathComponent("db").path)
+        let alert = Alert(labels: ["alertname": "Gone"], state: .firing, value: 1, activeAt: 0, firedAt: 0)
+        try stateStore.save([PersistedAlert(ruleKey: "old.yml#g#Gone", alert: alert),
+                             PersistedAlert(ruleKey: "#g#Kept", alert: alert)])
+        let environment = RuleEnvironment(query: { _, _ in [] }, appender: MemorySeriesStore(), notify: { _ in }, stateStore: stateStore)
+        let manager = try RuleManager(groups: [GroupSpec(name: "g", interval: 1000, rules: [RuleSpec(kind: .alert("Kept"), expr: "x")])],
+                                      environment: environment)
+        #expect(try stateStore.loadAll().map(\.ruleKey) == ["#g#Kept"])
+        #expect(manager.alerts().map(\.name) == ["Gone"])
+    }
+}
