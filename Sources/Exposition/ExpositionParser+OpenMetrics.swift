@@ -3,7 +3,7 @@ import Model
 /// Per-sample OpenMetrics rules that need the labels: buckets carry `le`, quantiles `quantile`,
 /// both as numbers; a stateset sample carries a label named after its family.
 extension ExpositionParser {
-    func checkOpenMetricsSample(_ name: String, _ labels: Labels, lexer: Lexer, column: Int) throws(ExpositionError) {
+    func checkOpenMetricsSample(_ name: String, _ labels: Labels, column: Int) throws(ExpositionError) {
         let type = families.currentType
         switch type {
         case .histogram, .gaugehistogram:

@@ -5,12 +5,40 @@ extension ExpositionParser {
     mutating func parseSample(_ lexer: inout Lexer) throws(ExpositionError) -> ExpositionEntry? {
         let nameRange = lexer.scanMetricName()
         guard !nameRange.isEmpty else { throw error(lexer, "expected metric name") }
+        let labelsColumn = lexer.column
+        let (name, labels) = try seriesLabels(&lexer, nameRange)
+        guard lexer.skipBlanks() > 0, !lexer.atEnd else {
+            throw error(lexer, lexer.atEnd ? "expected value after metric" : "invalid character after metric name or labels")
+        }
+        let valueStart = lexer.position
+        let valueRange = lexer.scanToken()
+        guard let value = NumberParsing.parseDouble(lexer.bytes, valueRange) else {
+            lexer.position = valueStart
+            throw error(lexer, "invalid value \"\(lexer.text(valueRange))\"")
+        }
+        let timestamp = try parseTimestampAndExemplar(&lexer)
+        if format == .openMetrics { try checkOpenMetricsSample(name, labels, column: labelsColumn) }
+        try checkDuplicate(labels, timestamp)
+        return .sample(labels: labels, value: value, timestamp: timestamp)
+    }
+
+    /// The metric name and labels of the series starting at `nameRange`: from the cache when these
+    /// exact bytes were decoded before, otherwise decoded and remembered. Leaves `seriesHash` set.
+    private mutating func seriesLabels(_ lexer: inout Lexer, _ nameRange: Range<Int>) throws(ExpositionError) -> (String, Labels) {
+        let end = lexer.seriesEnd(lenientBlanks: format == .prometheusText)
+        let raw = UnsafeBufferPointer(rebasing: lexer.bytes[nameRange.lowerBound..<(end ?? nameRange.upperBound)])
+        let rawHash = StringInterner.hash(raw)
+        if end != nil, let entry = cache.lookup(raw, hash: rawHash) {
+            try checkFamily(entry.name, lexer, nameRange)
+            lexer.position = end!
+            seriesHash = entry.seriesHash
+            cacheIndex = entry.index
+            return (entry.name, entry.labels)
+        }
+        cacheIndex = nil
         let nameHash = StringInterner.hash(UnsafeBufferPointer(rebasing: lexer.bytes[nameRange]))
         let name = interner.intern(lexer.bytes, nameRange, hash: nameHash)
-        if format == .openMetrics, let message = families.sample(name) {
-            lexer.position = nameRange.lowerBound
-            throw error(lexer, message)
-        }
+        try checkFamily(name, lexer, nameRange)
         // A fresh array each sample: it becomes the `Labels` storage without a copy.
         scratch = []
         scratch.reserveCapacity(labelCountHint)
@@ -25,21 +53,16 @@ extension ExpositionParser {
         }
         let labelsColumn = lexer.column
         if lexer.consume(.openBrace) { try parseLabels(&lexer, exemplar: false) }
-        let labels = try finishLabels(lexer, column: labelsColumn)
+        let labels = try finishLabels(column: labelsColumn)
+        if end == lexer.position {
+            cacheIndex = cache.insert(raw, hash: rawHash, labels: labels, name: name, seriesHash: seriesHash)
+        }
+        return (name, labels)
+    }
 
-        guard lexer.skipBlanks() > 0, !lexer.atEnd else {
-            throw error(lexer, lexer.atEnd ? "expected value after metric" : "invalid character after metric name or labels")
-        }
-        let valueStart = lexer.position
-        let valueRange = lexer.scanToken()
-        guard let value = NumberParsing.parseDouble(lexer.bytes, valueRange) else {
-            lexer.position = valueStart
-            throw error(lexer, "invalid value \"\(lexer.text(valueRange))\"")
-        }
-        let timestamp = try parseTimestampAndExemplar(&lexer)
-        if format == .openMetrics { try checkOpenMetricsSample(name, labels, lexer: lexer, column: labelsColumn) }
-        try checkDuplicate(labels, timestamp, lexer: lexer)
-        return .sample(labels: labels, value: value, timestamp: timestamp)
+    private mutating func checkFamily(_ name: String, _ lexer: Lexer, _ nameRange: Range<Int>) throws(ExpositionError) {
+        guard format == .openMetrics, let message = families.sample(name) else { return }
+        throw ExpositionError(line: lineNumber, column: nameRange.lowerBound - lexer.lineStart + 1, message: message)
     }
 
     private mutating func parseTimestampAndExemplar(_ lexer: inout Lexer) throws(ExpositionError) -> Timestamp? {
@@ -195,7 +218,7 @@ extension ExpositionParser {
         return name.count > 8
     }
 
-    private mutating func finishLabels(_ lexer: Lexer, column: Int) throws(ExpositionError) -> Labels {
+    private mutating func finishLabels(column: Int) throws(ExpositionError) -> Labels {
         labelCountHint = scratch.count
         if labelsInOrder { return Labels(sortedUnique: scratch) }
         var hasEmpty = scratch[0].value.isEmpty
@@ -215,8 +238,24 @@ extension ExpositionParser {
         return Labels(sortedUnique: hasEmpty ? scratch.filter { !$0.value.isEmpty } : scratch)
     }
 
-    private mutating func checkDuplicate(_ labels: Labels, _ timestamp: Timestamp?, lexer: Lexer) throws(ExpositionError) {
-        guard case .existing(let previous) = seen.insert(hash: seriesHash, timestamp: timestamp) else { return }
+    /// Rejects a series that already occurred in this payload. Series the cache knows are counted
+    /// on their (canonical) cache entry, walked in order; others in `seen`, which stays empty when
+    /// the cache is warm, so a steady scrape does no random-access lookup for this.
+    private mutating func checkDuplicate(_ labels: Labels, _ timestamp: Timestamp?) throws(ExpositionError) {
+        var repeated: Timestamp?? = nil
+        if let cacheIndex {
+            repeated = cache.occur(cacheIndex, timestamp: timestamp)
+            if repeated == nil, seen.count > 0, case .existing(let previous) = seen.insert(hash: seriesHash, timestamp: timestamp) {
+                repeated = .some(previous)
+            }
+        } else {
+            let known = cache.occur(seriesHash: seriesHash, timestamp: timestamp)
+            repeated = known.previous
+            if !known.known, case .existing(let previous) = seen.insert(hash: seriesHash, timestamp: timestamp) {
+                repeated = .some(previous)
+            }
+        }
+        guard case .some(let previous) = repeated else { return }
         // OpenMetrics allows several points of one series with increasing timestamps.
         if let before = previous, let now = timestamp, now > before { return }
         throw ExpositionError(line: lineNumber, column: 1, message: "duplicate sample for series \(labels)")

@@ -16,6 +16,7 @@ public struct ExpositionParser {
     var offset = 0
     var lineNumber = 0
     var sawEOF = false
+    var finished = false
     var failure: ExpositionError?
     var interner = StringInterner()
     var scratch: [Label] = []
@@ -27,16 +28,26 @@ public struct ExpositionParser {
     var seriesHash: UInt64 = 0
     /// How many labels the previous sample had, to size the next one's array.
     var labelCountHint = 4
+    /// The cache entry of the current sample's series, if it has one.
+    var cacheIndex: Int?
     /// Whether the current sample's label names came strictly increasing (so no sort is needed)
     /// and none had an empty value; checked on the bytes as they are scanned.
     var labelsInOrder = true
     var previousLabelName: Range<Int>?
     static let metricNameHash = Array(Labels.metricName.utf8).withUnsafeBufferPointer { StringInterner.hash($0) }
 
+    /// Series decoded by this and earlier parses of the same target; see `SeriesCache`.
+    public internal(set) var cache: SeriesCache
+
     /// A parser over `bytes` (the whole, already decompressed response body).
-    public init(_ bytes: [UInt8], format: ExpositionFormat) {
+    ///
+    /// Pass the `cache` taken from the previous parse of the same target to skip decoding series
+    /// seen before; give it up (do not keep another copy) so it is not copied on first write.
+    public init(_ bytes: [UInt8], format: ExpositionFormat, cache: SeriesCache = SeriesCache()) {
         self.bytes = bytes
         self.format = format
+        self.cache = cache
+        self.cache.startPayload(format: format)
         seen.reserve(bytes.count / 64)
     }
 
@@ -70,6 +81,10 @@ public struct ExpositionParser {
         if format == .openMetrics, !sawEOF {
             sawEOF = true
             throw ExpositionError(line: lineNumber + 1, column: 1, message: "missing # EOF at end of OpenMetrics payload")
+        }
+        if !finished {
+            finished = true
+            cache.finishPayload()
         }
         return nil
     }

@@ -42,7 +42,7 @@ struct Lexer {
         let start = position
         guard position < end, bytes[position].isMetricNameStart else { return start..<start }
         position += 1
-        while position < end, bytes[position].isMetricNameStart || bytes[position].isDigit { position += 1 }
+        while position < end, bytes[position].isMetricNameByte { position += 1 }
         return start..<position
     }
 
@@ -51,7 +51,7 @@ struct Lexer {
         let start = position
         guard position < end, bytes[position].isLabelNameStart else { return start..<start }
         position += 1
-        while position < end, bytes[position].isLabelNameStart || bytes[position].isDigit { position += 1 }
+        while position < end, bytes[position].isLabelNameByte { position += 1 }
         return start..<position
     }
 
@@ -81,6 +81,31 @@ struct Lexer {
             position += 1
         }
         position = end
+        return nil
+    }
+
+    /// Where the series text that starts before the cursor (just after the metric name) ends: after
+    /// the closing `}` of a label set, or here if there is none. Nil if the label set is unterminated.
+    /// Does not move the cursor; the parser validates the bytes when it decodes them.
+    func seriesEnd(lenientBlanks: Bool) -> Int? {
+        var index = position
+        if lenientBlanks {
+            while index < end, bytes[index] == .space || bytes[index] == .tab { index += 1 }
+        }
+        guard index < end, bytes[index] == .openBrace else { return position }
+        index += 1
+        while index < end {
+            switch bytes[index] {
+            case .closeBrace: return index + 1
+            case .quote:
+                index += 1
+                while index < end, bytes[index] != .quote {
+                    index += bytes[index] == .backslash ? 2 : 1
+                }
+            default: break
+            }
+            index += 1
+        }
         return nil
     }
 
@@ -122,6 +147,12 @@ extension UInt8 {
     static let equals = UInt8(ascii: "=")
 
     var isDigit: Bool { self &- UInt8(ascii: "0") < 10 }
+    /// `[a-zA-Z0-9_:]` as two bitmasks over ASCII: one test per byte in the name scanners.
+    var isMetricNameByte: Bool {
+        self < 64 ? (0x07FF_0000_0000_0000 as UInt64) >> self & 1 != 0
+            : self < 128 ? (0x07FF_FFFE_87FF_FFFE as UInt64) >> (self &- 64) & 1 != 0 : false
+    }
+    var isLabelNameByte: Bool { isMetricNameByte && self != UInt8(ascii: ":") }
     var isLetter: Bool { (self | 0x20) &- UInt8(ascii: "a") < 26 }
     var isLabelNameStart: Bool { isLetter || self == UInt8(ascii: "_") }
     var isMetricNameStart: Bool { isLabelNameStart || self == UInt8(ascii: ":") }

@@ -20,7 +20,8 @@ enum NumberParsing {
         return parseDoubleSlow(bytes, range)
     }
 
-    /// Clinger's fast path: exact when the mantissa fits in 53 bits and |exponent| <= 22.
+    /// Clinger's fast path: exact when the mantissa fits in 53 bits and |exponent| <= 22; wider
+    /// mantissas go through 80-bit arithmetic where the platform has it.
     private static func parseDecimalFast(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Double? {
         var index = range.lowerBound
         let end = range.upperBound
@@ -64,14 +65,39 @@ enum NumberParsing {
             guard index > start else { return nil }
             exponent += exponentNegative ? -explicit : explicit
         }
-        guard index == end, mantissa <= 1 << 53 else { return nil }
-        var value = Double(mantissa)
-        if mantissa != 0 {
-            guard exponent >= -22, exponent <= 22 else { return nil }
+        guard index == end else { return nil }
+        if mantissa == 0 { return negative ? -0.0 : 0.0 }
+        guard exponent >= -22, exponent <= 22 else { return nil }
+        var value: Double
+        if mantissa <= 1 << 53 {
+            value = Double(mantissa)
             value = exponent < 0 ? value / powersOfTen[-exponent] : value * powersOfTen[exponent]
+        } else {
+            guard let wide = wideMantissa(mantissa, exponent) else { return nil }
+            value = wide
         }
         return negative ? -value : value
     }
+
+    #if arch(x86_64) && !os(Windows)
+    private static let wideTens: [Float80] = (0...22).map { exponent in
+        var value: Float80 = 1
+        for _ in 0..<exponent { value *= 10 }
+        return value
+    }
+
+    /// 17–19 significant digits (common: Go and Python print up to 17) in 80-bit arithmetic. The
+    /// mantissa and 10^|e| are exact there, so the one operation rounds once; rounding that to a
+    /// Double is then correct unless the 80-bit result sits exactly on a Double halfway point
+    /// (its 11 extra bits are 0x400), which is left to `strtod`.
+    private static func wideMantissa(_ mantissa: UInt64, _ exponent: Int) -> Double? {
+        let wide = exponent < 0 ? Float80(mantissa) / wideTens[-exponent] : Float80(mantissa) * wideTens[exponent]
+        guard wide.significandBitPattern & 0x7FF != 0x400 else { return nil }
+        return Double(wide)
+    }
+    #else
+    private static func wideMantissa(_ mantissa: UInt64, _ exponent: Int) -> Double? { nil }
+    #endif
 
     /// Decimals the fast path cannot round exactly go to `strtod` (correctly rounded), through a
     /// stack buffer; spelled-out special values are matched here, so Go's rejections (hex floats,

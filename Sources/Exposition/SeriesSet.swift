@@ -14,7 +14,7 @@ struct SeriesSet {
 
     /// Hashes only (0: empty), 8 bytes a slot, so the table stays small enough for the cache.
     private var slots: [UInt64] = Array(repeating: 0, count: 1024)
-    private var count = 0
+    private(set) var count = 0
     /// Explicit timestamps are rare; they live on the side.
     private var timestamps: [UInt64: Timestamp] = [:]
 

@@ -25,8 +25,6 @@ struct StringInterner {
     /// The same, with the bytes' `hash` already computed by the caller.
     mutating func intern(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, hash: UInt64) -> String {
         let key = UnsafeBufferPointer(rebasing: bytes[range])
-        // Up to 15 UTF-8 bytes a String is stored inline: nothing to share, decoding is cheaper.
-        if key.count <= 15 { return String(decoding: key, as: UTF8.self) }
         var slot = Int(truncatingIfNeeded: hash) & mask
         while true {
             let index = Int(table[slot])

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Exposition
 import Model
@@ -83,6 +84,14 @@ struct ParserTests {
         #expect(try entries("# EOF", .openMetrics).isEmpty)
     }
 
+    @Test("the bitmask name classes agree with the plain definitions for every byte")
+    func nameClasses() {
+        for byte in UInt8.min...UInt8.max {
+            #expect(byte.isMetricNameByte == (byte.isMetricNameStart || byte.isDigit), "byte \(byte)")
+            #expect(byte.isLabelNameByte == (byte.isLabelNameStart || byte.isDigit), "byte \(byte)")
+        }
+    }
+
     @Test("names and label values repeated across samples share one decoded string")
     func interning() {
         var interner = StringInterner()
@@ -147,6 +156,26 @@ struct NumberTests {
     ])
     func values(_ text: String, _ expected: Double) {
         #expect(double(text) == expected)
+    }
+
+    @Test("the fast paths agree bit for bit with strtod on 60k shortest-form and long decimals")
+    func fastPathsAgreeWithStrtod() {
+        var rng = FuzzTests.SplitMix(state: 0xF10A7)
+        var mismatches: [String] = []
+        for iteration in 0..<60_000 {
+            let text: String
+            switch iteration % 3 {
+            case 0: text = "\(Double(bitPattern: rng.next() & 0x7FEF_FFFF_FFFF_FFFF))"   // shortest round-trip form
+            case 1: text = "\(Double(rng.next() % 1_000_000_000_000) / 1000)"
+            default:
+                let digits = String(rng.next() % 10_000_000_000_000_000_000)
+                text = "\(digits.prefix(1)).\(digits.dropFirst())e\(Int(rng.next() % 40) - 20)"
+            }
+            let parsed = double(text)
+            let reference = strtod(text, nil)
+            if parsed?.bitPattern != reference.bitPattern { mismatches.append(text) }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
     }
 
     @Test("NaN in any case is NaN")

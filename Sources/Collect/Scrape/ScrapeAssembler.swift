@@ -14,6 +14,8 @@ public struct ScrapeAssembler: Sendable {
     public let target: ScrapeTarget
     private let labeler: TargetLabeler
     private var staleness = StalenessTracker()
+    /// Series decoded in earlier scrapes of this target, so steady-state scrapes skip label decoding.
+    private var seriesCache = SeriesCache()
 
     /// An assembler for `target` with no previous scrape.
     public init(target: ScrapeTarget) {
@@ -28,8 +30,10 @@ public struct ScrapeAssembler: Sendable {
         case .failed(let reason):
             scraped = .failure(CountedFailure(failure: .fetch(reason), samplesScraped: 0))
         case .body(let bytes, let contentType):
-            var parser = ExpositionParser(bytes, format: ExpositionFormat.from(contentType: contentType))
+            var parser = ExpositionParser(bytes, format: ExpositionFormat.from(contentType: contentType), cache: seriesCache)
+            seriesCache = SeriesCache()   // the parser holds the only copy, so it is not copied on write
             scraped = collect(&parser, at: time)
+            seriesCache = parser.cache
         }
         switch scraped {
         case .success(let result):

@@ -20,6 +20,7 @@ public enum ScrapeFailure: Error, Sendable, Hashable, CustomStringConvertible {
     /// Two scraped series became one after the target labels were attached.
     case duplicateSeries(Labels)
 
+    /// One line for logs and the status page.
     public var description: String {
         switch self {
         case .fetch(let reason): return reason
