@@ -70,3 +70,18 @@ func waitForPort(_ port: Int, loop: CurlLoop) async throws {
     }
     throw CurlError(kind: .connectionRefused, code: 7, message: "port \(port) never opened")
 }
+
+/// Plain HTTPS GETs through the loop, each on a new connection, with or without CERTINFO, to
+/// show what reading the certificate chain costs on top of the handshake.
+func measureRawHTTPS(count: Int, port: Int, caFile: String, certificates: Bool, loop: CurlLoop) async -> Measurement {
+    let cpu = processCPUSeconds(), start = ContinuousClock.now
+    let failures = await runBounded(count, width: 100) { index in
+        var request = HTTPRequest(url: "https://127.0.0.1:\(port)/raw?i=\(index)")
+        request.caFile = caFile
+        request.freshConnection = true
+        request.captureCertificates = certificates
+        return (try? await loop.perform(request))?.status == 200
+    }
+    let wall = ContinuousClock.now - start
+    return Measurement(wall: seconds(wall), cpu: processCPUSeconds() - cpu, probes: count, failures: failures)
+}

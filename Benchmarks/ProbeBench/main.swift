@@ -51,5 +51,9 @@ for round in 1...rounds {
     let bbHTTPS = try await measureBlackbox(count: 200, url: { "https://127.0.0.1:\(httpsPort)/health?i=\($0)" },
                                             blackbox: blackbox, port: blackboxPort, loop: loop)
     report("blackbox_exporter, 200 HTTPS probes", round, bbHTTPS)
+    for certificates in [false, true] {
+        let raw = await measureRawHTTPS(count: 200, port: httpsPort, caFile: certificate, certificates: certificates, loop: loop)
+        report("Curl only, 200 HTTPS GETs, new handshake each, CERTINFO \(certificates ? "on" : "off")", round, raw)
+    }
 }
 print("(blackbox CPU is the exporter process only; the client driving it is not counted.)")

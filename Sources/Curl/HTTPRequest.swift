@@ -4,7 +4,9 @@ public struct HTTPRequest: Sendable {
     /// Which IP family to resolve the host to.
     public enum IPVersion: Sendable { case any, v4, v6 }
 
+    /// The URL; credentials in it are used but never appear in errors.
     public var url: String
+    /// The method; HEAD sends no body back, others are sent verbatim.
     public var method: String = "GET"
     /// Header fields in order; names are sent as given.
     public var headers: [(name: String, value: String)] = []
@@ -12,12 +14,15 @@ public struct HTTPRequest: Sendable {
     public var body: [UInt8]?
     /// Whole-transfer timeout, connect included.
     public var timeout: Duration = .seconds(10)
+    /// Follows 3xx responses (http and https only).
     public var followRedirects = false
+    /// Redirects followed before failing with `.tooManyRedirects`.
     public var maxRedirects = 10
     /// A PEM file of CA certificates to trust instead of the system store.
     public var caFile: String?
     /// Skips certificate and host name verification.
     public var insecure = false
+    /// The IP family to connect over.
     public var ipVersion: IPVersion = .any
     /// Sends `Accept-Encoding: gzip` and decodes a gzip response.
     public var acceptGzip = false
@@ -40,8 +45,11 @@ public struct HTTPRequest: Sendable {
 public struct HTTPResponse: Sendable {
     /// Phases of the transfer, each measured from its start.
     public struct Timings: Sendable, Equatable {
+        /// The whole transfer.
         public var total: Duration
+        /// Name resolution finished.
         public var dnsLookup: Duration
+        /// TCP connection established.
         public var connect: Duration
         /// TLS handshake finished; zero for plain HTTP.
         public var tlsHandshake: Duration
@@ -49,15 +57,19 @@ public struct HTTPResponse: Sendable {
         public var firstByte: Duration
     }
 
+    /// The HTTP status code.
     public var status: Int
     /// Header fields of the final response, in order.
     public var headers: [(name: String, value: String)]
+    /// The body, decoded if it was gzip-encoded and `acceptGzip` was set.
     public var body: [UInt8]
+    /// How long each phase took.
     public var timings: Timings
     /// The earliest "not after" date over the server's certificate chain, when captured.
     public var certificateExpiry: UnixTime?
-    /// The URL of the final response.
+    /// The URL of the final response, with credentials and query string redacted.
     public var effectiveURL: String
+    /// Redirects followed to get here.
     public var redirectCount: Int
 
     /// The first value of header `name`, compared case-insensitively.

@@ -13,8 +13,11 @@ public struct SMTPMessage: Sendable {
 
     /// `smtp://host:port` or `smtps://host:port`; an optional path names the EHLO domain.
     public var url: String
+    /// How the connection is protected; STARTTLS is required unless this says `.none`.
     public var security: Security
+    /// The AUTH user name; no AUTH when nil.
     public var username: String?
+    /// The AUTH password; never appears in errors.
     public var password: String?
     /// The envelope sender address, without angle brackets.
     public var from: String
@@ -22,8 +25,11 @@ public struct SMTPMessage: Sendable {
     public var recipients: [String]
     /// The complete message: header fields, a blank line, then the body.
     public var message: [UInt8]
+    /// A PEM file of CAs trusted instead of the system store.
     public var caFile: String?
+    /// Skips certificate verification.
     public var insecure = false
+    /// Limits the whole submission.
     public var timeout: Duration = .seconds(30)
 
     /// A message to send through `url`; security follows the scheme (smtps → implicit TLS, else STARTTLS).

@@ -36,7 +36,6 @@ final class Transfer: @unchecked Sendable {
         _ = lk_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
         // Debian's built-in CApath disables libcurl's CA store cache: 20x the CPU per handshake.
         _ = lk_easy_setopt_pointer(easy, CURLOPT_CAPATH, nil)
-        _ = lk_easy_setopt_pointer(easy, CURLOPT_PRIVATE, context)
         _ = lk_easy_setopt_write_function(easy, transferWriteBody)
         _ = lk_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, context)
         _ = lk_easy_setopt_header_function(easy, transferWriteHeader)

@@ -44,4 +44,16 @@ struct ProbeJob: CollectJob {
         }
         sink.record(result)
     }
+
+    /// The check left the configuration: its series go stale so queries stop showing it.
+    func retire(at timestamp: Timestamp) async {
+        let names = ["probe_success", "probe_duration_seconds", "probe_http_status_code", "probe_ssl_earliest_cert_expiry"]
+        let check = Label("check", prober.spec.name)
+        let markers = names.map {
+            LabeledSample(Labels(sortedUnique: [Label(Labels.metricName, $0), check]), Sample(timestamp, StaleMarker.value))
+        }
+        do { try sink.appender.append(markers) } catch {
+            sink.logger.error("storing stale markers failed", metadata: ["check": "\(prober.spec.name)", "error": "\(error)"])
+        }
+    }
 }

@@ -6,6 +6,7 @@ public struct ProbeResult: Sendable, Equatable {
     public var check: String
     /// When the probe started, in milliseconds since the epoch.
     public var timestamp: Timestamp
+    /// Whether every expectation held.
     public var success: Bool
     /// Why it failed ("status 503", "latency 6.2s > 5s", "connection refused"); nil on success.
     public var reason: String?

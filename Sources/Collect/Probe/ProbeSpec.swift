@@ -14,25 +14,39 @@ public struct ProbeSpec: Sendable, Hashable {
 
     /// One header field of the request.
     public struct Header: Sendable, Hashable {
+        /// The field name, sent as given.
         public var name: String
+        /// The field value.
         public var value: String
+        /// A header field.
         public init(_ name: String, _ value: String) { self.name = name; self.value = value }
     }
 
     /// The value of the `check` label and the key of this check everywhere.
     public var name: String
+    /// What is probed: a URL or a TCP address.
     public var target: Target
+    /// How often the check runs.
     public var interval: Duration = .seconds(30)
     /// Limits the whole probe; kept below the interval by the scheduler.
     public var timeout: Duration = .seconds(10)
+    /// The HTTP method.
     public var method = "GET"
+    /// Request header fields, sent in order.
     public var headers: [Header] = []
+    /// A request body, sent as is.
     public var body: String?
+    /// Follows 3xx responses (as blackbox_exporter does by default); the final status is judged.
     public var followRedirects = true
+    /// Redirects followed before failing with "too many redirects".
     public var maxRedirects = 10
+    /// A PEM file of CAs trusted instead of the system store.
     public var caFile: String?
+    /// Skips certificate verification (the expiry is still reported).
     public var insecure = false
+    /// The IP family to connect over.
     public var ipVersion: IPVersion = .any
+    /// What the response must look like.
     public var expect = ProbeExpectation()
     /// Fail when the earliest certificate of the chain expires in fewer days than this.
     public var tlsMinDays: Int?
@@ -71,9 +85,12 @@ public struct JSONExpectation: Sendable, Hashable {
         case null
     }
 
+    /// A dotted path with optional array indexes: `checks.database`, `items[0].state`.
     public var path: String
+    /// The value expected there; types must match (the string "3" is not the number 3).
     public var value: Value
 
+    /// The value at `path` must equal `value`.
     public init(path: String, value: Value) {
         self.path = path
         self.value = value

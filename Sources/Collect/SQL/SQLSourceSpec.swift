@@ -6,6 +6,7 @@ public struct SQLSourceSpec: Sendable, Hashable {
     public var database: String
     /// A query whose `value` column is the sample value; other columns become labels.
     public var query: String
+    /// How often the query runs.
     public var interval: Duration = .seconds(60)
     /// How long to wait for the application's write lock before giving up on the round.
     public var busyTimeout: Duration = .milliseconds(200)

@@ -5,8 +5,11 @@ import Synchronization
 
 /// Everything Collect runs, as the Daemon maps it from the config.
 public struct CollectSpecs: Sendable, Hashable {
+    /// Health checks (`checks:`).
     public var probes: [ProbeSpec] = []
+    /// Scrape targets, one per `job` × address (`scrape:`).
     public var scrapes: [ScrapeTargetSpec] = []
+    /// SQL sources (`sql:`).
     public var sqlSources: [SQLSourceSpec] = []
     /// Host metrics of this machine, or nil when `host_metrics` is off.
     public var hostMetrics: HostMetricsSpec?

@@ -3,14 +3,19 @@ import Synchronization
 
 /// How the last scrape of a target went, for `/api/v1/targets` and the status page.
 public struct ScrapeStatus: Sendable, Equatable {
+    /// The `job` label.
     public var job: String
+    /// The `instance` label.
     public var instance: String
+    /// The URL scraped.
     public var url: String
     /// When the last scrape started (milliseconds since the epoch).
     public var lastScrape: Timestamp
+    /// How long the last scrape took.
     public var duration: Duration
     /// Nil when the last scrape succeeded (`up` 1).
     public var lastError: String?
+    /// Samples in the last payload.
     public var samplesScraped: Int
 }
 

@@ -1,5 +1,6 @@
 @testable import Collect
 import Model
+import SQLite
 import Synchronization
 import Testing
 import TestSupport
@@ -70,7 +71,8 @@ struct CollectorTests {
 
     @Test func updateKeepsUnchangedJobsAndStopsRemovedOnes() async throws {
         let server = try await CollectFixtures.http()
-        let collector = Collector(loop: try CollectFixtures.loop(), appender: MemorySeriesStore(), logger: CollectFixtures.logger)
+        let store = MemorySeriesStore()
+        let collector = Collector(loop: try CollectFixtures.loop(), appender: store, logger: CollectFixtures.logger)
         let keep = check("keep", server.url("/ok"), every: .seconds(60))
         let drop = check("drop", server.url("/ok"), every: .seconds(60))
         var specs = CollectSpecs()
@@ -86,6 +88,8 @@ struct CollectorTests {
         #expect(collector.task(for: .probe(keep)) == before)
         #expect(collector.task(for: .probe(drop)) == nil)
         #expect(collector.task(for: .probe(changed)) != nil)
+        let dropped = { (try? store.latest("probe_success", ["check": "drop"]))??.bitPattern == StaleMarker.bitPattern }
+        #expect(await ResultLog().wait(for: .seconds(20), until: dropped))
         collector.stopAll()
         #expect(collector.jobCount == 0)
     }
@@ -111,5 +115,42 @@ struct CollectorTests {
         running.cancel()
         await running.value
         #expect(collector.jobCount == 0)
+    }
+}
+
+@Suite("Collector runs every kind of job")
+struct CollectorEveryJobTests {
+    @Test func scrapeSQLAndHostJobsWriteAndRemovedTargetGoesStale() async throws {
+        let server = try await CollectFixtures.http()
+        let directory = try TemporaryDirectory()
+        let database = directory.file("app.db")
+        try SQLite.Connection(path: database).execute("CREATE TABLE t(k TEXT, value REAL); INSERT INTO t VALUES ('a', 7)")
+        let store = MemorySeriesStore()
+        let collector = Collector(loop: try CollectFixtures.loop(), appender: store, logger: CollectFixtures.logger)
+        var scrape = ScrapeTargetSpec(target: ScrapeTarget(job: "app", instance: "127.0.0.1:\(server.port)"),
+                                      url: server.url("/file?path=\(CollectFixtures.testdata("target.prom"))"))
+        scrape.interval = .milliseconds(100)
+        var sql = SQLSourceSpec(name: "app_value", database: database, query: "SELECT k, value FROM t")
+        sql.interval = .milliseconds(100)
+        var host = HostMetricsSpec(instance: "me")
+        host.interval = .milliseconds(100)
+        var specs = CollectSpecs()
+        specs.scrapes = [scrape]
+        specs.sqlSources = [sql]
+        specs.hostMetrics = host
+        collector.update(specs)
+        let log = ResultLog()
+        #expect(await log.wait(for: .seconds(20)) {
+            (try? store.latest("up")) == 1 && (try? store.latest("app_value", ["k": "a"])) == 7
+                && (try? store.latest("sql_up")) == 1 && (try? store.latest("node_load1")) != nil
+        })
+        #expect(collector.scrapeStatuses.all().map(\.job) == ["app"])
+        specs.scrapes = []
+        collector.update(specs)
+        #expect(await log.wait(for: .seconds(20)) {
+            (try? store.series("http_requests_total").allSatisfy { $0.samples.last?.isStale == true }) == true
+        })
+        #expect(collector.scrapeStatuses.all().isEmpty)
+        collector.stopAll()
     }
 }

@@ -61,6 +61,23 @@ struct SQLSourceTests {
         #expect(rows == .integer(3))
     }
 
+    @Test func vanishedRowsAndFailuresGoStale() async throws {
+        let store = MemorySeriesStore()
+        let spec = SQLSourceSpec(name: "cost", database: path,
+                                 query: "SELECT model, SUM(cost_usd) AS value FROM api_calls_log GROUP BY model")
+        let job = SQLJob(spec: spec, appender: store, logger: CollectFixtures.logger)
+        await job.runOnce(at: 1_000)
+        let writer = try Connection(path: path)
+        try writer.execute("DELETE FROM api_calls_log WHERE model = 'claude'")
+        await job.runOnce(at: 2_000)
+        #expect(try store.latest("cost", ["model": "claude"])?.bitPattern == StaleMarker.bitPattern)
+        #expect(try store.latest("cost", ["model": "gpt"]) == 3.5)
+        try writer.execute("DROP TABLE api_calls_log")
+        await job.runOnce(at: 3_000)
+        #expect(try store.latest("cost", ["model": "gpt"])?.bitPattern == StaleMarker.bitPattern)
+        #expect(try store.latest("sql_up") == 0)
+    }
+
     @Test func lockedDatabaseIsDownAfterShortWait() throws {
         var options = Connection.Options()
         options.journalMode = "DELETE"

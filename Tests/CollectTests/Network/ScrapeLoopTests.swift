@@ -71,6 +71,13 @@ struct ScrapeLoopTests {
         #expect(statuses.all().first?.lastError?.contains("too large") == true)
     }
 
+    @Test func sampleLimitFailsTheWholeScrape() async throws {
+        _ = try await scrape(Self.file("target.prom")) { $0.target.sampleLimit = 2 }
+        #expect(try store.latest("up") == 0)
+        #expect(try store.series("http_requests_total").isEmpty)
+        #expect(statuses.all().first?.lastError?.hasPrefix("sample limit exceeded") == true)
+    }
+
     @Test func requestCarriesAcceptAndTimeoutHeaders() async throws {
         _ = try await scrape("/metrics/echo-headers") { $0.timeout = .seconds(2) }
         let headers = try store.series("echo_header").reduce(into: [String: String]()) {
