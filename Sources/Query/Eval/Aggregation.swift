@@ -4,7 +4,8 @@ extension Evaluator {
     mutating func evalAggregate(_ aggregate: AggregateExpr) throws -> [Series] {
         let grouping = aggregate.grouping.sorted()
         let key = GroupKey(grouping: grouping, without: aggregate.without)
-        return try rangeEval([aggregate.param, aggregate.expr]) { _, args, _ in
+        // Groups have distinct labels by construction, so the duplicate check is not needed.
+        return try rangeEval([aggregate.param, aggregate.expr], checkDuplicates: false) { _, args, _ in
             try Aggregation.run(aggregate.op, key: key, param: args[0], vector: args[1].vector)
         }
     }

@@ -39,7 +39,7 @@ extension Evaluator {
             }
             if !points.isEmpty {
                 total += points.count
-                out.append(Series(timestamps ? series.labels.droppingMetricName : series.labels, points))
+                out.append(Series(timestamps ? series.labels.withoutName : series.labels, points))
             }
         }
         try account(total)

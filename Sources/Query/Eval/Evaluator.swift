@@ -1,6 +1,16 @@
 import Foundation
 import Model
 
+extension Labels {
+    /// The set without `__name__`; cheaper than `droppingMetricName` when there is no name.
+    var withoutName: Labels {
+        guard let index = firstIndex(where: { $0.name == Labels.metricName }) else { return self }
+        var rest = Array(self)
+        rest.remove(at: index)
+        return Labels(sortedUnique: rest)
+    }
+}
+
 /// One element of an instant vector during evaluation.
 struct Element {
     var labels: Labels
@@ -84,7 +94,7 @@ struct Evaluator {
         case .unaryMinus(let inner):
             var series = try evaluateMatrix(inner)
             for i in series.indices {
-                series[i].labels = series[i].labels.droppingMetricName
+                series[i].labels = series[i].labels.withoutName
                 for j in series[i].samples.indices { series[i].samples[j].value = -series[i].samples[j].value }
             }
             try Self.checkUnique(series.map(\.labels))
@@ -129,7 +139,8 @@ struct Evaluator {
 
     /// Calls `body` once per step with the arguments' values at that step and assembles the
     /// output series, as Prometheus' `rangeEval` does (including the duplicate-labelset check).
-    mutating func rangeEval(_ args: [Node?], _ body: (inout Evaluator, [StepArg], Timestamp) throws -> [Element]) throws -> [Series] {
+    mutating func rangeEval(_ args: [Node?], checkDuplicates: Bool = true,
+                            _ body: (inout Evaluator, [StepArg], Timestamp) throws -> [Element]) throws -> [Series] {
         var matrices: [[Series]?] = []
         var strings: [String?] = []
         var scalars: [Bool] = []
@@ -161,7 +172,7 @@ struct Evaluator {
                 stepArgs.append(scalars[i] ? .scalar(vector.first?.value ?? .nan) : .vector(vector))
             }
             let result = try body(&self, stepArgs, ts)
-            try Self.checkUnique(result.map(\.labels))
+            if checkDuplicates { try Self.checkUnique(result.map(\.labels)) }
             if single {
                 return result.map { Series($0.labels, [Sample(ts, $0.value)]) }
             }
