@@ -56,13 +56,25 @@ final class CachingQuerier: SeriesQuerier {
     }
 }
 
+/// Deterministic data, so every run measures the same work.
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
 let step: Int64 = 15_000
 let points = 240
 let end = Int64(points - 1) * step
 
 func buildStore() throws -> MemorySeriesStore {
     let store = MemorySeriesStore()
-    var rng = SystemRandomNumberGenerator()
+    var rng = SplitMix(state: 7)
     var batch: [LabeledSample] = []
     func add(_ labels: Labels, counter: Bool, scale: Double) {
         var value = Double.random(in: 0..<scale, using: &rng)

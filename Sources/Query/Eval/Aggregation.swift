@@ -13,16 +13,16 @@ extension Evaluator {
 
 /// The labels that identify a group: the `by` labels, or all but the `without` labels and the name.
 struct GroupKey {
-    let names: Set<String>
+    let names: [String]
     let without: Bool
 
     init(grouping: [String], without: Bool) {
         self.without = without
-        self.names = without ? Set(grouping).union([Labels.metricName]) : Set(grouping)
+        self.names = without ? grouping + [Labels.metricName] : grouping
     }
 
     func callAsFunction(_ labels: Labels) -> Labels {
-        without ? labels.removing(names) : labels.keeping(names)
+        without ? labels.removing(all: names) : labels.keeping(only: names)
     }
 }
 
@@ -53,7 +53,7 @@ enum Aggregation {
             guard isValidLabelName(valueLabel) else {
                 throw QueryError(.badArgument, "invalid label name \(goQuote(valueLabel))")
             }
-            if !key.without { countKey = GroupKey(grouping: Array(key.names) + [valueLabel], without: false) }
+            if !key.without { countKey = GroupKey(grouping: key.names + [valueLabel], without: false) }
         }
         var groups: [Group] = []
         var index: [Labels: Int] = [:]

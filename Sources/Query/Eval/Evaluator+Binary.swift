@@ -82,17 +82,17 @@ extension Evaluator {
 /// Vector-to-vector matching (`on`/`ignoring`, `group_left`/`group_right`, set operators).
 struct VectorMatcher {
     let matching: VectorMatching
-    private let names: Set<String>
-    private let ignored: Set<String>
+    private let names: [String]
+    private let ignored: [String]
 
     init(_ matching: VectorMatching) {
         self.matching = matching
-        self.names = Set(matching.labels)
-        self.ignored = names.union([Labels.metricName])
+        self.names = matching.labels
+        self.ignored = matching.labels + [Labels.metricName]
     }
 
     func signature(_ labels: Labels) -> Labels {
-        matching.on ? labels.keeping(names) : labels.removing(ignored)
+        matching.on ? labels.keeping(only: names) : labels.removing(all: ignored)
     }
 
     func and(_ lhs: [Element], _ rhs: [Element]) -> [Element] {
@@ -159,7 +159,7 @@ struct VectorMatcher {
     private func resultLabels(_ lhs: Labels, _ rhs: Labels, _ op: BinaryOp) -> Labels {
         var result = op.dropsMetricName ? lhs.withoutName : lhs
         if matching.card == .oneToOne {
-            result = matching.on ? result.keeping(names) : result.removing(names)
+            result = matching.on ? result.keeping(only: names) : result.removing(all: names)
         }
         for name in matching.include {
             result = result.setting(name, to: rhs[name] ?? "")

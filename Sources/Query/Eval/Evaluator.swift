@@ -9,6 +9,23 @@ extension Labels {
         rest.remove(at: index)
         return Labels(sortedUnique: rest)
     }
+
+    /// Only the labels named in `names` (a short list: linear search beats hashing here).
+    func keeping(only names: [String]) -> Labels {
+        var out: [Label] = []
+        out.reserveCapacity(names.count)
+        for label in self where names.contains(label.name) { out.append(label) }
+        return Labels(sortedUnique: out)
+    }
+
+    /// All labels except those named in `names`.
+    func removing(all names: [String]) -> Labels {
+        guard contains(where: { names.contains($0.name) }) else { return self }
+        var out: [Label] = []
+        out.reserveCapacity(count)
+        for label in self where !names.contains(label.name) { out.append(label) }
+        return Labels(sortedUnique: out)
+    }
 }
 
 /// One element of an instant vector during evaluation.
