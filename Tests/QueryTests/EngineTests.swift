@@ -89,6 +89,16 @@ final class CountingQuerier: SeriesQuerier {
         #expect(error?.kind == .tooManySamples)
     }
 
+    @Test func hopelessQueriesFailInsteadOfExhaustingMemory() throws {
+        let engine = Engine(querier: try Self.store())
+        let subquery = #expect(throws: QueryError.self) { try engine.instant("max_over_time(vector(1)[100y:1ms])", at: 0) }
+        #expect(subquery?.kind == .tooManySamples)
+        let steps = #expect(throws: QueryError.self) { try engine.range("temp", start: 0, end: 86_400_000, step: 1) }
+        #expect(steps?.kind == .badQuery)
+        #expect(throws: QueryError.self) { try engine.instant("temp @ 1e20", at: 0) }
+        #expect(throws: QueryError.self) { try engine.instant("temp offset 1000y", at: 0) }
+    }
+
     @Test func engineIsUsableConcurrently() async throws {
         let engine = Engine(querier: try Self.store())
         let results = try await withThrowingTaskGroup(of: QueryResult.self) { group in

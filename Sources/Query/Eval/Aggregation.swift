@@ -40,7 +40,7 @@ enum Aggregation {
         var k = 0
         if op == .topk || op == .bottomk {
             let f = param.scalar
-            guard f <= 9.223372036854775807e18, f >= -9.223372036854775808e18 else {
+            guard f < 9.223372036854775807e18, f >= -9.223372036854775808e18 else {
                 throw QueryError(.badArgument, "Scalar value \(GoFloat.formatG(f)) overflows int64")
             }
             k = Int(f)

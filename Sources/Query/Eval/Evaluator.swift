@@ -97,6 +97,7 @@ struct Evaluator {
     mutating func evaluate(_ node: Node) throws -> EvalValue {
         switch node {
         case .number(let value):
+            try account(stepCount)
             return .matrix([Series(Labels(), steps().map { Sample($0, value) })])
         case .string(let text):
             return .string(text)
@@ -189,6 +190,7 @@ struct Evaluator {
                 stepArgs.append(scalars[i] ? .scalar(vector.first?.value ?? .nan) : .vector(vector))
             }
             let result = try body(&self, stepArgs, ts)
+            try account(result.count)
             if checkDuplicates { try Self.checkUnique(result.map(\.labels)) }
             if single {
                 return result.map { Series($0.labels, [Sample(ts, $0.value)]) }
