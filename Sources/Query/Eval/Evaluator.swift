@@ -101,7 +101,7 @@ struct Evaluator {
             return .matrix([Series(Labels(), steps().map { Sample($0, value) })])
         case .string(let text):
             return .string(text)
-        case .paren(let inner):
+        case .paren(let inner), .unaryPlus(let inner):
             return try evaluate(inner)
         case .vectorSelector(let selector):
             return .matrix(try evalVectorSelector(selector))
