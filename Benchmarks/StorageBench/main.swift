@@ -24,8 +24,10 @@ let input = option("--input", "/tmp/lookout-om-\(seriesCount)s-\(Int(hours))h.tx
 try? FileManager.default.createDirectory(atPath: workDir, withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(atPath: workDir) }
 
-print("== RSS per active series (synthetic label sets, before loading the workload)")
-try RSSBench.run(dir: workDir)
+if !arguments.contains("--skip-rss") {
+    print("== RSS per active series (synthetic label sets, before loading the workload)")
+    try RSSBench.run(dir: workDir)
+}
 
 if !FileManager.default.fileExists(atPath: input) {
     let generator = "/work/shared/bench/gen_openmetrics.py"

@@ -87,9 +87,9 @@ public final class TSDB: SeriesAppender, SeriesQuerier, Sendable {
             try refreshIndex(connection)
         }
         let (ids, maxID) = index.withLock { index in
-            var ids: [Labels: UInt32] = [:]
+            var ids: [SeriesKey: UInt32] = [:]
             ids.reserveCapacity(index.count)
-            for (i, labels) in index.labelsByID.enumerated() { if let labels { ids[labels] = UInt32(i) } }
+            for (i, labels) in index.labelsByID.enumerated() { if let labels { ids[SeriesKey(labels)] = UInt32(i) } }
             return (ids, index.maxID)
         }
         writer?.withLock { state, _ in
