@@ -69,13 +69,14 @@ extension TSDB {
         // Two statements: SQLite answers a lone min() or max() from the b-tree's edge, but scans for both.
         guard let lowest = try connection.scalar("SELECT min(key) FROM chunks")?.int64,
               let highest = try connection.scalar("SELECT max(key) FROM chunks")?.int64 else { return }
-        let first = max(block(of: range.lowerBound), Schema.block(ofKey: lowest))
+        // A merged chunk is keyed by its group's first block, so look back up to a group.
+        let first = max(block(of: range.lowerBound) - (span - 1), Schema.block(ofKey: lowest))
         let last = min(block(of: range.upperBound), Schema.block(ofKey: highest))
         guard first <= last, !collector.ids.isEmpty else { return }
         let low = collector.lowest, high = collector.highest
         let select = try connection.cached("SELECT key, data FROM chunks WHERE key BETWEEN ? AND ?")
         for b in first...last {
-            let inside = range.lowerBound <= b * blockDuration && (b + 1) * blockDuration - 1 <= range.upperBound
+            let inside = range.lowerBound <= b * blockDuration && (b + span) * blockDuration - 1 <= range.upperBound
             try select.bind(Schema.chunkKey(block: b, series: low), at: 1)
             try select.bind(Schema.chunkKey(block: b, series: high), at: 2)
             while try select.step() {
