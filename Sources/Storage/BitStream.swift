@@ -7,10 +7,10 @@ struct BitWriter {
     init(header: [UInt8] = []) { bytes = header }
 
     /// Writes the low `count` bits of `value` (count in 0...64).
+    @inline(__always)
     mutating func write(_ value: UInt64, bits count: Int) {
         if count > 32 {
-            write(value >> 32, bits: count - 32)
-            write(value & 0xffff_ffff, bits: 32)
+            writeWide(value, count)
             return
         }
         guard count > 0 else { return }
@@ -22,6 +22,12 @@ struct BitWriter {
             bytes.append(UInt8(truncatingIfNeeded: pending >> UInt64(pendingCount)))
         }
         pending &= (1 << UInt64(pendingCount)) &- 1
+    }
+
+    @inline(never)
+    private mutating func writeWide(_ value: UInt64, _ count: Int) {
+        write(value >> 32, bits: count - 32)
+        write(value & 0xffff_ffff, bits: 32)
     }
 
     mutating func writeBit(_ bit: Bool) { write(bit ? 1 : 0, bits: 1) }

@@ -103,24 +103,30 @@ enum ChunkCodec {
 
     // MARK: integer values
 
-    /// The median delta as base and the Rice parameter with the fewest bits.
+    /// The mean delta as base and the Rice parameter with the fewest bits (searched near the
+    /// width of the mean residue, where the optimum lies).
     static func riceParameters(_ values: [Int64]) -> (base: Int64, k: Int) {
         guard values.count > 1 else { return (0, 0) }
-        var deltas = (1..<values.count).map { values[$0] &- values[$0 - 1] }
-        deltas.sort()
-        let base = deltas[deltas.count / 2]
-        let residues = deltas.map { Varint.zigzag($0 &- base) }
-        let maxBits = 64 - (residues.max() ?? 0).leadingZeroBitCount
+        var sum = 0.0
+        for i in 1..<values.count { sum += Double(values[i] &- values[i - 1]) }
+        let mean = sum / Double(values.count - 1)
+        let base = mean.isFinite && abs(mean) < 1e18 ? Int64(mean.rounded()) : 0
+        var residueSum: UInt64 = 0
+        for i in 1..<values.count {
+            let u = Varint.zigzag((values[i] &- values[i - 1]) &- base)
+            residueSum = residueSum &+ min(u, 1 << 40)
+        }
+        let width = 64 - (residueSum / UInt64(values.count - 1)).leadingZeroBitCount
         var best = (k: 0, cost: Int.max)
-        for k in 0...max(0, maxBits) {
+        for k in max(0, width - 3)...min(63, width + 1) {
             var cost = 0
-            for u in residues {
-                let q = u >> UInt64(k)
+            for i in 1..<values.count {
+                let q = Varint.zigzag((values[i] &- values[i - 1]) &- base) >> UInt64(k)
                 cost += q >= UInt64(riceEscape) ? riceEscape + 64 : Int(q) + 1 + k
             }
             if cost < best.cost { best = (k, cost) }
         }
-        return (base, min(best.k, 63))
+        return (base, best.k)
     }
 
     static func writeIntegers(_ values: [Int64], base: Int64, k: Int, _ w: inout BitWriter) {

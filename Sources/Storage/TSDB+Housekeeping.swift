@@ -32,20 +32,21 @@ extension TSDB {
         let blockEnd = (block(of: oldest) + 1) * blockDuration
         let merged = mergedUntil.withLock { $0 }
         var rowIDs: [Int64] = []
-        var samples: [Int64: [Sample]] = [:]
+        var grouping = BlockGrouping()
         try connection.forEach("SELECT id, data FROM head WHERE max_ts < ? AND min_ts < ? ORDER BY id",
                                [.integer(cutoff), .integer(blockEnd)]) { row in
             rowIDs.append(row.int64(at: 0))
             try row.withBlob(at: 1) { bytes in
                 try HeadCodec.decode(bytes) { id, sample in
-                    samples[Schema.chunkKey(block: chunkBlock(of: sample.timestamp, merged: merged), series: id), default: []].append(sample)
+                    grouping.add(block: chunkBlock(of: sample.timestamp, merged: merged), series: id, sample)
                 }
             }
         }
+        let samples = grouping.byKey()
         try connection.withTransaction(.immediate) {
             let existing = try connection.cached("SELECT data FROM chunks WHERE key = ?")
             let insert = try connection.cached("INSERT OR REPLACE INTO chunks(key, data) VALUES(?, ?)")
-            for key in samples.keys.sorted() {
+            for (key, fresh) in samples {
                 var older: [Sample] = []
                 existing.reset()
                 try existing.bind(key, at: 1)
@@ -53,7 +54,7 @@ extension TSDB {
                     try ChunkCodec.decode(existing.blob(at: 0), in: Timestamp.min...Timestamp.max, into: &older)
                 }
                 existing.reset()
-                let merged = SampleCollector.merge(older, samples[key]!)
+                let merged = SampleCollector.merge(older, fresh)
                 try insert.bind(key, at: 1)
                 try insert.bind(blob: ChunkCodec.encode(merged[...]), at: 2)
                 try insert.step()
@@ -176,5 +177,39 @@ extension TSDB {
             status.withLock { $0.lastError = failure.description }
             options.log("storage: housekeeping of \(path) failed: \(failure)")
         }
+    }
+}
+
+/// Groups decoded head samples by (block, series) with dense per-series arrays: a dictionary
+/// lookup per sample would cost more than decoding it.
+struct BlockGrouping {
+    private var blocks: [Int64] = []
+    private var series: [[[Sample]]] = []
+    private var last = -1
+
+    mutating func add(block: Int64, series id: UInt32, _ sample: Sample) {
+        if last < 0 || blocks[last] != block {
+            if let found = blocks.firstIndex(of: block) {
+                last = found
+            } else {
+                blocks.append(block)
+                series.append([])
+                last = blocks.count - 1
+            }
+        }
+        let slot = Int(id)
+        if series[last].count <= slot { series[last].append(contentsOf: repeatElement([], count: slot + 1 - series[last].count)) }
+        series[last][slot].append(sample)
+    }
+
+    /// (chunk key, samples in write order), ascending by key.
+    func byKey() -> [(Int64, [Sample])] {
+        var out: [(Int64, [Sample])] = []
+        for (index, block) in blocks.enumerated() {
+            for (id, samples) in series[index].enumerated() where !samples.isEmpty {
+                out.append((Schema.chunkKey(block: block, series: UInt32(id)), samples))
+            }
+        }
+        return out.sorted { $0.0 < $1.0 }
     }
 }
