@@ -22,10 +22,12 @@ let hours = Double(option("--hours", "24"))!
 let workDir = option("--dir", NSTemporaryDirectory() + "storagebench-\(getpid())")
 let input = option("--input", "/tmp/lookout-om-\(seriesCount)s-\(Int(hours))h.txt")
 try? FileManager.default.createDirectory(atPath: workDir, withIntermediateDirectories: true)
-defer { try? FileManager.default.removeItem(atPath: workDir) }
+defer { if !arguments.contains("--keep") { try? FileManager.default.removeItem(atPath: workDir) } }
 
-print("== RSS per active series (synthetic label sets, before loading the workload)")
-try RSSBench.run(dir: workDir)
+if !arguments.contains("--skip-rss") {
+    print("== RSS per active series (synthetic label sets, before loading the workload)")
+    try RSSBench.run(dir: workDir)
+}
 
 if !FileManager.default.fileExists(atPath: input) {
     let generator = "/work/shared/bench/gen_openmetrics.py"

@@ -7,10 +7,10 @@ struct BitWriter {
     init(header: [UInt8] = []) { bytes = header }
 
     /// Writes the low `count` bits of `value` (count in 0...64).
+    @inline(__always)
     mutating func write(_ value: UInt64, bits count: Int) {
         if count > 32 {
-            write(value >> 32, bits: count - 32)
-            write(value & 0xffff_ffff, bits: 32)
+            writeWide(value, count)
             return
         }
         guard count > 0 else { return }
@@ -22,6 +22,12 @@ struct BitWriter {
             bytes.append(UInt8(truncatingIfNeeded: pending >> UInt64(pendingCount)))
         }
         pending &= (1 << UInt64(pendingCount)) &- 1
+    }
+
+    @inline(never)
+    private mutating func writeWide(_ value: UInt64, _ count: Int) {
+        write(value >> 32, bits: count - 32)
+        write(value & 0xffff_ffff, bits: 32)
     }
 
     mutating func writeBit(_ bit: Bool) { write(bit ? 1 : 0, bits: 1) }
@@ -51,18 +57,20 @@ struct BitWriter {
 
 /// Reads what `BitWriter` wrote. Reading past the end yields zeros and sets `overrun`.
 struct BitReader {
-    private let bytes: [UInt8]
+    private let bytes: UnsafeRawBufferPointer
     private var position: Int
     private var buffer: UInt64 = 0   // left-aligned
     private var available = 0
     /// Whether more bits were consumed than the bytes hold (a truncated or damaged stream).
     var overrun: Bool { position * 8 - available > bytes.count * 8 }
 
-    init(_ bytes: [UInt8], offset: Int) {
+    /// Reads from `bytes`, which must stay valid while the reader is used.
+    init(_ bytes: UnsafeRawBufferPointer, offset: Int) {
         self.bytes = bytes
         self.position = offset
     }
 
+    @inline(__always)
     private mutating func refill() {
         while available <= 56 {
             var byte: UInt8 = 0
@@ -74,19 +82,24 @@ struct BitReader {
     }
 
     /// Reads `count` bits (0...64).
+    @inline(__always)
     mutating func read(bits count: Int) -> UInt64 {
-        if count > 32 {
-            let high = read(bits: count - 32)
-            return high << 32 | read(bits: 32)
-        }
+        if count > 56 { return readWide(count) }
         guard count > 0 else { return 0 }
         if available < count { refill() }
-        let value = buffer >> UInt64(64 - count)
-        buffer <<= UInt64(count)
+        let value = buffer &>> UInt64(64 - count)
+        buffer = buffer &<< UInt64(count)
         available -= count
         return value
     }
 
+    @inline(never)
+    private mutating func readWide(_ count: Int) -> UInt64 {
+        let high = read(bits: count - 32)
+        return high << 32 | read(bits: 32)
+    }
+
+    @inline(__always)
     mutating func readBit() -> Bool {
         if available == 0 { refill() }
         let bit = buffer >> 63 == 1
@@ -96,6 +109,7 @@ struct BitReader {
     }
 
     /// Counts one-bits up to the next zero, which is consumed; stops without consuming at `limit` ones.
+    @inline(__always)
     mutating func readUnary(limit: Int) -> Int {
         var q = 0
         while true {

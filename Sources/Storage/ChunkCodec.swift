@@ -92,6 +92,7 @@ enum ChunkCodec {
         }
     }
 
+    @inline(__always)
     static func readTimestampDoD(_ r: inout BitReader) -> Int64 {
         if !r.readBit() { return 0 }
         if !r.readBit() { return Varint.unzigzag(r.read(bits: 6) + 1) }
@@ -102,24 +103,30 @@ enum ChunkCodec {
 
     // MARK: integer values
 
-    /// The median delta as base and the Rice parameter with the fewest bits.
+    /// The mean delta as base and the Rice parameter with the fewest bits (searched near the
+    /// width of the mean residue, where the optimum lies).
     static func riceParameters(_ values: [Int64]) -> (base: Int64, k: Int) {
         guard values.count > 1 else { return (0, 0) }
-        var deltas = (1..<values.count).map { values[$0] &- values[$0 - 1] }
-        deltas.sort()
-        let base = deltas[deltas.count / 2]
-        let residues = deltas.map { Varint.zigzag($0 &- base) }
-        let maxBits = 64 - (residues.max() ?? 0).leadingZeroBitCount
+        var sum = 0.0
+        for i in 1..<values.count { sum += Double(values[i] &- values[i - 1]) }
+        let mean = sum / Double(values.count - 1)
+        let base = mean.isFinite && abs(mean) < 1e18 ? Int64(mean.rounded()) : 0
+        var residueSum: UInt64 = 0
+        for i in 1..<values.count {
+            let u = Varint.zigzag((values[i] &- values[i - 1]) &- base)
+            residueSum = residueSum &+ min(u, 1 << 40)
+        }
+        let width = 64 - (residueSum / UInt64(values.count - 1)).leadingZeroBitCount
         var best = (k: 0, cost: Int.max)
-        for k in 0...max(0, maxBits) {
+        for k in max(0, width - 3)...min(63, width + 1) {
             var cost = 0
-            for u in residues {
-                let q = u >> UInt64(k)
+            for i in 1..<values.count {
+                let q = Varint.zigzag((values[i] &- values[i - 1]) &- base) >> UInt64(k)
                 cost += q >= UInt64(riceEscape) ? riceEscape + 64 : Int(q) + 1 + k
             }
             if cost < best.cost { best = (k, cost) }
         }
-        return (base, min(best.k, 63))
+        return (base, best.k)
     }
 
     static func writeIntegers(_ values: [Int64], base: Int64, k: Int, _ w: inout BitWriter) {
@@ -168,60 +175,87 @@ enum ChunkCodec {
 
     /// Decodes a chunk, appending samples within `range` to `out`.
     static func decode(_ bytes: [UInt8], in range: ClosedRange<Timestamp>, into out: inout [Sample]) throws {
+        try bytes.withUnsafeBytes { try decode($0, in: range, into: &out) }
+    }
+
+    /// Decodes a chunk from bytes valid for the duration of the call.
+    static func decode(_ bytes: UnsafeRawBufferPointer, in range: ClosedRange<Timestamp>, into out: inout [Sample]) throws {
         var offset = 0
         var header = Header()
-        try bytes.withUnsafeBytes { try header.parse($0, &offset) }
+        try header.parse(bytes, &offset)
         let count = header.count
-        var timestamps = [Timestamp](repeating: 0, count: count)
-        timestamps[0] = header.firstTimestamp
-        var reader = BitReader(bytes, offset: offset)
-        if count > 1 {
-            var delta = header.firstDelta
-            timestamps[1] = timestamps[0] &+ delta
-            for i in stride(from: 2, to: count, by: 1) {
-                delta = delta &+ readTimestampDoD(&reader)
-                timestamps[i] = timestamps[i - 1] &+ delta
+        let start = out.count
+        // Decode the whole chunk in place at the end of `out`, then trim to the range: one growth,
+        // no per-sample append checks.
+        out.append(contentsOf: repeatElement(Sample(0, 0), count: count))
+        let overrun = out.withUnsafeMutableBufferPointer { all in
+            let dst = UnsafeMutableBufferPointer(rebasing: all[start...])
+            var reader = BitReader(bytes, offset: offset)
+            decodeTimestamps(header, &reader, dst)
+            switch header.mode {
+            case .constant:
+                let v = Double(bitPattern: header.constantBits)
+                for i in 0..<count { dst[i].value = v }
+            case .integer: decodeIntegers(header, &reader, dst)
+            case .xor: decodeXOR(&reader, dst)
             }
+            return reader.overrun
         }
-        guard let lower = timestamps.firstIndex(where: { $0 >= range.lowerBound }) else {
-            if reader.overrun { throw CorruptData(what: "chunk") }
-            return
+        if overrun {
+            out.removeSubrange(start...)
+            throw CorruptData(what: "chunk")
         }
-        let upper = timestamps.lastIndex(where: { $0 <= range.upperBound }) ?? -1
-        if upper < lower { return }
-        out.reserveCapacity(out.count + upper - lower + 1)
-        switch header.mode {
-        case .constant:
-            let v = Double(bitPattern: header.constantBits)
-            for i in lower...upper { out.append(Sample(timestamps[i], v)) }
-        case .integer:
-            var value = header.firstInteger
-            if lower == 0 { out.append(Sample(timestamps[0], Double(value))) }
-            for i in stride(from: 1, through: upper, by: 1) {
-                let q = reader.readUnary(limit: riceEscape)
-                let u = q == riceEscape ? reader.read(bits: 64) : UInt64(q) << UInt64(header.k) | reader.read(bits: header.k)
-                value = value &+ (Varint.unzigzag(u) &+ header.base)
-                if i >= lower { out.append(Sample(timestamps[i], Double(value))) }
-            }
-        case .xor:
-            var bits = reader.read(bits: 64)
-            if lower == 0 { out.append(Sample(timestamps[0], Double(bitPattern: bits))) }
-            var leading = 0, trailing = 0
-            for i in stride(from: 1, through: upper, by: 1) {
+        if out[out.count - 1].timestamp > range.upperBound {
+            let end = out[start...].firstIndex { $0.timestamp > range.upperBound }!
+            out.removeSubrange(end...)
+        }
+        if start < out.count, out[start].timestamp < range.lowerBound {
+            let first = out[start...].firstIndex { $0.timestamp >= range.lowerBound } ?? out.count
+            out.removeSubrange(start..<first)
+        }
+    }
+
+    private static func decodeTimestamps(_ header: Header, _ reader: inout BitReader, _ dst: UnsafeMutableBufferPointer<Sample>) {
+        dst[0].timestamp = header.firstTimestamp
+        guard dst.count > 1 else { return }
+        var delta = header.firstDelta
+        var t = header.firstTimestamp &+ delta
+        dst[1].timestamp = t
+        for i in 2..<dst.count {
+            delta = delta &+ readTimestampDoD(&reader)
+            t = t &+ delta
+            dst[i].timestamp = t
+        }
+    }
+
+    private static func decodeIntegers(_ header: Header, _ reader: inout BitReader, _ dst: UnsafeMutableBufferPointer<Sample>) {
+        var value = header.firstInteger
+        dst[0].value = Double(value)
+        let k = header.k, base = header.base
+        for i in 1..<dst.count {
+            let q = reader.readUnary(limit: riceEscape)
+            let u = q == riceEscape ? reader.read(bits: 64) : UInt64(q) << UInt64(k) | reader.read(bits: k)
+            value = value &+ (Varint.unzigzag(u) &+ base)
+            dst[i].value = Double(value)
+        }
+    }
+
+    private static func decodeXOR(_ reader: inout BitReader, _ dst: UnsafeMutableBufferPointer<Sample>) {
+        var bits = reader.read(bits: 64)
+        dst[0].value = Double(bitPattern: bits)
+        var leading = 0, trailing = 0
+        for i in 1..<dst.count {
+            if reader.readBit() {
                 if reader.readBit() {
-                    if reader.readBit() {
-                        leading = Int(reader.read(bits: 5))
-                        var significant = Int(reader.read(bits: 6))
-                        if significant == 0 { significant = 64 }
-                        trailing = 64 - leading - significant
-                    }
-                    let significant = 64 - leading - trailing
-                    bits ^= reader.read(bits: significant) << UInt64(trailing)
+                    leading = Int(reader.read(bits: 5))
+                    var significant = Int(reader.read(bits: 6))
+                    if significant == 0 { significant = 64 }
+                    trailing = 64 - leading - significant
                 }
-                if i >= lower { out.append(Sample(timestamps[i], Double(bitPattern: bits))) }
+                bits ^= reader.read(bits: 64 - leading - trailing) << UInt64(trailing)
             }
+            dst[i].value = Double(bitPattern: bits)
         }
-        if reader.overrun { throw CorruptData(what: "chunk") }
     }
 
     /// The parsed fixed part of a chunk.

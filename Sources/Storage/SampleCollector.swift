@@ -10,9 +10,15 @@ struct SampleCollector {
     var headSamples: [[Sample]]
     private var hasData: [Bool]
 
+    /// The wanted ids in any order; results come back in that order.
+    let lowest: UInt32
+    let highest: UInt32
+
     init(ids: [UInt32]) {
         self.ids = ids
-        slots = [Int32](repeating: -1, count: Int(ids.last ?? 0) + 1)
+        lowest = ids.min() ?? 0
+        highest = ids.max() ?? 0
+        slots = [Int32](repeating: -1, count: Int(highest) + 1)
         for (slot, id) in ids.enumerated() { slots[Int(id)] = Int32(slot) }
         chunkSamples = Array(repeating: [], count: ids.count)
         headSamples = Array(repeating: [], count: ids.count)

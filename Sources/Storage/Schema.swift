@@ -56,11 +56,20 @@ extension Schema {
         }
     }
 
-    /// The block length in ms stored in the file, written on first use; a file keeps its layout.
-    static func blockDuration(_ connection: Connection, proposed: Int64) throws -> Int64 {
-        if let stored = try connection.scalar("SELECT value FROM tsdb_settings WHERE name = 'block_ms'")?.int64 { return stored }
+    /// A layout setting stored in the file, written on first use; a file keeps its layout.
+    static func setting(_ connection: Connection, _ name: String, proposed: Int64) throws -> Int64 {
+        if let stored = try connection.scalar("SELECT value FROM tsdb_settings WHERE name = ?", [.text(name)])?.int64 { return stored }
         guard !connection.isReadOnly else { return proposed }
-        try connection.execute("INSERT INTO tsdb_settings(name, value) VALUES('block_ms', ?)", [.integer(proposed)])
+        try storeSetting(connection, name, proposed)
         return proposed
+    }
+
+    static func storedSetting(_ connection: Connection, _ name: String) throws -> Int64? {
+        try connection.scalar("SELECT value FROM tsdb_settings WHERE name = ?", [.text(name)])?.int64
+    }
+
+    static func storeSetting(_ connection: Connection, _ name: String, _ value: Int64) throws {
+        try connection.execute("INSERT INTO tsdb_settings(name, value) VALUES(?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+                               [.text(name), .integer(value)])
     }
 }

@@ -8,6 +8,8 @@ struct SeriesIndex {
     /// name → value → ids (ascending, since ids are added in increasing order).
     private var postings: [String: [String: [UInt32]]] = [:]
     private(set) var count = 0
+    /// Position of each id in label order; rebuilt after series are added.
+    private var rankByID: [UInt32]?
 
     var maxID: UInt32 { UInt32(labelsByID.count - 1) }
 
@@ -18,16 +20,29 @@ struct SeriesIndex {
     /// Adds a series; ignores ids already known (a reader refresh may race the writer's publish).
     mutating func add(_ id: UInt32, _ labels: Labels) {
         let slot = Int(id)
-        if slot >= labelsByID.count {
-            labelsByID.reserveCapacity(max(slot + 1, labelsByID.count * 2))
-            while labelsByID.count <= slot { labelsByID.append(nil) }
-        }
+        while labelsByID.count <= slot { labelsByID.append(nil) }
         guard labelsByID[slot] == nil else { return }
         labelsByID[slot] = labels
         count += 1
+        rankByID = nil
         for label in labels {
             postings[label.name, default: [:]][label.value, default: []].insertSorted(id)
         }
+    }
+
+    /// Ids of series matching every matcher, in label order (the order queries return).
+    mutating func matchInLabelOrder(_ matchers: [Matcher]) -> [UInt32] {
+        let ids = match(matchers)
+        if ids.count < 2 { return ids }
+        if rankByID == nil {
+            var order = allIDs()
+            order.sort { labelsByID[Int($0)]! < labelsByID[Int($1)]! }
+            var ranks = [UInt32](repeating: 0, count: labelsByID.count)
+            for (rank, id) in order.enumerated() { ranks[Int(id)] = UInt32(rank) }
+            rankByID = ranks
+        }
+        let ranks = rankByID!
+        return ids.sorted { ranks[Int($0)] < ranks[Int($1)] }
     }
 
     /// Ids of series matching every matcher, ascending.

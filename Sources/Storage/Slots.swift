@@ -63,6 +63,6 @@ final class ReaderSlot: @unchecked Sendable {
 /// What only the writer touches.
 struct WriterState {
     /// Label set → id, sharing the label storage of the index.
-    var ids: [Labels: UInt32] = [:]
+    var ids: [SeriesKey: UInt32] = [:]
     var nextID: UInt32 = 1
 }

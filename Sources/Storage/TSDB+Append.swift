@@ -37,12 +37,13 @@ extension TSDB {
         ids.reserveCapacity(batch.count)
         var created: [(UInt32, Labels)] = []
         for item in batch {
-            if let id = state.ids[item.labels] {
+            let key = SeriesKey(item.labels)
+            if let id = state.ids[key] {
                 ids.append(id)
             } else {
                 let id = state.nextID
                 state.nextID += 1
-                state.ids[item.labels] = id
+                state.ids[key] = id
                 created.append((id, item.labels))
                 ids.append(id)
             }
@@ -69,7 +70,7 @@ extension TSDB {
                 try insert.step()
             }
         } catch {
-            for (_, labels) in created { state.ids[labels] = nil }
+            for (_, labels) in created { state.ids[SeriesKey(labels)] = nil }
             state.nextID -= UInt32(created.count)
             throw error
         }

@@ -9,7 +9,7 @@ extension TSDB {
         var result = try withReader { connection in
             try connection.withTransaction(.deferred) {
                 try refreshIndex(connection)
-                let ids = index.withLock { $0.match(matchers) }
+                let ids = index.withLock { $0.matchInLabelOrder(matchers) }
                 guard !ids.isEmpty else { return [Series]() }
                 var collector = SampleCollector(ids: ids)
                 try readChunks(connection, &collector, range)
@@ -18,8 +18,10 @@ extension TSDB {
                 return collector.finish(labels)
             }
         }
-        if !heldBatches.isEmpty { result = SampleCollector.merge(result, held: heldBatches, matchers, range) }
-        return result.sorted { $0.labels < $1.labels }
+        if !heldBatches.isEmpty {
+            result = SampleCollector.merge(result, held: heldBatches, matchers, range).sorted { $0.labels < $1.labels }
+        }
+        return result
     }
 
     /// Label names of matching series with samples in `range`, sorted.
@@ -64,15 +66,17 @@ extension TSDB {
     /// `existenceOnly`, a chunk in a block wholly inside the range counts without decoding.
     func readChunks(_ connection: Connection, _ collector: inout SampleCollector, _ range: ClosedRange<Timestamp>,
                     existenceOnly: Bool = false) throws {
-        let bounds = try connection.cached("SELECT min(key), max(key) FROM chunks")
-        guard try bounds.step(), !bounds.isNull(at: 0) else { bounds.reset(); return }
-        let first = max(block(of: range.lowerBound), Schema.block(ofKey: bounds.int64(at: 0)))
-        let last = min(block(of: range.upperBound), Schema.block(ofKey: bounds.int64(at: 1)))
-        bounds.reset()
-        guard first <= last, let low = collector.ids.first, let high = collector.ids.last else { return }
+        // Two statements: SQLite answers a lone min() or max() from the b-tree's edge, but scans for both.
+        guard let lowest = try connection.scalar("SELECT min(key) FROM chunks")?.int64,
+              let highest = try connection.scalar("SELECT max(key) FROM chunks")?.int64 else { return }
+        // A merged chunk is keyed by its group's first block, so look back up to a group.
+        let first = max(block(of: range.lowerBound) - (span - 1), Schema.block(ofKey: lowest))
+        let last = min(block(of: range.upperBound), Schema.block(ofKey: highest))
+        guard first <= last, !collector.ids.isEmpty else { return }
+        let low = collector.lowest, high = collector.highest
         let select = try connection.cached("SELECT key, data FROM chunks WHERE key BETWEEN ? AND ?")
         for b in first...last {
-            let inside = range.lowerBound <= b * blockDuration && (b + 1) * blockDuration - 1 <= range.upperBound
+            let inside = range.lowerBound <= b * blockDuration && (b + span) * blockDuration - 1 <= range.upperBound
             try select.bind(Schema.chunkKey(block: b, series: low), at: 1)
             try select.bind(Schema.chunkKey(block: b, series: high), at: 2)
             while try select.step() {
@@ -81,9 +85,8 @@ extension TSDB {
                     collector.markData(slot)
                     continue
                 }
-                let bytes = select.blob(at: 1)
                 do {
-                    try ChunkCodec.decode(bytes, in: range, into: &collector.chunkSamples[slot])
+                    try select.withBlob(at: 1) { try ChunkCodec.decode($0, in: range, into: &collector.chunkSamples[slot]) }
                 } catch {
                     throw SQLiteError(code: 11, message: "\(path): chunk \(select.int64(at: 0)) is damaged")
                 }
@@ -94,7 +97,8 @@ extension TSDB {
 
     /// Decodes head rows that may hold wanted samples, in write order.
     func readHead(_ connection: Connection, _ collector: inout SampleCollector, _ range: ClosedRange<Timestamp>) throws {
-        guard let low = collector.ids.first, let high = collector.ids.last else { return }
+        guard !collector.ids.isEmpty else { return }
+        let low = collector.lowest, high = collector.highest
         let select = try connection.cached("""
             SELECT data FROM head WHERE max_ts >= ? AND min_ts <= ? AND max_series >= ? AND min_series <= ? ORDER BY id
             """)

@@ -20,6 +20,9 @@ public final class TSDB: SeriesAppender, SeriesQuerier, Sendable {
         /// Length of a chunk's time block in ms, fixed when the file is created. Default 30 minutes
         /// (120 samples at a 15 s interval).
         public var blockDuration: Int64 = 1_800_000
+        /// Once this many consecutive blocks are complete, their chunks are merged into one chunk per
+        /// series (fewer rows, better compression; 4 × 30 min = 2 h). Fixed when the file is created.
+        public var blocksPerChunk: Int64 = 4
         /// How often `run()` compacts and applies retention.
         public var housekeepingInterval: Duration = .seconds(60)
         /// Open without writing (for the CLI while the daemon runs): `append` and housekeeping throw.
@@ -42,6 +45,10 @@ public final class TSDB: SeriesAppender, SeriesQuerier, Sendable {
     let path: String
     let options: Options
     let blockDuration: Int64
+    /// Blocks merged into one chunk once complete (see `Options.blocksPerChunk`).
+    let span: Int64
+    /// Groups of blocks before this block are merged; the writer's bookkeeping (nil: nothing merged yet).
+    let mergedUntil = Mutex<Int64?>(nil)
     let writer: WriterSlot?
     let readers: [ReaderSlot]
     let index = Mutex(SeriesIndex())
@@ -64,22 +71,29 @@ public final class TSDB: SeriesAppender, SeriesQuerier, Sendable {
     private init(path: String, options: Options) throws {
         self.path = path
         self.options = options
-        var blockDuration = options.blockDuration
+        let connection: Connection
         if options.readOnly {
-            writer = nil
-            let probe = try StorageDatabase.open(path: path, readOnly: true)
-            let version = try Schema.migrator.currentVersion(probe)
+            connection = try StorageDatabase.open(path: path, readOnly: true)
+            let version = try Schema.migrator.currentVersion(connection)
             guard version > 0 else { throw SQLiteError(code: 1, message: "\(path) holds no time series (tsdb schema missing)") }
-            blockDuration = try Schema.blockDuration(probe, proposed: blockDuration)
         } else {
-            let connection = try StorageDatabase.open(path: path, synchronous: options.synchronous)
+            connection = try StorageDatabase.open(path: path, synchronous: options.synchronous)
             try connection.execute("PRAGMA cache_size=-\(options.cacheSizeKiB)")
             try Schema.migrator.migrate(connection)
-            blockDuration = try Schema.blockDuration(connection, proposed: blockDuration)
+        }
+        blockDuration = try Schema.setting(connection, "block_ms", proposed: options.blockDuration)
+        span = try Schema.setting(connection, "blocks_per_chunk", proposed: options.blocksPerChunk)
+        guard blockDuration > 0, span > 0 else {
+            throw SQLiteError(code: 1, message: "\(path): invalid layout (block \(blockDuration) ms, \(span) blocks per chunk)")
+        }
+        if options.readOnly {
+            connection.close()
+            writer = nil
+        } else {
+            let merged = try Schema.storedSetting(connection, "merged_until")
+            mergedUntil.withLock { $0 = merged }
             writer = WriterSlot(connection)
         }
-        guard blockDuration > 0 else { throw SQLiteError(code: 1, message: "\(path): invalid block duration \(blockDuration)") }
-        self.blockDuration = blockDuration
         readers = try (0..<max(1, options.readers)).map { _ in
             ReaderSlot(try Connection(path: path, options: TSDB.readerOptions(readOnly: options.readOnly, cacheSizeKiB: options.cacheSizeKiB)))
         }
@@ -87,9 +101,9 @@ public final class TSDB: SeriesAppender, SeriesQuerier, Sendable {
             try refreshIndex(connection)
         }
         let (ids, maxID) = index.withLock { index in
-            var ids: [Labels: UInt32] = [:]
+            var ids: [SeriesKey: UInt32] = [:]
             ids.reserveCapacity(index.count)
-            for (i, labels) in index.labelsByID.enumerated() { if let labels { ids[labels] = UInt32(i) } }
+            for (i, labels) in index.labelsByID.enumerated() { if let labels { ids[SeriesKey(labels)] = UInt32(i) } }
             return (ids, index.maxID)
         }
         writer?.withLock { state, _ in
@@ -138,6 +152,12 @@ public final class TSDB: SeriesAppender, SeriesQuerier, Sendable {
             if let result = try reader.withLockIfAvailable(body) { return result }
         }
         return try readers[0].withLock(body)
+    }
+
+    /// The first block of the group holding `block`.
+    func groupStart(_ block: Int64) -> Int64 {
+        let (quotient, remainder) = block.quotientAndRemainder(dividingBy: span)
+        return (remainder < 0 ? quotient - 1 : quotient) * span
     }
 
     func block(of timestamp: Timestamp) -> Int64 {

@@ -32,7 +32,9 @@ import SQLite
             }
         }
         let kept = try db.select([m("i", .equal, "0")], in: 0...Int64.max).first!.samples
-        #expect(kept.first!.timestamp >= 30 * 3_600_000 - 6 * 3_600_000 - 1_800_000)
+        // Retention keeps at least 6 h, and at most a merged chunk (4 blocks of 30 min) more.
+        #expect(kept.first!.timestamp >= 30 * 3_600_000 - 6 * 3_600_000 - 4 * 1_800_000)
+        #expect(kept.first!.timestamp <= 30 * 3_600_000 - 6 * 3_600_000)
         #expect(kept.last!.timestamp == Int64(step - 1) * 180_000)
         // After the first retention period the size is flat: freed pages are reused.
         #expect(sizes[2...].max()! <= sizes[1] * 11 / 10, "sizes \(sizes)")
