@@ -29,8 +29,8 @@ enum RangeFunctions {
         case "holt_winters": return holtWinters
         case "resets": return { w, _ in resets(w) }
         case "changes": return { w, _ in changes(w) }
-        case "avg_over_time": return { w, _ in average(w.lazy.map(\.value)) }
-        case "sum_over_time": return { w, _ in w.reduce(0) { $0 + $1.value } }
+        case "avg_over_time": return { w, _ in averageOverTime(w) }
+        case "sum_over_time": return { w, _ in sumOverTime(w) }
         case "count_over_time": return { w, _ in Double(w.count) }
         case "min_over_time": return { w, _ in minimum(w) }
         case "max_over_time": return { w, _ in maximum(w) }
@@ -180,20 +180,6 @@ enum RangeFunctions {
         return count
     }
 
-    /// Incremental mean that survives infinities, as Prometheus' avg and avg_over_time.
-    static func average<S: Sequence>(_ values: S) -> Double where S.Element == Double {
-        var mean = 0.0, count = 0.0
-        for value in values {
-            count += 1
-            if mean.isInfinite {
-                if value.isInfinite && (mean > 0) == (value > 0) { continue }
-                if !value.isInfinite && !value.isNaN { continue }
-            }
-            mean += value / count - mean / count
-        }
-        return mean
-    }
-
     static func minimum(_ w: ArraySlice<Sample>) -> Double {
         var result = w.first!.value
         for sample in w where sample.value < result || result.isNaN { result = sample.value }
@@ -206,15 +192,39 @@ enum RangeFunctions {
         return result
     }
 
+    /// Kahan-compensated Welford variance (stddev_over_time / stdvar_over_time).
     static func variance(_ w: ArraySlice<Sample>) -> Double {
-        var aux = 0.0, count = 0.0, mean = 0.0
+        var count = 0.0
+        var mean = KahanSum(), aux = KahanSum()
         for sample in w {
             count += 1
-            let delta = sample.value - mean
-            mean += delta / count
-            aux += delta * (sample.value - mean)
+            let delta = sample.value - mean.total
+            mean.add(delta / count)
+            aux.add(delta * (sample.value - mean.total))
         }
-        return aux / count
+        return aux.total / count
+    }
+
+    static func sumOverTime(_ w: ArraySlice<Sample>) -> Double {
+        var sum = KahanSum()
+        for sample in w { sum.add(sample.value) }
+        return sum.sum.isInfinite ? sum.sum : sum.total
+    }
+
+    /// Incremental mean with Kahan compensation; infinities handled as in `average`.
+    static func averageOverTime(_ w: ArraySlice<Sample>) -> Double {
+        var mean = KahanSum()
+        var count = 0.0
+        for sample in w {
+            let v = sample.value
+            count += 1
+            if mean.sum.isInfinite {
+                if v.isInfinite && (mean.sum > 0) == (v > 0) { continue }
+                if !v.isInfinite && !v.isNaN { continue }
+            }
+            mean.add(v / count - mean.sum / count)
+        }
+        return mean.sum.isInfinite ? mean.sum : mean.total
     }
 }
 

@@ -7,6 +7,7 @@ struct Lexer {
     private var parenDepth = 0
     private var braceOpen = false
     private var bracketOpen = false
+    private var colonInBrackets = false
 
     init(_ text: String) {
         self.text = text
@@ -60,6 +61,11 @@ struct Lexer {
             if parenDepth > 0 { throw error("unclosed left parenthesis", at: pos) }
             return token(.eof, from: start)
         }
+        if braceOpen, !(c.isIdentifierStart || "\"'`,=!~}".utf8.contains(c)) {
+            let scalar = String(substring(start, bytes.count)).unicodeScalars.first!
+            throw error("unexpected character inside braces: \(quoteRune(scalar))", at: start)
+        }
+        if bracketOpen, c.isDigit { return try lexDurationInBrackets() }
         if c.isDigit || (c == UInt8(ascii: ".") && (peek(1)?.isDigit ?? false)) {
             return try lexNumberOrDuration()
         }
@@ -73,7 +79,8 @@ struct Lexer {
         switch c {
         case UInt8(ascii: "("): parenDepth += 1; return token(.leftParen, from: start)
         case UInt8(ascii: ")"):
-            guard parenDepth > 0 else { throw error("unexpected right parenthesis ')'", at: start) }
+            // Prometheus reports this one just after the parenthesis.
+            guard parenDepth > 0 else { throw error("unexpected right parenthesis ')'", at: start + 1) }
             parenDepth -= 1
             return token(.rightParen, from: start)
         case UInt8(ascii: "{"):
@@ -87,13 +94,17 @@ struct Lexer {
         case UInt8(ascii: "["):
             guard !bracketOpen else { throw error("unexpected left bracket '['", at: start) }
             bracketOpen = true
+            colonInBrackets = false
             return token(.leftBracket, from: start)
         case UInt8(ascii: "]"):
             guard bracketOpen else { throw error("unexpected right bracket ']'", at: start) }
             bracketOpen = false
             return token(.rightBracket, from: start)
         case UInt8(ascii: ","): return token(.comma, from: start)
-        case UInt8(ascii: ":"): return token(.colon, from: start)
+        case UInt8(ascii: ":"):
+            guard !colonInBrackets else { throw error("unexpected colon ':'", at: start) }
+            colonInBrackets = bracketOpen
+            return token(.colon, from: start)
         case UInt8(ascii: "@"): return token(.at, from: start)
         case UInt8(ascii: "+"): return token(.op(.add), from: start)
         case UInt8(ascii: "-"): return token(.op(.sub), from: start)
@@ -103,11 +114,15 @@ struct Lexer {
         case UInt8(ascii: "^"): return token(.op(.pow), from: start)
         case UInt8(ascii: "="):
             if peek() == UInt8(ascii: "=") { pos += 1; return token(.op(.eql), from: start) }
-            if peek() == UInt8(ascii: "~") { pos += 1; return token(.matchOp(.regexMatch), from: start) }
+            if peek() == UInt8(ascii: "~") {
+                guard braceOpen else { throw error("unexpected character after '=': '~'", at: start) }
+                pos += 1
+                return token(.matchOp(.regexMatch), from: start)
+            }
             return token(.assign, from: start)
         case UInt8(ascii: "!"):
             if peek() == UInt8(ascii: "=") { pos += 1; return token(braceOpen ? .matchOp(.notEqual) : .op(.neq), from: start) }
-            if peek() == UInt8(ascii: "~") { pos += 1; return token(.matchOp(.regexNoMatch), from: start) }
+            if peek() == UInt8(ascii: "~"), braceOpen { pos += 1; return token(.matchOp(.regexNoMatch), from: start) }
             throw error("unexpected character after '!': \(quoteRune(peek()))", at: start)
         case UInt8(ascii: "<"):
             if peek() == UInt8(ascii: "=") { pos += 1; return token(.op(.lte), from: start) }
@@ -184,6 +199,15 @@ struct Lexer {
         if acceptRemainingDuration() { return token(.duration, from: start) }
         while let c = peek(), c.isAlphaNumeric || c == UInt8(ascii: ".") { pos += 1 }
         throw error("bad number or duration syntax: \(goQuote(String(substring(start, pos))))", at: start)
+    }
+
+    /// Inside `[...]` only durations are numbers: `[5m]`, `[1h30m:1m]`.
+    private mutating func lexDurationInBrackets() throws(ParseError) -> Token {
+        let start = pos
+        acceptRun { $0.isDigit }
+        let digitsEnd = pos
+        if acceptRemainingDuration() { return token(.duration, from: start) }
+        throw error("bad duration syntax: \(goQuote(String(substring(start, digitsEnd))))", at: start)
     }
 
     private mutating func acceptUnit(_ units: String) -> Bool {

@@ -96,7 +96,7 @@ extension Parser {
     }
 
     mutating func parseRangeOrSubquery(_ expr: Parsed) throws(ParseError) -> Parsed {
-        _ = advance() // [
+        let bracket = advance().start
         let range: RangeLength
         if current.kind == .identifier && current.text == "today" {
             _ = advance()
@@ -121,10 +121,10 @@ extension Parser {
         }
         let close = try expect(.rightBracket, context: "matrix selector", expected: "\"]\"")
         guard case .vectorSelector(let selector) = expr.node else {
-            throw error("ranges only allowed for vector selectors", at: expr.start)
+            throw error("ranges only allowed for vector selectors", at: bracket)
         }
-        if selector.offset != 0 { throw error("no offset modifiers allowed before range", at: expr.start) }
-        if selector.at != nil { throw error("no @ modifiers allowed before range", at: expr.start) }
+        if selector.offset != 0 { throw error("no offset modifiers allowed before range", at: bracket) }
+        if selector.at != nil { throw error("no @ modifiers allowed before range", at: bracket) }
         return Parsed(node: .matrixSelector(selector, range), start: expr.start, end: close.end)
     }
 

@@ -86,7 +86,7 @@ struct ResultMatcher {
     private func compare(_ actual: Double, _ expectedText: String, context: String, exact: Bool? = nil) throws {
         let expected = try SeriesNotation.number(expectedText)
         let digits = expectedText.filter(\.isNumber).drop { $0 == "0" }.count
-        let isExact = exact ?? (digits >= 16)
+        let isExact = exact ?? (digits >= 17)
         let ok: Bool
         if expected.isNaN || actual.isNaN {
             ok = expected.isNaN && actual.isNaN

@@ -5,7 +5,7 @@ import Model
 /// Runs test scripts in the style of Prometheus' promqltest against `Engine` over a
 /// `MemorySeriesStore`. Commands:
 ///
-///     load 5m                              # then indented series lines: metric{a="b"} 0+10x10 _ stale
+///     load 5m [from SECONDS]               # then indented series lines: metric{a="b"} 0+10x10 _ stale
 ///     clear
 ///     set lookback 1m | set timezone Europe/Berlin | set subquery_step 1m
 ///     eval instant at 50m EXPR             # then expected lines: {a="b"} 1  (or a scalar value)
@@ -13,7 +13,7 @@ import Model
 ///     eval_fail instant at 50m EXPR        # optionally followed by: error MESSAGE-PREFIX
 ///     eval range from 0 to 10m step 5m EXPR  # then series lines in series notation (`_` = no point)
 ///
-/// Values compare with promqltest's relative 1e-6, or exactly when written with 16+ digits.
+/// Values compare with promqltest's relative 1e-6, or exactly when written with 17 digits.
 struct ScriptRunner {
     private var store = MemorySeriesStore()
     private var options = EngineOptions(timeZone: TimeZone(identifier: "UTC")!)
@@ -49,7 +49,11 @@ struct ScriptRunner {
     private mutating func command(_ line: String, _ block: [String], lineNumber: Int) throws {
         let words = line.split(separator: " ", maxSplits: 1).map(String.init)
         switch words[0] {
-        case "load": try load(interval: try Self.duration(words[1]), block)
+        case "load":
+            // `load 5m` or `load 1h from <unix seconds>`.
+            let parts = words[1].split(separator: " ").map(String.init)
+            let origin = parts.count == 3 && parts[1] == "from" ? try Self.duration(parts[2]) : 0
+            try load(interval: try Self.duration(parts[0]), origin: origin, block)
         case "clear": store = MemorySeriesStore()
         case "set":
             let parts = words[1].split(separator: " ").map(String.init)
@@ -66,12 +70,12 @@ struct ScriptRunner {
         }
     }
 
-    private func load(interval: Int64, _ block: [String]) throws {
+    private func load(interval: Int64, origin: Int64, _ block: [String]) throws {
         var batch: [LabeledSample] = []
         for line in block {
             let (labels, values) = try SeriesNotation.parseLine(line)
             for (i, value) in values.enumerated() {
-                let t = Int64(i) * interval
+                let t = origin + Int64(i) * interval
                 switch value {
                 case .number(let v): batch.append(LabeledSample(labels, Sample(t, v)))
                 case .stale: batch.append(LabeledSample(labels, Sample(t, StaleMarker.value)))

@@ -26,7 +26,7 @@ enum SeriesNotation {
         if let close = trimmed.firstIndex(of: "}") {
             return (String(trimmed[...close]), String(trimmed[trimmed.index(after: close)...]))
         }
-        let parts = trimmed.split(separator: " ", maxSplits: 1)
+        let parts = trimmed.split(maxSplits: 1, whereSeparator: { $0 == " " || $0 == "\t" })
         return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
     }
 
