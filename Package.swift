@@ -72,6 +72,7 @@ let package = Package(
                           exclude: ["python_parse_bench.py"], swiftSettings: swift6),
         .executableTarget(name: "ProbeBench", dependencies: ["Collect", "Curl", "Model"], path: "Benchmarks/ProbeBench", swiftSettings: swift6),
         .executableTarget(name: "QueryBench", dependencies: ["Query", "Model"], path: "Benchmarks/QueryBench", swiftSettings: swift6),
+        .executableTarget(name: "RulesBench", dependencies: ["Rules", "Query", "Model"], path: "Benchmarks/RulesBench", swiftSettings: swift6),
 
         // Tests (Swift Testing).
         .testTarget(name: "ModelTests", dependencies: ["Model"], swiftSettings: swift6),

@@ -54,45 +54,78 @@ enum SeriesNotation {
         }
     }
 
-    /// Parses `name{a="1", b="2"}`, `{__name__="x"}` or `name` into labels (Prometheus' `ParseMetric`).
+    /// Parses `name{a="1", b="2"}`, `{__name__="x"}` or `name` into labels (Prometheus' `ParseMetric`);
+    /// errors read `1:5: parse error: unexpected identifier "x"`.
     static func metric(_ text: String) throws -> Labels {
-        let chars = Array(text.trimmingTemplateSpace())
-        var i = 0
-        var labels: [Label] = []
-        let nameStart = i
+        var scanner = MetricScanner(chars: Array(text))
+        return try scanner.parse()
+    }
+}
+
+/// A small scanner for metric notation with Prometheus-style error positions.
+private struct MetricScanner {
+    let chars: [Character]
+    var i = 0
+
+    private func fail(_ message: String, at index: Int? = nil) -> SeriesNotation.Failure {
+        SeriesNotation.Failure(description: "1:\((index ?? i) + 1): parse error: \(message)")
+    }
+
+    private mutating func skipSpaces() { while i < chars.count, chars[i] == " " || chars[i] == "\t" { i += 1 } }
+
+    private mutating func identifier() -> String {
+        let start = i
         while i < chars.count, chars[i].isLetter || chars[i].isNumber || chars[i] == "_" || chars[i] == ":" { i += 1 }
-        if i > nameStart { labels.append(Label(Labels.metricName, String(chars[nameStart..<i]))) }
-        guard i < chars.count else {
-            if labels.isEmpty { throw Failure(description: "unexpected end of input") }
-            return Labels(labels)
-        }
-        guard chars[i] == "{" else { throw Failure(description: "unexpected character \"\(chars[i])\"") }
-        i += 1
-        while true {
-            while i < chars.count, chars[i] == " " { i += 1 }
-            guard i < chars.count else { throw Failure(description: "unexpected end of input inside braces") }
-            if chars[i] == "}" { i += 1; break }
-            let start = i
-            while i < chars.count, chars[i].isLetter || chars[i].isNumber || chars[i] == "_" { i += 1 }
-            let name = String(chars[start..<i])
-            while i < chars.count, chars[i] == " " { i += 1 }
-            guard !name.isEmpty, i < chars.count, chars[i] == "=" else { throw Failure(description: "unexpected character in label matcher") }
+        return String(chars[start..<i])
+    }
+
+    mutating func parse() throws -> Labels {
+        var labels: [Label] = []
+        skipSpaces()
+        let name = identifier()
+        if !name.isEmpty { labels.append(Label(Labels.metricName, name)) }
+        skipSpaces()
+        if i < chars.count, chars[i] == "{" {
             i += 1
-            while i < chars.count, chars[i] == " " { i += 1 }
-            let value = try quoted(chars, &i)
-            labels.append(Label(name, value))
-            while i < chars.count, chars[i] == " " { i += 1 }
-            if i < chars.count, chars[i] == "," { i += 1 }
+            try parseBraces(into: &labels)
+            skipSpaces()
+        } else if labels.isEmpty {
+            throw fail(i < chars.count ? "unexpected character: \(GoFormat.quote(String(chars[i])))" : "unexpected end of input")
         }
-        while i < chars.count, chars[i] == " " { i += 1 }
-        guard i == chars.count else { throw Failure(description: "unexpected characters after metric") }
+        guard i >= chars.count else {
+            let start = i
+            let word = identifier()
+            throw fail(word.isEmpty ? "unexpected character: \(GoFormat.quote(String(chars[start])))" : "unexpected identifier \(GoFormat.quote(word))", at: start)
+        }
         return Labels(labels)
     }
 
-    private static func quoted(_ chars: [Character], _ i: inout Int) throws -> String {
-        guard i < chars.count, let quote = chars[i] as Character?, quote == "\"" || quote == "'" || quote == "`" else {
-            throw Failure(description: "expected quoted label value")
+    private mutating func parseBraces(into labels: inout [Label]) throws {
+        while true {
+            skipSpaces()
+            guard i < chars.count else { throw fail("unexpected end of input inside braces") }
+            if chars[i] == "}" { i += 1; return }
+            let start = i
+            let name = identifier()
+            guard !name.isEmpty else { throw fail("unexpected character inside braces: \(GoFormat.quote(String(chars[i])))") }
+            skipSpaces()
+            guard i < chars.count, chars[i] == "=" else {
+                throw i < chars.count ? fail("unexpected character inside braces: \(GoFormat.quote(String(chars[i])))") : fail("unexpected end of input inside braces")
+            }
+            i += 1
+            skipSpaces()
+            labels.append(Label(name, try quoted(start: start)))
+            skipSpaces()
+            if i < chars.count, chars[i] == "," { i += 1 }
         }
+    }
+
+    private mutating func quoted(start: Int) throws -> String {
+        guard i < chars.count, chars[i] == "\"" || chars[i] == "'" || chars[i] == "`" else {
+            throw i < chars.count ? fail("unexpected character inside braces: \(GoFormat.quote(String(chars[i])))") : fail("unexpected end of input inside braces")
+        }
+        let quote = chars[i]
+        let open = i
         i += 1
         var out = ""
         while i < chars.count, chars[i] != quote {
@@ -108,7 +141,7 @@ enum SeriesNotation {
             }
             i += 1
         }
-        guard i < chars.count else { throw Failure(description: "unterminated quoted string") }
+        guard i < chars.count else { throw fail("unterminated quoted string", at: open) }
         i += 1
         return out
     }

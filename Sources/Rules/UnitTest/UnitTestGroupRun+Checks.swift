@@ -49,10 +49,11 @@ extension UnitTestGroupRun {
         }
         var expected: [QuerySample] = []
         for sample in test.expSamples ?? [] {
+            let text = sample.labels ?? ""
             do {
-                expected.append(QuerySample(labels: try SeriesNotation.metric(sample.labels ?? ""), value: sample.value))
+                expected.append(QuerySample(labels: try SeriesNotation.metric(text), value: sample.value))
             } catch {
-                return ["\(head), err: labels \(GoFormat.quote(sample.labels ?? "")): \(error)"]
+                return ["\(head), err: labels \(GoFormat.quote(text)): \(error)"]
             }
         }
         let sortedGot = got.sorted { $0.labels < $1.labels }
