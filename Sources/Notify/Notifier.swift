@@ -87,6 +87,10 @@ public actor Notifier {
     public func metrics() -> NotifierMetrics {
         var m = metricsState
         let t = now()
+        for name in channels.keys {
+            m.queueLength[name] = 0
+            m.oldestQueuedSeconds[name] = 0
+        }
         for stat in (try? outbox.stats()) ?? [] {
             m.queueLength[stat.channel] = stat.count
             m.oldestQueuedSeconds[stat.channel] = Double(max(0, t - stat.oldestCreatedAt)) / 1000

@@ -134,3 +134,37 @@ import TestSupport
         #expect((body["commonLabels"] as! [String: String])["alertname"] == "LookoutTest")
     }
 }
+
+@Suite(.serialized) struct MutingDeliveryTests {
+    let loop: CurlLoop
+    let dir: TemporaryDirectory
+
+    init() throws {
+        loop = try CurlLoop()
+        dir = try TemporaryDirectory()
+    }
+
+    @Test func silenceFromTheCLIAndInhibitionMuteWhileOthersAreSent() async throws {
+        let receiver = try await Receiver(loop: loop)
+        let db = dir.file("lookout.db")
+        let rule = InhibitRule(source: [try MatcherParser.parse("severity=critical")],
+                               target: [try MatcherParser.parse("severity=warning")], equal: ["job"])
+        let rig = try NotifierRig(channels: ["audit": .webhook(WebhookSpec(url: receiver.url("/hook")))], databasePath: db,
+                                  loop: loop, inhibit: [rule])
+        // `lookout silence add` on the same database file, while the daemon runs.
+        let silence = try SilenceManager(databasePath: db).add(matchers: ["alertname=Noisy"], duration: 3_600_000,
+                                                               comment: "known", createdBy: "ops", now: Notifier.wallClock())
+        #expect(!silence.id.isEmpty)
+        await rig.notifier.receive(alerts: [alert("Noisy"), alert("ApiDown"), alert("SlowApi", severity: "warning"),
+                                            alert("DiskFull", severity: "warning", extra: ["job": "db"])])
+        #expect(await eventually { await rig.delivered("audit") == 2 })
+        try await Task.sleep(for: .milliseconds(200))
+        await rig.stop()
+        let names = try await receiver.accepted("/hook").map { ($0["groupLabels"] as! [String: String])["alertname"]! }
+        #expect(names.sorted() == ["ApiDown", "DiskFull"])
+        let text = await rig.notifier.metrics().exposition
+        #expect(text.contains("lookout_notifications_total{channel=\"audit\",result=\"delivered\"} 2"))
+        #expect(text.contains("lookout_notification_queue_length{channel=\"audit\"} 0"))
+        #expect(text.contains("lookout_notification_delivery_seconds_count 2"))
+    }
+}
