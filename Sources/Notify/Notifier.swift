@@ -13,8 +13,8 @@ public actor Notifier {
     /// The clock, in ms since the epoch; injectable for tests.
     public typealias Clock = @Sendable () -> Timestamp
 
-    let settings: NotifySettings
-    let channels: [String: any Channel]
+    var settings: NotifySettings
+    var channels: [String: any Channel]
     let logger: Logger
     let now: Clock
     let random: @Sendable () -> Double
@@ -60,6 +60,19 @@ public actor Notifier {
     /// (with `resolvedAt`) for as long as the rules keep re-sending them.
     public func receive(alerts: [Alert]) {
         core.receive(alerts, now: now())
+        wakeup.signal()
+    }
+
+    /// Swaps in a new configuration (on reload) and keeps the state: the current alerts are
+    /// regrouped under the new routes, the notification log and the outbox stay. Deliveries in
+    /// flight finish on the channels they started with.
+    public func reload(settings: NotifySettings, channels: [String: any Channel]) {
+        let alerts = core.dispatcher.alerts
+        self.settings = settings
+        self.channels = channels
+        core = NotifyCore(settings: settings, log: core.log)
+        core.receive(alerts, now: now())
+        pendingChannels.formUnion(channels.keys)
         wakeup.signal()
     }
 

@@ -168,3 +168,43 @@ import TestSupport
         #expect(text.contains("lookout_notification_delivery_seconds_count 2"))
     }
 }
+
+@Suite(.serialized) struct ExpiryAndReloadTests {
+    let loop: CurlLoop
+    let dir: TemporaryDirectory
+
+    init() throws {
+        loop = try CurlLoop()
+        dir = try TemporaryDirectory()
+    }
+
+    @Test func notificationsOlderThanMaxAgeAreDroppedWithErrorAndMetric() async throws {
+        let down = try await Receiver(loop: loop)
+        let url = down.url("/hook")
+        down.stop()
+        let policy = DeliveryPolicy(initialBackoff: 50, maxBackoff: 100, maxAge: 500, timeout: 1000)
+        let rig = try NotifierRig(channels: ["audit": .webhook(WebhookSpec(url: url))], databasePath: dir.file("n.db"),
+                                  loop: loop, delivery: policy)
+        await rig.notifier.receive(alerts: [alert("A")])
+        #expect(await eventually { await rig.notifier.metrics().notificationsTotal["audit"]?["expired"] == 1 })
+        await rig.stop()
+        #expect(await rig.queued() == 0)
+        #expect(rig.logs.all.contains { $0.hasPrefix("error") && $0.contains("maximum age") && $0.contains("connection refused") })
+    }
+
+    @Test func reloadKeepsAlertsAndRoutesThemAnew() async throws {
+        let receiver = try await Receiver(loop: loop)
+        let rig = try NotifierRig(channels: ["one": .webhook(WebhookSpec(url: receiver.url("/one")))],
+                                  databasePath: dir.file("n.db"), loop: loop,
+                                  route: RouteSpec(channels: ["one"], groupBy: ["alertname"], groupWait: 3_600_000))
+        await rig.notifier.receive(alerts: [alert("Held")])
+        let channels: [String: ChannelSpec] = ["two": .webhook(WebhookSpec(url: receiver.url("/two")))]
+        let transport = CurlTransport(loop: loop)
+        let factory = ChannelFactory(http: transport, smtp: transport, logger: .init(label: "t"))
+        await rig.notifier.reload(settings: NotifySettings(route: RouteSpec(channels: ["two"], groupWait: 0), channels: channels),
+                                  channels: factory.makeAll(channels))
+        #expect(await eventually { await rig.delivered("two") == 1 })
+        await rig.stop()
+        #expect(try await receiver.accepted("/one").isEmpty)
+    }
+}
