@@ -29,6 +29,7 @@ public actor Notifier {
     var pendingChannels: Set<String> = []
     var metricsState = NotifierMetrics()
     let wakeup = Wakeup()
+    var lastHousekeeping: Timestamp = 0
 
     /// Opens (creating when needed) the notifier's tables in the SQLite file at `databasePath` and
     /// loads the notification log. `channels` are keyed by configured name.
@@ -81,6 +82,7 @@ public actor Notifier {
         logger.info("notifier started", metadata: ["queued": "\((try? outbox.count()) ?? 0)"])
         await withTaskGroup(of: Void.self) { group in
             while !Task.isCancelled {
+                housekeep()
                 flushDueGroups()
                 let wait = startDeliveries(in: &group)
                 await wakeup.wait(milliseconds: wait)
@@ -148,6 +150,22 @@ public actor Notifier {
                 logger.debug("dedup decision", metadata: ["channel": "\(p.channel)", "group": "\(p.groupKey)",
                                                           "decision": "\(p.decision.rawValue)"])
             }
+        }
+    }
+
+    /// Hourly: forgets notification-log entries and silences nobody needs any more (after five
+    /// days, as Alertmanager's retention; longer when a repeat interval is longer).
+    private func housekeep() {
+        let t = now()
+        guard t - lastHousekeeping >= 3_600_000 else { return }
+        lastHousekeeping = t
+        let retention = max(5 * 86_400_000, 2 * (settings.route.repeatInterval ?? 0))
+        do {
+            try nlog.prune(before: t - retention)
+            try silences.prune(endedBefore: t - 5 * 86_400_000)
+            core.log = core.log.filter { $0.value.sentAt >= t - retention }
+        } catch {
+            logger.error("cannot prune notification state", metadata: ["error": "\(error)"])
         }
     }
 
