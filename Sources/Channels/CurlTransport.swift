@@ -12,7 +12,7 @@ public struct CurlTransport: HTTPTransport, SMTPTransport {
         self.caFile = caFile
     }
 
-    public func perform(_ request: HTTPRequest, timeoutMilliseconds: Int64) async throws(TransportError) -> HTTPResponse {
+    public func perform(_ request: OutboundHTTPRequest, timeoutMilliseconds: Int64) async throws(TransportError) -> OutboundHTTPResponse {
         var r = Curl.HTTPRequest(url: request.url)
         r.method = request.method
         r.headers = request.headerList.map { (name: $0.name, value: $0.value) }
@@ -26,7 +26,7 @@ public struct CurlTransport: HTTPTransport, SMTPTransport {
             for field in response.headers where headers[field.name.lowercased()] == nil {
                 headers[field.name.lowercased()] = field.value
             }
-            return HTTPResponse(status: response.status, headers: headers, body: response.body)
+            return OutboundHTTPResponse(status: response.status, headers: headers, body: response.body)
         } catch let error as CurlError {
             throw TransportError(retryable: error.isRetryable, message: Self.scrub(error.description, secrets: [request.url]))
         } catch {

@@ -39,7 +39,7 @@ struct PagerDutyChannel: Channel {
     /// The incident key of a group: stable across restarts and retries.
     static func dedupKey(_ n: GroupNotification) -> String { Fingerprint.hex(n.groupKey) }
 
-    func render(_ n: GroupNotification) throws -> HTTPRequest {
+    func render(_ n: GroupNotification) throws -> OutboundHTTPRequest {
         var event = Event(routing_key: spec.routingKey, event_action: n.isResolved ? "resolve" : "trigger",
                           dedup_key: Self.dedupKey(n))
         if !n.isResolved {
@@ -49,10 +49,10 @@ struct PagerDutyChannel: Channel {
             let links = Self.links(n)
             event.links = links.isEmpty ? nil : links
         }
-        return HTTPRequest(url: spec.url, headers: [("Content-Type", "application/json")], body: try Formats.json(event))
+        return OutboundHTTPRequest(url: spec.url, headers: [("Content-Type", "application/json")], body: try Formats.json(event))
     }
 
-    func send(_ request: HTTPRequest) async -> DeliveryResult {
+    func send(_ request: OutboundHTTPRequest) async -> DeliveryResult {
         await HTTPClassifier.send(request, via: transport, timeout: timeout)
     }
 

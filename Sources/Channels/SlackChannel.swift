@@ -38,7 +38,7 @@ struct SlackChannel: Channel {
         var text: String
     }
 
-    func render(_ n: GroupNotification) throws -> HTTPRequest {
+    func render(_ n: GroupNotification) throws -> OutboundHTTPRequest {
         var blocks = [Block(type: "section", text: Text(text: "*\(Self.escape(n.title))*"))]
         for alert in n.alerts.prefix(Self.maxAlertsShown) {
             blocks.append(Block(type: "section", text: Text(text: Self.describe(alert))))
@@ -52,11 +52,11 @@ struct SlackChannel: Channel {
         let payload = Payload(text: Formats.truncate(n.title, 3000), channel: spec.channel, username: spec.username,
                               attachments: [Attachment(color: Self.color(n), fallback: Formats.truncate(n.title, 3000),
                                                        blocks: blocks)])
-        return HTTPRequest(url: spec.webhookURL, headers: [("Content-Type", "application/json")],
+        return OutboundHTTPRequest(url: spec.webhookURL, headers: [("Content-Type", "application/json")],
                            body: try Formats.json(payload))
     }
 
-    func send(_ request: HTTPRequest) async -> DeliveryResult {
+    func send(_ request: OutboundHTTPRequest) async -> DeliveryResult {
         await HTTPClassifier.send(request, via: transport, timeout: timeout)
     }
 

@@ -32,7 +32,7 @@ struct WebhookChannel: Channel {
         var fingerprint: String
     }
 
-    func render(_ n: GroupNotification) throws -> HTTPRequest {
+    func render(_ n: GroupNotification) throws -> OutboundHTTPRequest {
         let kept = spec.maxAlerts > 0 ? Array(n.alerts.prefix(spec.maxAlerts)) : n.alerts
         let payload = Payload(groupKey: n.groupKey, truncatedAlerts: n.alerts.count - kept.count,
                               status: n.isResolved ? "resolved" : "firing", receiver: name,
@@ -41,10 +41,10 @@ struct WebhookChannel: Channel {
                               alerts: kept.map(Self.alert))
         var headers = [("Content-Type", "application/json"), ("User-Agent", "Lookout")]
         if let token = spec.bearerToken, !token.isEmpty { headers.append(("Authorization", "Bearer \(token)")) }
-        return HTTPRequest(url: spec.url, headers: headers, body: try Formats.json(payload))
+        return OutboundHTTPRequest(url: spec.url, headers: headers, body: try Formats.json(payload))
     }
 
-    func send(_ request: HTTPRequest) async -> DeliveryResult {
+    func send(_ request: OutboundHTTPRequest) async -> DeliveryResult {
         await HTTPClassifier.send(request, via: transport, timeout: timeout)
     }
 

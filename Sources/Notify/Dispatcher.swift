@@ -14,6 +14,9 @@ struct Dispatcher: Sendable {
     let router: Router
     let resolveTimeout: Int64
     private(set) var groups: [String: AggregationGroup] = [:]
+    /// The earliest time a group may be due: exact after `due`, a lower bound otherwise, so the
+    /// caller's loop never scans every group.
+    private(set) var nextDeadline: Timestamp?
 
     init(router: Router, resolveTimeout: Int64) {
         self.router = router
@@ -28,6 +31,7 @@ struct Dispatcher: Sendable {
             var group = groups[key] ?? AggregationGroup(route: route, groupLabels: groupLabels, now: now)
             group.insert(alert, now: now)
             groups[key] = group
+            nextDeadline = min(nextDeadline ?? group.nextFlush, group.nextFlush)
         }
     }
 
@@ -40,6 +44,7 @@ struct Dispatcher: Sendable {
             let group = groups[key]!
             out.append(Flush(groupKey: key, route: group.route, groupLabels: group.groupLabels, alerts: alerts))
         }
+        nextDeadline = groups.values.lazy.filter { !$0.isEmpty }.map(\.nextFlush).min()
         return out
     }
 
@@ -48,11 +53,6 @@ struct Dispatcher: Sendable {
         guard var group = groups[flush.groupKey] else { return }
         group.flushed(flush.alerts)
         groups[flush.groupKey] = group.isEmpty ? nil : group
-    }
-
-    /// The earliest time a group is due, if any.
-    var nextDeadline: Timestamp? {
-        groups.values.filter { !$0.isEmpty }.map(\.nextFlush).min()
     }
 
     /// Every alert currently held, firing or resolved, once each.

@@ -16,7 +16,7 @@ extension Notifier {
             guard running.count < limit else { continue }
             let rows: [OutboxRow]
             do {
-                rows = try outbox.pending(channel: name, limit: limit * 4 + running.count)
+                rows = try outbox.pending(channel: name, limit: limit * 2 + running.count)
             } catch {
                 logger.error("cannot read outbox", metadata: ["channel": "\(name)", "error": "\(error)"])
                 wait = min(wait, 1000)
@@ -57,7 +57,8 @@ extension Notifier {
         guard let channel = channels[row.channel] else { return }
         let notification: GroupNotification
         do {
-            notification = try JSONDecoder().decode(GroupNotification.self, from: Data(row.payload))
+            guard let payload = try outbox.payload(id: row.id) else { return }
+            notification = try JSONDecoder().decode(GroupNotification.self, from: Data(payload))
         } catch {
             drop(row, result: "failed", message: "cannot decode queued notification", reason: "\(error)")
             return

@@ -13,8 +13,8 @@ public actor Notifier {
     /// The clock, in ms since the epoch; injectable for tests.
     public typealias Clock = @Sendable () -> Timestamp
 
-    let settings: NotifySettings
-    let channels: [String: any Channel]
+    var settings: NotifySettings
+    var channels: [String: any Channel]
     let logger: Logger
     let now: Clock
     let random: @Sendable () -> Double
@@ -29,6 +29,7 @@ public actor Notifier {
     var pendingChannels: Set<String> = []
     var metricsState = NotifierMetrics()
     let wakeup = Wakeup()
+    var lastHousekeeping: Timestamp = 0
 
     /// Opens (creating when needed) the notifier's tables in the SQLite file at `databasePath` and
     /// loads the notification log. `channels` are keyed by configured name.
@@ -63,11 +64,25 @@ public actor Notifier {
         wakeup.signal()
     }
 
+    /// Swaps in a new configuration (on reload) and keeps the state: the current alerts are
+    /// regrouped under the new routes, the notification log and the outbox stay. Deliveries in
+    /// flight finish on the channels they started with.
+    public func reload(settings: NotifySettings, channels: [String: any Channel]) {
+        let alerts = core.dispatcher.alerts
+        self.settings = settings
+        self.channels = channels
+        core = NotifyCore(settings: settings, log: core.log)
+        core.receive(alerts, now: now())
+        pendingChannels.formUnion(channels.keys)
+        wakeup.signal()
+    }
+
     /// Runs until the task is cancelled: flushes groups when due and drains the outbox.
     public func run() async {
         logger.info("notifier started", metadata: ["queued": "\((try? outbox.count()) ?? 0)"])
         await withTaskGroup(of: Void.self) { group in
             while !Task.isCancelled {
+                housekeep()
                 flushDueGroups()
                 let wait = startDeliveries(in: &group)
                 await wakeup.wait(milliseconds: wait)
@@ -87,6 +102,10 @@ public actor Notifier {
     public func metrics() -> NotifierMetrics {
         var m = metricsState
         let t = now()
+        for name in channels.keys {
+            m.queueLength[name] = 0
+            m.oldestQueuedSeconds[name] = 0
+        }
         for stat in (try? outbox.stats()) ?? [] {
             m.queueLength[stat.channel] = stat.count
             m.oldestQueuedSeconds[stat.channel] = Double(max(0, t - stat.oldestCreatedAt)) / 1000
@@ -131,6 +150,22 @@ public actor Notifier {
                 logger.debug("dedup decision", metadata: ["channel": "\(p.channel)", "group": "\(p.groupKey)",
                                                           "decision": "\(p.decision.rawValue)"])
             }
+        }
+    }
+
+    /// Hourly: forgets notification-log entries and silences nobody needs any more (after five
+    /// days, as Alertmanager's retention; longer when a repeat interval is longer).
+    private func housekeep() {
+        let t = now()
+        guard t - lastHousekeeping >= 3_600_000 else { return }
+        lastHousekeeping = t
+        let retention = max(5 * 86_400_000, 2 * (settings.route.repeatInterval ?? 0))
+        do {
+            try nlog.prune(before: t - retention)
+            try silences.prune(endedBefore: t - 5 * 86_400_000)
+            core.log = core.log.filter { $0.value.sentAt >= t - retention }
+        } catch {
+            logger.error("cannot prune notification state", metadata: ["error": "\(error)"])
         }
     }
 

@@ -36,3 +36,35 @@ public struct NotifierMetrics: Sendable {
         for (index, bound) in Self.bounds.enumerated() where latencySeconds <= bound { latencyCounts[index] += 1 }
     }
 }
+
+extension NotifierMetrics {
+    /// The metrics in the Prometheus text format, for the daemon's `/metrics`.
+    public var exposition: String {
+        var out = ["# HELP lookout_notifications_total Notifications by channel and result (delivered, retried, failed, expired).",
+                   "# TYPE lookout_notifications_total counter"]
+        for channel in notificationsTotal.keys.sorted() {
+            for (result, n) in notificationsTotal[channel]!.sorted(by: { $0.key < $1.key }) {
+                out.append("lookout_notifications_total{channel=\"\(Labels.escape(channel))\",result=\"\(result)\"} \(n)")
+            }
+        }
+        out += ["# HELP lookout_notification_queue_length Notifications waiting in the outbox.",
+                "# TYPE lookout_notification_queue_length gauge"]
+        for (channel, n) in queueLength.sorted(by: { $0.key < $1.key }) {
+            out.append("lookout_notification_queue_length{channel=\"\(Labels.escape(channel))\"} \(n)")
+        }
+        out += ["# HELP lookout_notification_oldest_queued_seconds Age of the oldest queued notification.",
+                "# TYPE lookout_notification_oldest_queued_seconds gauge"]
+        for (channel, s) in oldestQueuedSeconds.sorted(by: { $0.key < $1.key }) {
+            out.append("lookout_notification_oldest_queued_seconds{channel=\"\(Labels.escape(channel))\"} \(s)")
+        }
+        out += ["# HELP lookout_notification_delivery_seconds Time from sending to the receiver's acceptance.",
+                "# TYPE lookout_notification_delivery_seconds histogram"]
+        for (bound, n) in latencyBuckets {
+            let le = bound.isInfinite ? "+Inf" : "\(bound)"
+            out.append("lookout_notification_delivery_seconds_bucket{le=\"\(le)\"} \(n)")
+        }
+        out.append("lookout_notification_delivery_seconds_sum \(latencySum)")
+        out.append("lookout_notification_delivery_seconds_count \(latencyCount)")
+        return out.joined(separator: "\n") + "\n"
+    }
+}

@@ -39,9 +39,13 @@ public struct RouteSpec: Sendable {
     public var continueMatching: Bool
     /// Labels to group by; `["..."]` groups by all labels.
     public var groupBy: [String]?
+    /// How long a new group waits for more alerts before its first notification (ms).
     public var groupWait: Int64?
+    /// How long a group waits before notifying about new or resolved alerts (ms).
     public var groupInterval: Int64?
+    /// How long before an unchanged firing group is notified again (ms).
     public var repeatInterval: Int64?
+    /// Whether resolved alerts are notified.
     public var sendResolved: Bool?
     /// Child routes, tried in order.
     public var routes: [RouteSpec]
@@ -64,8 +68,11 @@ public struct RouteSpec: Sendable {
 /// An inhibition rule: a firing alert matching `source` mutes alerts matching `target`
 /// when both have the same values for every label in `equal`.
 public struct InhibitRule: Sendable, Hashable {
+    /// Matchers a firing alert must satisfy to inhibit others.
     public var source: [Matcher]
+    /// Matchers an alert must satisfy to be inhibited.
     public var target: [Matcher]
+    /// Labels whose values must be equal on source and target (missing on both counts as equal).
     public var equal: [String]
 
     public init(source: [Matcher], target: [Matcher], equal: [String] = []) {
@@ -112,7 +119,9 @@ public enum ChannelSpec: Sendable, Hashable {
 public struct SlackSpec: Sendable, Hashable {
     /// Secret: never logged.
     public var webhookURL: String
+    /// Overrides the webhook's default channel, when the webhook allows it.
     public var channel: String?
+    /// Overrides the webhook's default user name.
     public var username: String?
 
     public init(webhookURL: String, channel: String? = nil, username: String? = nil) {
@@ -132,8 +141,10 @@ public struct EmailSpec: Sendable, Hashable {
         case none
     }
 
+    /// `smtp://host:port` or `smtps://host:port`.
     public var url: String
     public var tls: TLS
+    /// AUTH user name; AUTH is used when set (PLAIN or LOGIN, as the server offers).
     public var username: String?
     /// Secret: never logged.
     public var password: String?
@@ -158,10 +169,13 @@ public struct EmailSpec: Sendable, Hashable {
 public struct PagerDutySpec: Sendable, Hashable {
     /// Secret: never logged.
     public var routingKey: String
+    /// The Events API v2 endpoint.
     public var url: String
     /// `payload.source`; defaults to the instance label or "lookout".
     public var source: String?
+    /// `payload.component`; defaults to the common `service` or `job` label.
     public var component: String?
+    /// `payload.group`; defaults to the common `team` label.
     public var group: String?
 
     public init(routingKey: String, url: String = "https://events.pagerduty.com/v2/enqueue",

@@ -8,7 +8,7 @@ public struct OutboxRow: Sendable, Hashable {
     public var channel: String
     /// The alert group it belongs to: notifications of one group are delivered in order.
     public var groupKey: String
-    /// The notification as the notifier encoded it (opaque here).
+    /// The notification as the notifier encoded it (opaque here); empty when listed by `pending`.
     public var payload: [UInt8]
     public var createdAt: Timestamp
     public var attempts: Int
@@ -61,18 +61,26 @@ public final class OutboxStore {
         return db.lastInsertRowID
     }
 
-    /// The oldest `limit` queued notifications of `channel`, in queue order.
+    /// The oldest `limit` queued notifications of `channel`, in queue order, without their
+    /// payloads (read one with `payload(id:)` when it is sent).
     public func pending(channel: String, limit: Int) throws -> [OutboxRow] {
         var rows: [OutboxRow] = []
         try db.cached("""
-            SELECT id, channel, group_key, payload, created_at, attempts, next_attempt_at, last_error
+            SELECT id, channel, group_key, created_at, attempts, next_attempt_at, last_error
             FROM outbox WHERE channel = ? ORDER BY id LIMIT ?
             """).forEach([.text(channel), .integer(Int64(limit))]) { s in
-            rows.append(OutboxRow(id: s.int64(at: 0), channel: s.string(at: 1), groupKey: s.string(at: 2), payload: s.blob(at: 3),
-                                  createdAt: s.int64(at: 4), attempts: Int(s.int64(at: 5)), nextAttemptAt: s.int64(at: 6),
-                                  lastError: s.isNull(at: 7) ? nil : s.string(at: 7)))
+            rows.append(OutboxRow(id: s.int64(at: 0), channel: s.string(at: 1), groupKey: s.string(at: 2), payload: [],
+                                  createdAt: s.int64(at: 3), attempts: Int(s.int64(at: 4)), nextAttemptAt: s.int64(at: 5),
+                                  lastError: s.isNull(at: 6) ? nil : s.string(at: 6)))
         }
         return rows
+    }
+
+    /// The payload of one queued notification, nil when it is gone.
+    public func payload(id: Int64) throws -> [UInt8]? {
+        var out: [UInt8]?
+        try db.cached("SELECT payload FROM outbox WHERE id = ?").forEach([.integer(id)]) { out = $0.blob(at: 0) }
+        return out
     }
 
     /// Removes a delivered or abandoned notification.

@@ -134,3 +134,77 @@ import TestSupport
         #expect((body["commonLabels"] as! [String: String])["alertname"] == "LookoutTest")
     }
 }
+
+@Suite(.serialized) struct MutingDeliveryTests {
+    let loop: CurlLoop
+    let dir: TemporaryDirectory
+
+    init() throws {
+        loop = try CurlLoop()
+        dir = try TemporaryDirectory()
+    }
+
+    @Test func silenceFromTheCLIAndInhibitionMuteWhileOthersAreSent() async throws {
+        let receiver = try await Receiver(loop: loop)
+        let db = dir.file("lookout.db")
+        let rule = InhibitRule(source: [try MatcherParser.parse("severity=critical")],
+                               target: [try MatcherParser.parse("severity=warning")], equal: ["job"])
+        let rig = try NotifierRig(channels: ["audit": .webhook(WebhookSpec(url: receiver.url("/hook")))], databasePath: db,
+                                  loop: loop, inhibit: [rule])
+        // `lookout silence add` on the same database file, while the daemon runs.
+        let silence = try SilenceManager(databasePath: db).add(matchers: ["alertname=Noisy"], duration: 3_600_000,
+                                                               comment: "known", createdBy: "ops", now: Notifier.wallClock())
+        #expect(!silence.id.isEmpty)
+        await rig.notifier.receive(alerts: [alert("Noisy"), alert("ApiDown"), alert("SlowApi", severity: "warning"),
+                                            alert("DiskFull", severity: "warning", extra: ["job": "db"])])
+        #expect(await eventually { await rig.delivered("audit") == 2 })
+        try await Task.sleep(for: .milliseconds(200))
+        await rig.stop()
+        let names = try await receiver.accepted("/hook").map { ($0["groupLabels"] as! [String: String])["alertname"]! }
+        #expect(names.sorted() == ["ApiDown", "DiskFull"])
+        let text = await rig.notifier.metrics().exposition
+        #expect(text.contains("lookout_notifications_total{channel=\"audit\",result=\"delivered\"} 2"))
+        #expect(text.contains("lookout_notification_queue_length{channel=\"audit\"} 0"))
+        #expect(text.contains("lookout_notification_delivery_seconds_count 2"))
+    }
+}
+
+@Suite(.serialized) struct ExpiryAndReloadTests {
+    let loop: CurlLoop
+    let dir: TemporaryDirectory
+
+    init() throws {
+        loop = try CurlLoop()
+        dir = try TemporaryDirectory()
+    }
+
+    @Test func notificationsOlderThanMaxAgeAreDroppedWithErrorAndMetric() async throws {
+        let down = try await Receiver(loop: loop)
+        let url = down.url("/hook")
+        down.stop()
+        let policy = DeliveryPolicy(initialBackoff: 50, maxBackoff: 100, maxAge: 500, timeout: 1000)
+        let rig = try NotifierRig(channels: ["audit": .webhook(WebhookSpec(url: url))], databasePath: dir.file("n.db"),
+                                  loop: loop, delivery: policy)
+        await rig.notifier.receive(alerts: [alert("A")])
+        #expect(await eventually { await rig.notifier.metrics().notificationsTotal["audit"]?["expired"] == 1 })
+        await rig.stop()
+        #expect(await rig.queued() == 0)
+        #expect(rig.logs.all.contains { $0.hasPrefix("error") && $0.contains("maximum age") && $0.contains("connection refused") })
+    }
+
+    @Test func reloadKeepsAlertsAndRoutesThemAnew() async throws {
+        let receiver = try await Receiver(loop: loop)
+        let rig = try NotifierRig(channels: ["one": .webhook(WebhookSpec(url: receiver.url("/one")))],
+                                  databasePath: dir.file("n.db"), loop: loop,
+                                  route: RouteSpec(channels: ["one"], groupBy: ["alertname"], groupWait: 3_600_000))
+        await rig.notifier.receive(alerts: [alert("Held")])
+        let channels: [String: ChannelSpec] = ["two": .webhook(WebhookSpec(url: receiver.url("/two")))]
+        let transport = CurlTransport(loop: loop)
+        let factory = ChannelFactory(http: transport, smtp: transport, logger: .init(label: "t"))
+        await rig.notifier.reload(settings: NotifySettings(route: RouteSpec(channels: ["two"], groupWait: 0), channels: channels),
+                                  channels: factory.makeAll(channels))
+        #expect(await eventually { await rig.delivered("two") == 1 })
+        await rig.stop()
+        #expect(try await receiver.accepted("/one").isEmpty)
+    }
+}

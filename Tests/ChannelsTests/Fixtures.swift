@@ -6,7 +6,7 @@ import Testing
 
 /// Render-only tests never send; this transport says so if they try.
 struct NoTransport: HTTPTransport, SMTPTransport {
-    func perform(_ request: HTTPRequest, timeoutMilliseconds: Int64) async throws(TransportError) -> HTTPResponse {
+    func perform(_ request: OutboundHTTPRequest, timeoutMilliseconds: Int64) async throws(TransportError) -> OutboundHTTPResponse {
         throw TransportError(retryable: false, message: "not for sending")
     }
 

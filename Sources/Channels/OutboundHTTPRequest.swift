@@ -1,7 +1,7 @@
 import Notify
 
 /// An HTTP request as a channel renders it. `url` may hold a secret and is never logged.
-public struct HTTPRequest: Sendable, Hashable {
+public struct OutboundHTTPRequest: Sendable, Hashable {
     public var method: String
     public var url: String
     public var headers: [(String, String)] { headerList.map { ($0.name, $0.value) } }
@@ -25,7 +25,7 @@ public struct HTTPRequest: Sendable, Hashable {
 }
 
 /// What came back from one HTTP attempt.
-public struct HTTPResponse: Sendable, Hashable {
+public struct OutboundHTTPResponse: Sendable, Hashable {
     public var status: Int
     public var headers: [String: String]
     public var body: [UInt8]
@@ -40,7 +40,7 @@ public struct HTTPResponse: Sendable, Hashable {
 /// Performs HTTP requests. The production implementation runs on the shared curl-multi loop.
 public protocol HTTPTransport: Sendable {
     /// Sends a request; a transport failure (refused, timeout, TLS) is a thrown `TransportError`.
-    func perform(_ request: HTTPRequest, timeoutMilliseconds: Int64) async throws(TransportError) -> HTTPResponse
+    func perform(_ request: OutboundHTTPRequest, timeoutMilliseconds: Int64) async throws(TransportError) -> OutboundHTTPResponse
 }
 
 /// A failure below HTTP: no response was received.
@@ -61,7 +61,7 @@ public struct TransportError: Error, Sendable, Hashable, CustomStringConvertible
 enum HTTPClassifier {
     /// Receivers' conventions: 2xx accepted; 408, 429 and 5xx retried (429 after `Retry-After`);
     /// every other status refused for good, with the receiver's body for the log.
-    static func classify(_ response: HTTPResponse, accepted: ClosedRange<Int> = 200...299) -> DeliveryResult {
+    static func classify(_ response: OutboundHTTPResponse, accepted: ClosedRange<Int> = 200...299) -> DeliveryResult {
         if accepted.contains(response.status) { return .delivered }
         let body = String(decoding: response.body.prefix(1024), as: UTF8.self)
         let reason = "HTTP \(response.status): \(body)"
@@ -84,7 +84,7 @@ enum HTTPClassifier {
         return max(0, seconds) * 1000
     }
 
-    static func send(_ request: HTTPRequest, via transport: any HTTPTransport, timeout: Int64,
+    static func send(_ request: OutboundHTTPRequest, via transport: any HTTPTransport, timeout: Int64,
                      accepted: ClosedRange<Int> = 200...299) async -> DeliveryResult {
         do {
             let response = try await transport.perform(request, timeoutMilliseconds: timeout)
