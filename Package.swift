@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
     ],
     targets: [
         // C shims for the variadic C APIs Swift cannot call.
@@ -48,6 +49,7 @@ let package = Package(
         .target(name: "Server", dependencies: [
             "Model", "Config", "Query", "Rules", "Notify", "Storage",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Hummingbird", package: "hummingbird"),
         ], swiftSettings: swift6),
         .target(name: "Daemon", dependencies: [
             "Model", "Config", "Curl", "Collect", "Storage", "Query", "Rules", "Notify", "Channels", "Server",
@@ -73,6 +75,7 @@ let package = Package(
         .executableTarget(name: "ProbeBench", dependencies: ["Collect", "Curl", "Model"], path: "Benchmarks/ProbeBench", swiftSettings: swift6),
         .executableTarget(name: "QueryBench", dependencies: ["Query", "Model"], path: "Benchmarks/QueryBench", swiftSettings: swift6),
         .executableTarget(name: "RulesBench", dependencies: ["Rules", "Query", "Model"], path: "Benchmarks/RulesBench", swiftSettings: swift6),
+        .executableTarget(name: "StatusPageBench", dependencies: ["Server", "Model"], path: "Benchmarks/StatusPageBench", swiftSettings: swift6),
 
         // Tests (Swift Testing).
         .testTarget(name: "ModelTests", dependencies: ["Model"], swiftSettings: swift6),
@@ -87,5 +90,6 @@ let package = Package(
         .testTarget(name: "NotifyTests", dependencies: ["Notify", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "ChannelsTests", dependencies: ["Channels", "TestSupport"], exclude: ["testdata"], swiftSettings: swift6),
         .testTarget(name: "DaemonTests", dependencies: ["Daemon", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "ServerTests", dependencies: ["Server", "TestSupport"], swiftSettings: swift6),
     ]
 )
