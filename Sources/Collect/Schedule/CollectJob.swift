@@ -4,6 +4,7 @@ import Model
 protocol CollectJob: Sendable {
     /// Identifies the job's configuration: an unchanged key on reload keeps the job running.
     var key: JobKey { get }
+    /// Names what the job writes (`check/api`): stable across config edits, and the seed of its schedule offset.
     var name: String { get }
     var interval: Duration { get }
     /// Runs one round stamped `timestamp`. Must finish within the interval (each job bounds

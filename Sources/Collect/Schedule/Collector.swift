@@ -69,8 +69,11 @@ public final class Collector: Sendable {
             }
             return Array(gone.values)
         }
+        let stillWanted = Set(wanted.values.map(\.name))
         for old in removed {
             old.task.cancel()
+            // A changed check keeps its series under the same name: marking them stale would race its new job.
+            guard !stillWanted.contains(old.job.name) else { continue }
             Task {
                 await old.task.value
                 await old.job.retire(at: wallClockMilliseconds())

@@ -55,7 +55,7 @@ final class ScrapeJob: CollectJob {
     private func fetch() async throws -> ScrapeOutcome {
         var request = HTTPRequest(url: spec.url)
         request.headers = [("Accept", ExpositionFormat.acceptHeader),
-                           ("X-Prometheus-Scrape-Timeout-Seconds", String(timeout.seconds))]
+                           ("X-Prometheus-Scrape-Timeout-Seconds", Self.decimal(timeout.seconds))]
         request.timeout = timeout
         request.acceptGzip = true
         request.maxBodyBytes = spec.bodySizeLimit > 0 ? spec.bodySizeLimit : nil
@@ -68,6 +68,11 @@ final class ScrapeJob: CollectJob {
     }
 
     private var timeout: Duration { min(spec.timeout, spec.interval) }
+
+    /// `10` rather than `10.0`, as Prometheus writes the header.
+    static func decimal(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(value)
+    }
 
     private func append(_ samples: [LabeledSample]) {
         guard !samples.isEmpty else { return }

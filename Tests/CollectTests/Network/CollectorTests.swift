@@ -90,6 +90,12 @@ struct CollectorTests {
         #expect(collector.task(for: .probe(changed)) != nil)
         let dropped = { (try? store.latest("probe_success", ["check": "drop"]))??.bitPattern == StaleMarker.bitPattern }
         #expect(await ResultLog().wait(for: .seconds(20), until: dropped))
+        var retimed = keep
+        retimed.timeout = .seconds(1)
+        specs.probes = [retimed, changed]
+        collector.update(specs)
+        #expect(collector.task(for: .probe(keep)) == nil)
+        #expect(collector.task(for: .probe(retimed)) != nil)
         collector.stopAll()
         #expect(collector.jobCount == 0)
     }

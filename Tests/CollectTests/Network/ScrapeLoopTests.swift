@@ -84,7 +84,7 @@ struct ScrapeLoopTests {
             $0[$1.labels["name"] ?? ""] = $1.labels["value"]
         }
         #expect(headers["accept"] == ExpositionFormat.acceptHeader)
-        #expect(headers["x-prometheus-scrape-timeout-seconds"] == "2.0")
+        #expect(headers["x-prometheus-scrape-timeout-seconds"] == "2")
         #expect(headers["accept-encoding"] == "gzip")
     }
 
