@@ -12,6 +12,7 @@ public struct EngineOptions: Sendable {
     /// Step of subqueries written without one (`x[1h:]`): the global evaluation interval, in ms.
     public var defaultSubqueryStep: Int64
 
+    /// Prometheus' defaults; `timeZone` defaults to the system zone.
     public init(lookbackDelta: Int64 = 300_000, timeZone: TimeZone = .current, maxSamples: Int = 50_000_000,
                 defaultSubqueryStep: Int64 = 60_000) {
         self.lookbackDelta = lookbackDelta
@@ -23,9 +24,12 @@ public struct EngineOptions: Sendable {
 
 /// One element of an instant vector.
 public struct VectorElement: Sendable, Hashable {
+    /// The series' labels (without `__name__` when an operation dropped it).
     public var labels: Labels
+    /// The value, stamped with the evaluation time.
     public var sample: Sample
 
+    /// Wraps a label set and a sample.
     public init(_ labels: Labels, _ sample: Sample) {
         self.labels = labels
         self.sample = sample
@@ -44,9 +48,12 @@ public enum QueryResult: Sendable, Hashable {
 /// Evaluates PromQL over any `SeriesQuerier`. Each selector costs one `select` call per query,
 /// whatever the number of steps. Thread-safe: holds no mutable state.
 public struct Engine: Sendable {
+    /// Where selectors read series from.
     public let querier: any SeriesQuerier
+    /// Lookback, time zone and limits.
     public let options: EngineOptions
 
+    /// An engine over `querier`; cheap to create, holds no state between queries.
     public init(querier: any SeriesQuerier, options: EngineOptions = EngineOptions()) {
         self.querier = querier
         self.options = options
@@ -128,7 +135,9 @@ public struct QueryError: Error, Sendable, Hashable, CustomStringConvertible {
         case storage
     }
 
+    /// The class of failure.
     public let kind: Kind
+    /// Prometheus' wording, e.g. `vector cannot contain metrics with the same labelset`.
     public let message: String
 
     init(_ kind: Kind, _ message: String) {
@@ -136,5 +145,6 @@ public struct QueryError: Error, Sendable, Hashable, CustomStringConvertible {
         self.message = message
     }
 
+    /// The message, as Prometheus prints it.
     public var description: String { message }
 }

@@ -13,6 +13,13 @@ extension Evaluator {
             return try evalRangeFunction(call, matrixIndex: matrixIndex)
         }
         let args = call.args
+        if name == "label_replace", case .string(let pattern) = args[4].unwrapped {
+            // Compile once for all steps rather than once per step.
+            let regex = try LabelFunctions.compile(pattern)
+            return try rangeEval(args.map { Optional($0) }) { _, values, _ in
+                try LabelFunctions.replace(values, regex: regex)
+            }
+        }
         return try rangeEval(args.map { Optional($0) }) { evaluator, values, ts in
             try evaluator.instantFunction(name, args: args, values: values, ts: ts)
         }

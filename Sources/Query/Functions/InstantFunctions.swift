@@ -36,7 +36,9 @@ extension Evaluator {
             return HistogramQuantile.evaluate(values[0].scalar, values[1].vector)
         case "histogram_count", "histogram_sum", "histogram_fraction":
             return [] // Native histograms only; float series have none.
-        case "label_replace": return try LabelFunctions.replace(values)
+        case "label_replace":
+            guard case .string(let pattern) = values[4] else { return [] }
+            return try LabelFunctions.replace(values, regex: LabelFunctions.compile(pattern))
         case "label_join": return try LabelFunctions.join(values)
         default:
             if let field = CivilTime.Field(rawValue: name) {

@@ -2,15 +2,18 @@ import Model
 
 /// `label_replace` and `label_join`.
 enum LabelFunctions {
-    static func replace(_ values: [StepArg]) throws -> [Element] {
-        guard case .string(let dst) = values[1], case .string(let replacement) = values[2],
-              case .string(let src) = values[3], case .string(let pattern) = values[4] else { return [] }
-        let regex: Regex<AnyRegexOutput>
+    /// The anchored regex of `label_replace`, compiled once per query.
+    static func compile(_ pattern: String) throws -> Regex<AnyRegexOutput> {
         do {
-            regex = try Regex("^(?:" + pattern + ")$")
+            return try Regex("^(?:" + pattern + ")$")
         } catch {
             throw QueryError(.badArgument, "invalid regular expression in label_replace(): \(pattern)")
         }
+    }
+
+    static func replace(_ values: [StepArg], regex: Regex<AnyRegexOutput>) throws -> [Element] {
+        guard case .string(let dst) = values[1], case .string(let replacement) = values[2],
+              case .string(let src) = values[3] else { return [] }
         guard isValidLabelName(dst) else {
             throw QueryError(.badArgument, "invalid destination label name in label_replace(): \(dst)")
         }

@@ -22,14 +22,12 @@ struct Lexer {
         "inf": .number, "nan": .number,
     ].merging(AggregateOp.allCases.map { ($0.rawValue, TokenKind.aggregator($0)) }) { a, _ in a }
 
-    /// All tokens, ending with `.eof`; throws the first lexical error.
-    static func tokens(_ text: String) throws(ParseError) -> [Token] {
-        var lexer = Lexer(text)
-        var out: [Token] = []
-        while true {
-            let token = try lexer.next()
-            out.append(token)
-            if token.kind == .eof { return out }
+    /// The next token; a lexical error comes back as an `.eof` token carrying `lexError`.
+    mutating func nextToken() -> Token {
+        do {
+            return try next()
+        } catch {
+            return Token(kind: .eof, text: "", start: error.column - 1, end: error.column - 1, lexError: error)
         }
     }
 
@@ -57,7 +55,7 @@ struct Lexer {
         let start = pos
         guard let c = peek() else {
             if braceOpen { throw error("unexpected end of input inside braces", at: pos) }
-            if bracketOpen { throw error("unexpected end of input inside brackets", at: pos) }
+            if bracketOpen { throw error("unclosed left bracket", at: pos) }
             if parenDepth > 0 { throw error("unclosed left parenthesis", at: pos) }
             return token(.eof, from: start)
         }
@@ -93,7 +91,7 @@ struct Lexer {
             braceOpen = true
             return token(.leftBrace, from: start)
         case UInt8(ascii: "}"):
-            guard braceOpen else { throw error("unexpected right brace '}'", at: start) }
+            guard braceOpen else { throw error("unexpected character: '}'", at: start) }
             braceOpen = false
             return token(.rightBrace, from: start)
         case UInt8(ascii: "["):
@@ -128,6 +126,7 @@ struct Lexer {
         case UInt8(ascii: "!"):
             if peek() == UInt8(ascii: "=") { pos += 1; return token(braceOpen ? .matchOp(.notEqual) : .op(.neq), from: start) }
             if peek() == UInt8(ascii: "~"), braceOpen { pos += 1; return token(.matchOp(.regexNoMatch), from: start) }
+            if braceOpen { throw error("unexpected character after '!' inside braces: \(quoteRune(peek()))", at: start) }
             throw error("unexpected character after '!': \(quoteRune(peek()))", at: start)
         case UInt8(ascii: "<"):
             if peek() == UInt8(ascii: "=") { pos += 1; return token(.op(.lte), from: start) }

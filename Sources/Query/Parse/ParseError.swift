@@ -21,5 +21,6 @@ public struct ParseError: Error, Sendable, Hashable, CustomStringConvertible {
         self.message = message
     }
 
+    /// `LINE:COLUMN: parse error: MESSAGE`, as promtool prints it.
     public var description: String { "\(line):\(column): parse error: \(message)" }
 }

@@ -103,8 +103,9 @@ extension Parser {
             _ = advance()
             range = .today
         } else {
-            guard current.kind == .duration || current.kind == .number else {
-                throw unexpected("matrix selector", expected: "duration")
+            guard current.kind == .duration else {
+                if current.lexError != nil { throw unexpected() }
+                throw error("missing unit character in duration", at: current.start)
             }
             range = .duration(try parseDuration(advance()))
         }
@@ -112,7 +113,7 @@ extension Parser {
             _ = advance()
             guard case .duration(let length) = range else { throw error("unexpected \"today\" in subquery selector", at: expr.end) }
             var step: Int64 = 0
-            if current.kind == .duration || current.kind == .number { step = try parseDuration(advance()) }
+            if current.kind == .duration { step = try parseDuration(advance()) }
             let close = try expect(.rightBracket, context: "subquery selector", expected: "\"]\"")
             guard expr.node.type == .vector else {
                 throw error("subquery is only allowed on instant vector, got \(expr.node.type.rawValue) instead", at: expr.start)
@@ -160,7 +161,7 @@ extension Parser {
         let at: AtModifier
         if current.kind == .identifier && (current.text == "start" || current.text == "end") {
             let isStart = advance().text == "start"
-            _ = try expect(.leftParen, context: "@", expected: "\"(\"")
+            _ = try expect(.leftParen, context: "@", expected: "timestamp")
             _ = try expect(.rightParen, context: "@", expected: "\")\"")
             at = isStart ? .start : .end
         } else {
@@ -215,7 +216,7 @@ extension Parser {
         if lower == "inf" || lower == "+inf" { return .infinity }
         if lower == "nan" { return .nan }
         guard let value = Double(text) else {
-            throw error("bad number or duration syntax: \(goQuote(text))", at: token.start)
+            throw error("error parsing number: strconv.ParseFloat: parsing \(goQuote(text)): invalid syntax", at: token.start)
         }
         return value
     }
@@ -261,7 +262,9 @@ extension Parser {
                       value < 256, let scalar = Unicode.Scalar(value) else { throw fail() }
                 out.append(scalar)
                 i += 2
-            default: throw fail()
+            default:
+                let code = String(e.value, radix: 16, uppercase: true).leftPadded(to: 4)
+                throw error("unknown escape sequence U+\(code) '\(e)'", at: token.start)
             }
         }
         return String(out)

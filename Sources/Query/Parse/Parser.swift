@@ -21,12 +21,16 @@ struct Parsed {
 /// of Prometheus' yacc grammar (`generated_parser.y`) and `checkAST`.
 struct Parser {
     let text: String
+    var lexer: Lexer
+    /// Tokens lexed so far; the parser reads them one ahead, so a lexical error surfaces only
+    /// when the parser reaches it (as in Prometheus, where the grammar may fail first).
     var tokens: [Token]
     var index = 0
 
     init(_ text: String) throws(ParseError) {
         self.text = text
-        self.tokens = try Lexer.tokens(text)
+        self.lexer = Lexer(text)
+        self.tokens = [lexer.nextToken()]
     }
 
     var current: Token { tokens[index] }
@@ -34,7 +38,9 @@ struct Parser {
 
     mutating func advance() -> Token {
         let token = tokens[index]
-        if index < tokens.count - 1 { index += 1 }
+        guard token.kind != .eof else { return token }
+        index += 1
+        if index == tokens.count { tokens.append(lexer.nextToken()) }
         return token
     }
 
@@ -44,6 +50,7 @@ struct Parser {
 
     /// Prometheus' `unexpected(context, expected)`.
     func unexpected(_ context: String = "", expected: String = "") -> ParseError {
+        if let lexError = current.lexError { return lexError }
         var message = "unexpected \(current.describe)"
         if !context.isEmpty { message += " in \(context)" }
         if !expected.isEmpty { message += ", expected \(expected)" }
@@ -56,9 +63,9 @@ struct Parser {
     }
 
     mutating func parseTop() throws(ParseError) -> Node {
-        if current.kind == .eof { throw error("no expression found in input", at: 0) }
+        if current.kind == .eof { throw current.lexError ?? error("no expression found in input", at: 0) }
         let expr = try parseExpr(minPrecedence: 0)
-        guard current.kind == .eof else { throw unexpected() }
+        guard current.kind == .eof, current.lexError == nil else { throw unexpected() }
         return expr.node
     }
 

@@ -29,6 +29,9 @@ struct Token: Sendable {
     var text: Substring
     var start: Int
     var end: Int
+    /// Set on the token where lexing failed; the parser reports it when it gets there, as
+    /// Prometheus' parser does with its ERROR items.
+    var lexError: ParseError?
 
     /// Prometheus' `Item.desc()`: how the token is named in "unexpected ..." messages.
     var describe: String {
@@ -40,7 +43,7 @@ struct Token: Sendable {
         case .duration: return "duration \(shortQuote)"
         case .string: return "string \(shortQuote)"
         case .op: return "<op:\(text)>"
-        case .matchOp, .assign: return "<op:\(text)>"
+        case .matchOp: return "<op:\(text)>"
         case .aggregator: return "<aggr:\(text)>"
         case .keyword: return "<\(text)>"
         case .at: return "<@>"

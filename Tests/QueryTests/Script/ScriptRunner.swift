@@ -28,6 +28,7 @@ struct ScriptRunner {
         var i = 0
         while i < lines.count {
             let line = lines[i].trimmingCharacters(in: .whitespaces)
+            let lineNumber = i + 1
             i += 1
             if line.isEmpty || line.hasPrefix("#") { continue }
             var block: [String] = []
@@ -37,16 +38,16 @@ struct ScriptRunner {
                 i += 1
             }
             do {
-                try command(line, block, lineNumber: i - block.count - 1)
+                try command(line, block)
             } catch {
-                failures.append("\(name):\(i - block.count - 1): \(line): \(error)")
+                failures.append("\(name):\(lineNumber): \(line): \(error)")
             }
         }
     }
 
     private struct Failure: Error, CustomStringConvertible { let description: String }
 
-    private mutating func command(_ line: String, _ block: [String], lineNumber: Int) throws {
+    private mutating func command(_ line: String, _ block: [String]) throws {
         let words = line.split(separator: " ", maxSplits: 1).map(String.init)
         switch words[0] {
         case "load":
