@@ -132,7 +132,7 @@ extension TSDB {
     func noteSuccess(_ samples: Int) {
         let recovered = status.withLock { status in
             status.appendedSamples += samples
-            status.appendedBatches += 1
+            if samples > 0 { status.appendedBatches += 1 }
             defer { status.degradedSince = nil }
             return status.degradedSince != nil
         }
