@@ -151,7 +151,8 @@ extension TSDB {
                     if changed == 0 { break }
                 }
             }
-            try writer.withLock { _, connection in try releaseFreePages(connection) }
+            // Only after deleting: free pages left by compacting the head are reused by the next head rows.
+            if deleted > 0 { try writer.withLock { _, connection in try releaseFreePages(connection) } }
             return deleted
         }
     }
@@ -159,7 +160,7 @@ extension TSDB {
     private func releaseFreePages(_ connection: Connection) throws {
         let free = try connection.pragmaInt("freelist_count")
         let total = try connection.pragmaInt("page_count")
-        guard free > 256, free * 4 > total else { return }
+        guard free >= 32, free * 4 > total else { return }
         try connection.execute("PRAGMA incremental_vacuum(\(free - total / 10))")
     }
 

@@ -40,6 +40,19 @@ import SQLite
         #expect(sizes[2...].max()! <= sizes[1] * 11 / 10, "sizes \(sizes)")
     }
 
+    @Test func freedSpaceIsReturnedWhenMostOfTheFileIsFree() throws {
+        let db = try TSDB.open(path: dir.file("shrink.db"))
+        for step in 0..<400 { try db.append(batch(Int64(step) * 15_000, series: 100, step: step)) }
+        try db.compact(now: 10 * Self.day)
+        try db.writerCheckpoint()
+        let full = try db.stats().bytes
+        try db.applyRetention(now: 40 * Self.day)   // everything is older than 30 days
+        try db.writerCheckpoint()
+        let after = try db.stats()
+        #expect(try db.select([m("i", .equal, "1")], in: 0...Int64.max).isEmpty)
+        #expect(after.bytes < full / 2, "file \(full) → \(after.bytes) B")
+    }
+
     @Test func opensAnOlderSchemaAndMigratesIt() throws {
         let path = dir.file("old.db")
         do {   // what version 1 of the tsdb component wrote
