@@ -38,6 +38,8 @@ extension TSDB {
         var replacing: Range<Int64>?
         /// The new `merged_until` setting, for a merged group.
         var mergedUntil: Int64?
+        /// Change in the number of samples held in chunks.
+        var sampleDelta: Int64 = 0
     }
 
     private func apply(_ plan: CompactionPlan, _ connection: Connection) throws {
@@ -59,6 +61,7 @@ extension TSDB {
                 delete.reset()
             }
             if let merged = plan.mergedUntil { try Schema.storeSetting(connection, "merged_until", merged) }
+            try Schema.addChunkSamples(connection, plan.sampleDelta)
         }
     }
 
@@ -90,7 +93,9 @@ extension TSDB {
                 try existing.withBlob(at: 0) { try ChunkCodec.decode($0, in: Timestamp.min...Timestamp.max, into: &older) }
             }
             existing.reset()
-            plan.chunks.append((key, ChunkCodec.encode(SampleCollector.merge(older, fresh)[...])))
+            let merged = SampleCollector.merge(older, fresh)
+            plan.sampleDelta += Int64(merged.count - older.count)
+            plan.chunks.append((key, ChunkCodec.encode(merged[...])))
         }
         return plan
     }
@@ -143,6 +148,13 @@ extension TSDB {
                     let limit: SQLValue = sql.hasPrefix("DELETE FROM chunks") ? .integer(chunkLimit) : .integer(headLimit)
                     let changed = try writer.withLock { _, connection in
                         try connection.withTransaction(.immediate) {
+                            if sql.hasPrefix("DELETE FROM chunks") {
+                                var removed: Int64 = 0
+                                try connection.forEach("SELECT substr(data, 1, 10) FROM chunks WHERE key < ? ORDER BY key LIMIT 1000", [limit]) { row in
+                                    removed += row.withBlob(at: 0) { ChunkCodec.count($0) }
+                                }
+                                try Schema.addChunkSamples(connection, -removed)
+                            }
                             try connection.execute(sql, [limit])
                             return connection.changes
                         }
