@@ -258,6 +258,12 @@ enum ChunkCodec {
         }
     }
 
+    /// The number of samples, from the first bytes of a chunk (0 when unreadable).
+    static func count(_ prefix: UnsafeRawBufferPointer) -> Int64 {
+        var offset = 0
+        return Int64(Varint.read(prefix, &offset) ?? 0)
+    }
+
     /// The parsed fixed part of a chunk.
     struct Header {
         var count = 0

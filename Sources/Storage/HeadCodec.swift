@@ -40,6 +40,13 @@ enum HeadCodec {
         return (out, summary)
     }
 
+    /// The number of entries, from the header alone.
+    static func count(_ bytes: UnsafeRawBufferPointer) throws -> Int {
+        var offset = 1
+        guard bytes.count >= 1, let n = Varint.read(bytes, &offset) else { throw CorruptData(what: "head row") }
+        return Int(n)
+    }
+
     /// Calls `visit(id, sample)` for each entry in batch order.
     static func decode(_ bytes: UnsafeRawBufferPointer, _ visit: (UInt32, Sample) -> Void) throws {
         guard bytes.count >= 1 else { throw CorruptData(what: "head row") }

@@ -48,15 +48,17 @@ struct SampleCollector {
         return out
     }
 
-    /// `older` is sorted with unique timestamps; `newer` is in write order.
+    /// `older` is normally sorted with unique timestamps (chunks never overlap); `newer` is in
+    /// write order. Both are checked, so overlapping input still yields a correct series.
     static func merge(_ older: [Sample], _ newer: [Sample]) -> [Sample] {
-        if newer.isEmpty { return older }
-        var increasing = true
-        for i in newer.indices.dropFirst() where newer[i].timestamp <= newer[i - 1].timestamp {
-            increasing = false
-            break
+        if newer.isEmpty {
+            if isStrictlyIncreasing(older) { return older }
+            return merge([], older)
         }
-        if increasing, older.last.map({ $0.timestamp < newer[0].timestamp }) ?? true { return older + newer }
+        if isStrictlyIncreasing(newer), isStrictlyIncreasing(older),
+           older.last.map({ $0.timestamp < newer[0].timestamp }) ?? true {
+            return older + newer
+        }
         var tagged: [(sample: Sample, order: Int)] = []
         tagged.reserveCapacity(older.count + newer.count)
         for (i, s) in older.enumerated() { tagged.append((s, i)) }
@@ -68,6 +70,15 @@ struct SampleCollector {
             if let last = out.last, last.timestamp == item.sample.timestamp { out[out.count - 1] = item.sample } else { out.append(item.sample) }
         }
         return out
+    }
+
+    static func isStrictlyIncreasing(_ samples: [Sample]) -> Bool {
+        var i = 1
+        while i < samples.count {
+            if samples[i].timestamp <= samples[i - 1].timestamp { return false }
+            i += 1
+        }
+        return true
     }
 
     /// Adds samples of batches held in memory to a query result.

@@ -35,6 +35,17 @@ enum Schema {
         Migration(3, "settings that fix the on-disk layout", sql: """
             CREATE TABLE tsdb_settings(name TEXT PRIMARY KEY, value INTEGER NOT NULL);
             """),
+        Migration(4, "sample counts for stats", apply: { connection in
+            try connection.execute("ALTER TABLE head ADD COLUMN samples INTEGER NOT NULL DEFAULT 0")
+            var counts: [(Int64, Int64)] = []
+            try connection.forEach("SELECT id, data FROM head") { row in
+                counts.append((row.int64(at: 0), try row.withBlob(at: 1) { Int64(try HeadCodec.count($0)) }))
+            }
+            for (id, n) in counts { try connection.execute("UPDATE head SET samples = ? WHERE id = ?", [.integer(n), .integer(id)]) }
+            var total: Int64 = 0
+            try connection.forEach("SELECT substr(data, 1, 10) FROM chunks") { row in total += row.withBlob(at: 0) { ChunkCodec.count($0) } }
+            try storeSetting(connection, "chunk_samples", total)
+        }),
     ]
 
     static var migrator: Migrator { Migrator(component: component, migrations: migrations) }
@@ -66,6 +77,15 @@ extension Schema {
 
     static func storedSetting(_ connection: Connection, _ name: String) throws -> Int64? {
         try connection.scalar("SELECT value FROM tsdb_settings WHERE name = ?", [.text(name)])?.int64
+    }
+
+    /// Adds `delta` to the count of samples held in chunks.
+    static func addChunkSamples(_ connection: Connection, _ delta: Int64) throws {
+        guard delta != 0 else { return }
+        try connection.execute("""
+            INSERT INTO tsdb_settings(name, value) VALUES('chunk_samples', ?)
+            ON CONFLICT(name) DO UPDATE SET value = value + excluded.value
+            """, [.integer(delta)])
     }
 
     static func storeSetting(_ connection: Connection, _ name: String, _ value: Int64) throws {

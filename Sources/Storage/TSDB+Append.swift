@@ -61,12 +61,13 @@ extension TSDB {
                     try Schema.insertLabelIndex(connection, id: Int64(id), labels: labels)
                 }
                 let insert = try connection.cached(
-                    "INSERT INTO head(min_ts, max_ts, min_series, max_series, data) VALUES(?, ?, ?, ?, ?)")
+                    "INSERT INTO head(min_ts, max_ts, min_series, max_series, data, samples) VALUES(?, ?, ?, ?, ?, ?)")
                 try insert.bind(summary.minTimestamp, at: 1)
                 try insert.bind(summary.maxTimestamp, at: 2)
                 try insert.bind(Int64(summary.minSeries), at: 3)
                 try insert.bind(Int64(summary.maxSeries), at: 4)
                 try insert.bind(blob: bytes, at: 5)
+                try insert.bind(Int64(batch.count), at: 6)
                 try insert.step()
             }
         } catch {
@@ -132,7 +133,7 @@ extension TSDB {
     func noteSuccess(_ samples: Int) {
         let recovered = status.withLock { status in
             status.appendedSamples += samples
-            status.appendedBatches += 1
+            if samples > 0 { status.appendedBatches += 1 }
             defer { status.degradedSince = nil }
             return status.degradedSince != nil
         }

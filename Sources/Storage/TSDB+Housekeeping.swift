@@ -3,71 +3,101 @@ import SQLite
 
 extension TSDB {
     /// Moves head rows of complete blocks (ending at or before the block holding `now`) into
-    /// per-series chunks, one block per transaction so appends interleave. Late samples for a block
-    /// already compacted are merged into its chunks. Returns the number of chunks written.
+    /// per-series chunks, one block per transaction so appends interleave, then merges complete
+    /// groups of blocks. Late samples for a block already compacted are merged into its chunks.
+    /// Reading and encoding run on a reader connection; the writer is held only to write the
+    /// result. Returns the number of chunks written.
     @discardableResult
     public func compact(now: Timestamp) throws -> Int {
         guard let writer else { throw SQLiteError(code: 8, message: "\(path) is open read-only") }
+        // The housekeeping lock keeps chunks unchanged between planning and writing: only
+        // housekeeping writes them; appends add head rows, which a plan never includes twice.
         return try housekeeping.withLock { _ in
             let cutoff = block(of: now) * blockDuration
             var written = 0
-            while true {
-                let chunks = try writer.withLock { _, connection in try compactOldestBlock(connection, before: cutoff) }
-                guard let chunks else { break }
-                written += chunks
+            while let plan = try withReader({ try planOldestBlock($0, before: cutoff) }) {
+                try writer.withLock { _, connection in try apply(plan, connection) }
+                written += plan.chunks.count
             }
             let completeGroups = groupStart(block(of: now))
-            while let chunks = try writer.withLock({ _, connection in try mergeOldestGroup(connection, before: completeGroups) }) {
-                written += chunks
+            while let plan = try withReader({ try planOldestGroup($0, before: completeGroups) }) {
+                try writer.withLock { _, connection in try apply(plan, connection) }
+                mergedUntil.withLock { $0 = plan.mergedUntil }
+                written += plan.chunks.count
             }
             return written
         }
     }
 
-    /// Compacts the head rows whose samples start in the oldest block; nil when nothing is left before `cutoff`.
-    private func compactOldestBlock(_ connection: Connection, before cutoff: Timestamp) throws -> Int? {
+    /// Chunks to write and what they replace.
+    struct CompactionPlan {
+        var chunks: [(key: Int64, data: [UInt8])] = []
+        /// Head rows whose samples are all in `chunks`.
+        var headRows: [Int64] = []
+        /// Chunk keys replaced by `chunks` (a merged group).
+        var replacing: Range<Int64>?
+        /// The new `merged_until` setting, for a merged group.
+        var mergedUntil: Int64?
+        /// Change in the number of samples held in chunks.
+        var sampleDelta: Int64 = 0
+    }
+
+    private func apply(_ plan: CompactionPlan, _ connection: Connection) throws {
+        try connection.withTransaction(.immediate) {
+            if let range = plan.replacing {
+                try connection.execute("DELETE FROM chunks WHERE key >= ? AND key < ?", [.integer(range.lowerBound), .integer(range.upperBound)])
+            }
+            let insert = try connection.cached("INSERT OR REPLACE INTO chunks(key, data) VALUES(?, ?)")
+            for chunk in plan.chunks {
+                try insert.bind(chunk.key, at: 1)
+                try insert.bind(blob: chunk.data, at: 2)
+                try insert.step()
+                insert.reset()
+            }
+            let delete = try connection.cached("DELETE FROM head WHERE id = ?")
+            for id in plan.headRows {
+                try delete.bind(id, at: 1)
+                try delete.step()
+                delete.reset()
+            }
+            if let merged = plan.mergedUntil { try Schema.storeSetting(connection, "merged_until", merged) }
+            try Schema.addChunkSamples(connection, plan.sampleDelta)
+        }
+    }
+
+    /// Plans the compaction of the head rows whose samples start in the oldest block; nil when
+    /// nothing is left before `cutoff`.
+    private func planOldestBlock(_ connection: Connection, before cutoff: Timestamp) throws -> CompactionPlan? {
         guard let oldest = try connection.scalar("SELECT min(min_ts) FROM head WHERE max_ts < ?", [.integer(cutoff)])?.int64 else {
             return nil
         }
         let blockEnd = (block(of: oldest) + 1) * blockDuration
         let merged = mergedUntil.withLock { $0 }
-        var rowIDs: [Int64] = []
+        var plan = CompactionPlan()
         var grouping = BlockGrouping()
         try connection.forEach("SELECT id, data FROM head WHERE max_ts < ? AND min_ts < ? ORDER BY id",
                                [.integer(cutoff), .integer(blockEnd)]) { row in
-            rowIDs.append(row.int64(at: 0))
+            plan.headRows.append(row.int64(at: 0))
             try row.withBlob(at: 1) { bytes in
                 try HeadCodec.decode(bytes) { id, sample in
                     grouping.add(block: chunkBlock(of: sample.timestamp, merged: merged), series: id, sample)
                 }
             }
         }
-        let samples = grouping.byKey()
-        try connection.withTransaction(.immediate) {
-            let existing = try connection.cached("SELECT data FROM chunks WHERE key = ?")
-            let insert = try connection.cached("INSERT OR REPLACE INTO chunks(key, data) VALUES(?, ?)")
-            for (key, fresh) in samples {
-                var older: [Sample] = []
-                existing.reset()
-                try existing.bind(key, at: 1)
-                if try existing.step() {
-                    try ChunkCodec.decode(existing.blob(at: 0), in: Timestamp.min...Timestamp.max, into: &older)
-                }
-                existing.reset()
-                let merged = SampleCollector.merge(older, fresh)
-                try insert.bind(key, at: 1)
-                try insert.bind(blob: ChunkCodec.encode(merged[...]), at: 2)
-                try insert.step()
-                insert.reset()
+        let existing = try connection.cached("SELECT data FROM chunks WHERE key = ?")
+        defer { existing.reset() }   // an active statement would pin this reader's snapshot
+        for (key, fresh) in grouping.byKey() {
+            var older: [Sample] = []
+            try existing.bind(key, at: 1)
+            if try existing.step() {
+                try existing.withBlob(at: 0) { try ChunkCodec.decode($0, in: Timestamp.min...Timestamp.max, into: &older) }
             }
-            let delete = try connection.cached("DELETE FROM head WHERE id = ?")
-            for id in rowIDs {
-                try delete.bind(id, at: 1)
-                try delete.step()
-                delete.reset()
-            }
+            existing.reset()
+            let merged = SampleCollector.merge(older, fresh)
+            plan.sampleDelta += Int64(merged.count - older.count)
+            plan.chunks.append((key, ChunkCodec.encode(merged[...])))
         }
-        return samples.count
+        return plan
     }
 
     /// The block a sample's chunk is keyed by: its own, or its group's first once the group is merged.
@@ -77,9 +107,9 @@ extension TSDB {
         return groupStart(b)
     }
 
-    /// Merges the chunks of the oldest complete group not yet merged into one chunk per series;
-    /// nil when every group before `limit` (a group's first block) is merged.
-    private func mergeOldestGroup(_ connection: Connection, before limit: Int64) throws -> Int? {
+    /// Plans merging the chunks of the oldest complete group not yet merged into one chunk per
+    /// series; nil when every group before `limit` (a group's first block) is merged.
+    private func planOldestGroup(_ connection: Connection, before limit: Int64) throws -> CompactionPlan? {
         let merged = mergedUntil.withLock { $0 }
         let from = merged.map { Schema.chunkKey(block: $0, series: 0) } ?? Int64.min
         // Skip empty stretches: start at the group of the next chunk that exists.
@@ -87,27 +117,17 @@ extension TSDB {
         let group = groupStart(Schema.block(ofKey: next))
         guard group + span <= limit else { return nil }
         var samples: [UInt32: [Sample]] = [:]
-        var order: [UInt32] = []
         let low = Schema.chunkKey(block: group, series: 0), high = Schema.chunkKey(block: group + span, series: 0)
         try connection.forEach("SELECT key, data FROM chunks WHERE key >= ? AND key < ? ORDER BY key", [.integer(low), .integer(high)]) { row in
             let id = Schema.series(ofKey: row.int64(at: 0))
-            if samples[id] == nil { order.append(id) }
             try row.withBlob(at: 1) { try ChunkCodec.decode($0, in: Timestamp.min...Timestamp.max, into: &samples[id, default: []]) }
         }
-        try connection.withTransaction(.immediate) {
-            try connection.execute("DELETE FROM chunks WHERE key >= ? AND key < ?", [.integer(low), .integer(high)])
-            let insert = try connection.cached("INSERT INTO chunks(key, data) VALUES(?, ?)")
-            for id in order.sorted() {
-                // Blocks were read in order and never overlap, so the samples are sorted already.
-                try insert.bind(Schema.chunkKey(block: group, series: id), at: 1)
-                try insert.bind(blob: ChunkCodec.encode(samples[id]![...]), at: 2)
-                try insert.step()
-                insert.reset()
-            }
-            try Schema.storeSetting(connection, "merged_until", group + span)
+        var plan = CompactionPlan(replacing: low..<high, mergedUntil: group + span)
+        for id in samples.keys.sorted() {
+            // Blocks were read in order and never overlap, so each series' samples are sorted already.
+            plan.chunks.append((Schema.chunkKey(block: group, series: id), ChunkCodec.encode(samples[id]![...])))
         }
-        mergedUntil.withLock { $0 = group + span }
-        return order.count
+        return plan
     }
 
     /// Deletes chunks whose blocks all ended before `now - retention` and head rows older than that,
@@ -128,6 +148,13 @@ extension TSDB {
                     let limit: SQLValue = sql.hasPrefix("DELETE FROM chunks") ? .integer(chunkLimit) : .integer(headLimit)
                     let changed = try writer.withLock { _, connection in
                         try connection.withTransaction(.immediate) {
+                            if sql.hasPrefix("DELETE FROM chunks") {
+                                var removed: Int64 = 0
+                                try connection.forEach("SELECT substr(data, 1, 10) FROM chunks WHERE key < ? ORDER BY key LIMIT 1000", [limit]) { row in
+                                    removed += row.withBlob(at: 0) { ChunkCodec.count($0) }
+                                }
+                                try Schema.addChunkSamples(connection, -removed)
+                            }
                             try connection.execute(sql, [limit])
                             return connection.changes
                         }
@@ -136,7 +163,8 @@ extension TSDB {
                     if changed == 0 { break }
                 }
             }
-            try writer.withLock { _, connection in try releaseFreePages(connection) }
+            // Only after deleting: free pages left by compacting the head are reused by the next head rows.
+            if deleted > 0 { try writer.withLock { _, connection in try releaseFreePages(connection) } }
             return deleted
         }
     }
@@ -144,7 +172,7 @@ extension TSDB {
     private func releaseFreePages(_ connection: Connection) throws {
         let free = try connection.pragmaInt("freelist_count")
         let total = try connection.pragmaInt("page_count")
-        guard free > 256, free * 4 > total else { return }
+        guard free >= 32, free * 4 > total else { return }
         try connection.execute("PRAGMA incremental_vacuum(\(free - total / 10))")
     }
 

@@ -75,6 +75,8 @@ extension TSDB {
         guard first <= last, !collector.ids.isEmpty else { return }
         let low = collector.lowest, high = collector.highest
         let select = try connection.cached("SELECT key, data FROM chunks WHERE key BETWEEN ? AND ?")
+        // An active statement pins the connection's snapshot; never leave one behind on an error.
+        defer { select.reset() }
         for b in first...last {
             let inside = range.lowerBound <= b * blockDuration && (b + span) * blockDuration - 1 <= range.upperBound
             try select.bind(Schema.chunkKey(block: b, series: low), at: 1)

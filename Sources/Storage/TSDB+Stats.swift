@@ -15,6 +15,8 @@ extension TSDB {
         public var freeBytes: Int64
         /// Series known.
         public var series: Int
+        /// Samples stored (chunks and head; kept as a running count, so cheap).
+        public var samples: Int64
         /// Head rows (appended batches) not yet compacted.
         public var headRows: Int
         /// Samples held in memory because the database could not be written.
@@ -31,14 +33,20 @@ extension TSDB {
 
     /// Current figures. Throws when the database cannot be read.
     public func stats() throws -> Stats {
-        let (pages, free, pageSize, headRows) = try withReader { connection in
-            (try connection.pragmaInt("page_count"), try connection.pragmaInt("freelist_count"),
-             try connection.pragmaInt("page_size"), Int(try connection.scalar("SELECT count(*) FROM head")?.int64 ?? 0))
+        let (pages, free, pageSize, headRows, samples) = try withReader { connection in
+            try connection.withTransaction(.deferred) {
+                let head = try connection.cached("SELECT count(*), coalesce(sum(samples), 0) FROM head")
+                defer { head.reset() }
+                _ = try head.step()
+                let chunkSamples = try Schema.storedSetting(connection, "chunk_samples") ?? 0
+                return (try connection.pragmaInt("page_count"), try connection.pragmaInt("freelist_count"),
+                        try connection.pragmaInt("page_size"), Int(head.int64(at: 0)), chunkSamples + head.int64(at: 1))
+            }
         }
         let wal = Self.fileSize(path + "-wal")
         let counters = status.withLock { $0 }
         return Stats(bytes: max(Self.fileSize(path), pages * pageSize) + wal, walBytes: wal, freeBytes: free * pageSize,
-                     series: index.withLock { $0.count }, headRows: headRows,
+                     series: index.withLock { $0.count }, samples: samples, headRows: headRows,
                      heldSamples: held.withLock { $0.samples }, droppedSamples: counters.droppedSamples,
                      appendedSamples: counters.appendedSamples, lastError: counters.lastError,
                      degraded: counters.degradedSince != nil)

@@ -73,3 +73,13 @@ import Model
         #expect(got.map(\.1) == batch.map(\.sample))
     }
 }
+
+@Suite struct MergeTests {
+    @Test func laterWritesWinAndOrderIsRestored() {
+        let older = [Sample(1, 1), Sample(3, 3)]
+        #expect(SampleCollector.merge(older, [Sample(4, 4)]) == [Sample(1, 1), Sample(3, 3), Sample(4, 4)])
+        #expect(SampleCollector.merge(older, [Sample(3, 30), Sample(2, 2), Sample(3, 31)]) == [Sample(1, 1), Sample(2, 2), Sample(3, 31)])
+        // Overlapping "older" input (never produced by the store) is still sorted, later winning.
+        #expect(SampleCollector.merge([Sample(5, 5), Sample(1, 1), Sample(5, 50)], []) == [Sample(1, 1), Sample(5, 50)])
+    }
+}

@@ -36,8 +36,23 @@ import SQLite
         #expect(kept.first!.timestamp >= 30 * 3_600_000 - 6 * 3_600_000 - 4 * 1_800_000)
         #expect(kept.first!.timestamp <= 30 * 3_600_000 - 6 * 3_600_000)
         #expect(kept.last!.timestamp == Int64(step - 1) * 180_000)
+        let stored = try db.storedSamples()
+        #expect(try db.stats().samples == Int64(stored.chunks + stored.head))
         // After the first retention period the size is flat: freed pages are reused.
         #expect(sizes[2...].max()! <= sizes[1] * 11 / 10, "sizes \(sizes)")
+    }
+
+    @Test func freedSpaceIsReturnedWhenMostOfTheFileIsFree() throws {
+        let db = try TSDB.open(path: dir.file("shrink.db"))
+        for step in 0..<400 { try db.append(batch(Int64(step) * 15_000, series: 100, step: step)) }
+        try db.compact(now: 10 * Self.day)
+        try db.writerCheckpoint()
+        let full = try db.stats().bytes
+        try db.applyRetention(now: 40 * Self.day)   // everything is older than 30 days
+        try db.writerCheckpoint()
+        let after = try db.stats()
+        #expect(try db.select([m("i", .equal, "1")], in: 0...Int64.max).isEmpty)
+        #expect(after.bytes < full / 2, "file \(full) → \(after.bytes) B")
     }
 
     @Test func opensAnOlderSchemaAndMigratesIt() throws {
@@ -55,6 +70,7 @@ import SQLite
         let db = try TSDB.open(path: path)
         try db.append([LabeledSample(ls("up", ["job": "api"]), Sample(2000, 0))])
         #expect(try db.select([m("job", .equal, "api")], in: 0...5000).first?.samples == [Sample(1000, 1), Sample(2000, 0)])
+        #expect(try db.stats().samples == 2)
         db.close()
         let c = try Connection(path: path)
         #expect(try Schema.migrator.currentVersion(c) == Schema.migrations.count)
@@ -137,6 +153,11 @@ import SQLite
         #expect(try db.select([m("__name__", .equal, "x")], in: 0...100_000).first?.samples == expected)
         let stored = try db.storedSamples()
         #expect(stored.chunks == 100 && stored.head == 0)
+        #expect(try db.stats().samples == 100)
+        try db.append([LabeledSample(ls("x"), Sample(0, -1)), LabeledSample(ls("x"), Sample(1_000_000, 1))])   // one replaces, one adds
+        try db.compact(now: 10_000_000)
+        #expect(try db.stats().samples == 101)
+        #expect(try db.storedSamples().chunks == 101)
         #expect(try db.stats().series == 11)
     }
 }
