@@ -16,7 +16,7 @@ extension Notifier {
             guard running.count < limit else { continue }
             let rows: [OutboxRow]
             do {
-                rows = try outbox.pending(channel: name, limit: limit * 2 + running.count)
+                rows = try outbox.pending(channel: name, limit: limit * 8 + running.count)
             } catch {
                 logger.error("cannot read outbox", metadata: ["channel": "\(name)", "error": "\(error)"])
                 wait = min(wait, 1000)

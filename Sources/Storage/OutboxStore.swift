@@ -34,7 +34,6 @@ public final class OutboxStore {
             CREATE TABLE outbox (
                 id INTEGER PRIMARY KEY AUTOINCREMENT,
                 channel TEXT NOT NULL,
-                group_key TEXT NOT NULL,
                 payload BLOB NOT NULL,
                 created_at INTEGER NOT NULL,
                 attempts INTEGER NOT NULL DEFAULT 0,
@@ -42,6 +41,9 @@ public final class OutboxStore {
                 last_error TEXT
             ) STRICT;
             CREATE INDEX outbox_channel ON outbox(channel, id);
+            """),
+        Migration(2, "group key, so one group's notifications keep their order under parallel delivery", sql: """
+            ALTER TABLE outbox ADD COLUMN group_key TEXT NOT NULL DEFAULT '';
             """),
     ])
 

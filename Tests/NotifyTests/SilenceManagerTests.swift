@@ -69,3 +69,28 @@ import TestSupport
         #expect(try store.all() == [NotificationLogRecord(channel: "c", groupKey: "g", firing: [2], resolved: [1], sentAt: 20)])
     }
 }
+
+@Suite struct OutboxStoreTests {
+    @Test func queueOrderRescheduleDeleteAndStatsSurviveReopen() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.file("o.db")
+        do {
+            let store = try OutboxStore(try SQLite.Connection(path: path))
+            let a = try store.enqueue(channel: "slack", groupKey: "g1", payload: [1], createdAt: 100)
+            try store.enqueue(channel: "slack", groupKey: "g2", payload: [2], createdAt: 200)
+            try store.enqueue(channel: "pager", groupKey: "g1", payload: [3], createdAt: 150)
+            try store.reschedule(id: a, attempts: 1, nextAttemptAt: 5000, lastError: "HTTP 500")
+        }
+        let store = try OutboxStore(try SQLite.Connection(path: path))
+        let slack = try store.pending(channel: "slack", limit: 10)
+        #expect(slack.map(\.groupKey) == ["g1", "g2"])
+        #expect(slack[0].attempts == 1 && slack[0].nextAttemptAt == 5000 && slack[0].lastError == "HTTP 500")
+        #expect(try store.payload(id: slack[1].id) == [2])
+        let stats = try store.stats()
+        #expect(stats.map(\.channel) == ["pager", "slack"])
+        #expect(stats.map(\.count) == [1, 2] && stats.map(\.oldestCreatedAt) == [150, 100])
+        try store.delete(id: slack[0].id)
+        #expect(try store.count() == 2)
+        #expect(try store.payload(id: slack[0].id) == nil)
+    }
+}
