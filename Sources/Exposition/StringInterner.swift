@@ -62,24 +62,33 @@ struct StringInterner {
         }
     }
 
-    /// A fast word-at-a-time hash; quality only needs to be good enough for a hash table.
+    /// A fast word-at-a-time hash (one multiply and rotate per 8 bytes, a full mix at the end).
+    /// It stands in for the bytes in hash tables and in the series hash that detects duplicates,
+    /// so it must behave like a random 64-bit function; it need not resist an adversary.
     static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
         var hash: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(key.count)
         guard let base = key.baseAddress else { return hash }
         let raw = UnsafeRawPointer(base)
+        let count = key.count
+        if count < 8 {
+            var tail: UInt64 = 0
+            for offset in 0..<count { tail |= UInt64(base[offset]) << UInt64(offset * 8) }
+            return mix(hash ^ tail)
+        }
         var offset = 0
-        while offset + 8 <= key.count {
-            hash = mix(hash ^ raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+        while offset + 8 < count {
+            hash = step(hash, raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
             offset += 8
         }
-        var tail: UInt64 = 0
-        var shift: UInt64 = 0
-        while offset < key.count {
-            tail |= UInt64(base[offset]) << shift
-            shift += 8
-            offset += 1
-        }
-        return mix(hash ^ tail)
+        // The last word overlaps the previous one rather than being assembled byte by byte.
+        hash = step(hash, raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self))
+        return mix(hash)
+    }
+
+    @inline(__always)
+    private static func step(_ hash: UInt64, _ word: UInt64) -> UInt64 {
+        let product = (hash ^ word) &* 0x9FB2_1C65_1E98_DF25
+        return (product << 29) | (product >> 35)
     }
 
     static func mix(_ value: UInt64) -> UInt64 {
