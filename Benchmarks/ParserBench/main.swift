@@ -48,7 +48,8 @@ func measure(_ payload: Payload, minSeconds: Double, warm: Bool = false) throws 
     let deadline = wallSeconds() + minSeconds
     while (wallSeconds() < deadline || runs < 3) && runs < maxRuns {
         let wall = wallSeconds(), cpu = threadCPUSeconds()
-        var parser = ExpositionParser(payload.bytes, format: payload.format, cache: warm ? cache : SeriesCache())
+        var parser = warm ? ExpositionParser(payload.bytes, format: payload.format, cache: cache)
+                          : ExpositionParser(payload.bytes, format: payload.format)
         cache = SeriesCache()
         samples = 0
         while let entry = try parser.next() {

@@ -25,9 +25,9 @@ extension ExpositionParser {
     /// The metric name and labels of the series starting at `nameRange`: from the cache when these
     /// exact bytes were decoded before, otherwise decoded and remembered. Leaves `seriesHash` set.
     private mutating func seriesLabels(_ lexer: inout Lexer, _ nameRange: Range<Int>) throws(ExpositionError) -> (String, Labels) {
-        let end = lexer.seriesEnd(lenientBlanks: format == .prometheusText)
+        let end = caching ? lexer.seriesEnd(lenientBlanks: format == .prometheusText) : nil
         let raw = UnsafeBufferPointer(rebasing: lexer.bytes[nameRange.lowerBound..<(end ?? nameRange.upperBound)])
-        let rawHash = StringInterner.hash(raw)
+        let rawHash = end == nil ? 0 : StringInterner.hash(raw)
         if end != nil, let entry = cache.lookup(raw, hash: rawHash) {
             try checkFamily(entry.name, lexer, nameRange)
             lexer.position = end!
@@ -248,6 +248,8 @@ extension ExpositionParser {
             if repeated == nil, seen.count > 0, case .existing(let previous) = seen.insert(hash: seriesHash, timestamp: timestamp) {
                 repeated = .some(previous)
             }
+        } else if !caching {
+            if case .existing(let previous) = seen.insert(hash: seriesHash, timestamp: timestamp) { repeated = .some(previous) }
         } else {
             let known = cache.occur(seriesHash: seriesHash, timestamp: timestamp)
             repeated = known.previous
