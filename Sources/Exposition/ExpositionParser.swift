@@ -23,6 +23,8 @@ public struct ExpositionParser {
     var finished = false
     var failure: ExpositionError?
     var interner = StringInterner()
+    /// Whole `name="value"` spellings (ASCII, no escapes) to their label and series-hash term.
+    var pairs = ByteKeyTable<LabelPair>()
     var scratch: [Label] = []
     var exemplarScratch: [Label] = []
     var unescapeBuffer: [UInt8] = []

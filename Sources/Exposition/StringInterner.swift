@@ -1,21 +1,7 @@
 /// Maps byte strings to `String`s so a name or value that repeats in a payload (metric names,
-/// label names, common label values) is decoded and allocated once. Open addressing over a
-/// power-of-two table; keys live in one byte arena so lookups are a hash and a `memcmp`.
+/// label names, common label values) is decoded and allocated once.
 struct StringInterner {
-    /// Stop growing past this many strings; later strings are simply decoded each time.
-    private let capacityLimit: Int
-    private var arena: [UInt8] = []
-    private var hashes: [UInt64] = []
-    private var offsets: [Int] = []
-    private var strings: [String] = []
-    private var table: [Int32]
-    private var mask: Int
-
-    init(capacityLimit: Int = 1 << 16) {
-        self.capacityLimit = capacityLimit
-        table = Array(repeating: -1, count: 256)
-        mask = 255
-    }
+    private var table = ByteKeyTable<String>()
 
     /// The string for `bytes[range]`, which must be valid UTF-8.
     mutating func intern(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
@@ -25,41 +11,10 @@ struct StringInterner {
     /// The same, with the bytes' `hash` already computed by the caller.
     mutating func intern(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, hash: UInt64) -> String {
         let key = UnsafeBufferPointer(rebasing: bytes[range])
-        var slot = Int(truncatingIfNeeded: hash) & mask
-        while true {
-            let index = Int(table[slot])
-            if index < 0 { break }
-            if hashes[index] == hash, matches(index, key) { return strings[index] }
-            slot = (slot + 1) & mask
-        }
+        if let string = table.lookup(key, hash: hash) { return string }
         let string = String(decoding: key, as: UTF8.self)
-        guard strings.count < capacityLimit else { return string }
-        table[slot] = Int32(strings.count)
-        hashes.append(hash)
-        offsets.append(arena.count)
-        strings.append(string)
-        arena.append(contentsOf: key)
-        if strings.count * 2 > table.count { grow() }
+        table.insert(key, hash: hash, string)
         return string
-    }
-
-    private func matches(_ index: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
-        let start = offsets[index]
-        let end = index + 1 < offsets.count ? offsets[index + 1] : arena.count
-        guard end - start == key.count else { return false }
-        guard key.count > 0, let keyBase = key.baseAddress else { return true }
-        return arena.withUnsafeBufferPointer { arena in memcmpBytes(arena.baseAddress! + start, keyBase, key.count) }
-    }
-
-    private mutating func grow() {
-        let size = table.count * 2
-        table = Array(repeating: -1, count: size)
-        mask = size - 1
-        for (index, hash) in hashes.enumerated() {
-            var slot = Int(truncatingIfNeeded: hash) & mask
-            while table[slot] >= 0 { slot = (slot + 1) & mask }
-            table[slot] = Int32(index)
-        }
     }
 
     /// A fast word-at-a-time hash (one multiply and rotate per 8 bytes, a full mix at the end).
