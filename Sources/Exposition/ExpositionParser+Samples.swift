@@ -25,9 +25,9 @@ extension ExpositionParser {
     /// The metric name and labels of the series starting at `nameRange`: from the cache when these
     /// exact bytes were decoded before, otherwise decoded and remembered. Leaves `seriesHash` set.
     private mutating func seriesLabels(_ lexer: inout Lexer, _ nameRange: Range<Int>) throws(ExpositionError) -> (String, Labels) {
-        let end = lexer.seriesEnd(lenientBlanks: format == .prometheusText)
+        let end = caching ? lexer.seriesEnd(lenientBlanks: format == .prometheusText) : nil
         let raw = UnsafeBufferPointer(rebasing: lexer.bytes[nameRange.lowerBound..<(end ?? nameRange.upperBound)])
-        let rawHash = StringInterner.hash(raw)
+        let rawHash = end == nil ? 0 : StringInterner.hash(raw)
         if end != nil, let entry = cache.lookup(raw, hash: rawHash) {
             try checkFamily(entry.name, lexer, nameRange)
             lexer.position = end!
@@ -136,13 +136,18 @@ extension ExpositionParser {
             guard lexer.current == .quote else { throw error(lexer, "expected label value in quotes") }
             let valueColumn = lexer.column
             guard let quoted = lexer.scanQuoted() else { throw error(lexer, "unterminated label value") }
-            let nameHash = StringInterner.hash(UnsafeBufferPointer(rebasing: lexer.bytes[nameRange]))
-            let name = interner.intern(lexer.bytes, nameRange, hash: nameHash)
-            guard let (value, valueHash) = decodeLabelValue(lexer.bytes, quoted) else {
-                throw ExpositionError(line: lineNumber, column: valueColumn, message: "invalid UTF-8 in label value")
+            if exemplar {
+                guard let (value, _) = decodeLabelValue(lexer.bytes, quoted) else {
+                    throw ExpositionError(line: lineNumber, column: valueColumn, message: "invalid UTF-8 in label value")
+                }
+                exemplarScratch.append(Label(interner.intern(lexer.bytes, nameRange), value))
+            } else {
+                guard let pair = labelPair(lexer.bytes, nameRange, quoted) else {
+                    throw ExpositionError(line: lineNumber, column: valueColumn, message: "invalid UTF-8 in label value")
+                }
+                noteLabel(lexer.bytes, nameRange, term: pair.term)
+                scratch.append(pair.label)
             }
-            if !exemplar { noteLabel(lexer.bytes, nameRange, valueHash: value.isEmpty ? nil : valueHash, nameHash: nameHash) }
-            if exemplar { exemplarScratch.append(Label(name, value)) } else { scratch.append(Label(name, value)) }
             lexer.skipBlanks()
             afterComma = lexer.consume(.comma)
             if !afterComma, lexer.current != .closeBrace {
@@ -185,10 +190,26 @@ extension ExpositionParser {
     }
 
     /// Sorts the scratch labels (usually already sorted), rejects repeated names, drops empty values.
-    /// Folds a label into the series hash and the in-order check (nil `valueHash`: empty value).
-    private mutating func noteLabel(_ bytes: UnsafeBufferPointer<UInt8>, _ name: Range<Int>, valueHash: UInt64?, nameHash: UInt64) {
-        guard let valueHash else { labelsInOrder = false; return }
-        seriesHash &+= SeriesSet.term(nameHash: nameHash, valueHash: valueHash)
+    /// The label spelled `name="value"` here, with its series-hash term (nil for an empty value).
+    /// Plain ASCII spellings are decoded once per payload and then found by their bytes.
+    private mutating func labelPair(_ bytes: UnsafeBufferPointer<UInt8>, _ nameRange: Range<Int>, _ quoted: QuotedRange) -> LabelPair? {
+        let plain = !quoted.hasEscapes && quoted.isASCII
+        let key = UnsafeBufferPointer(rebasing: bytes[nameRange.lowerBound..<quoted.range.upperBound])
+        let keyHash = plain ? StringInterner.hash(key) : 0
+        if plain, let pair = pairs.lookup(key, hash: keyHash) { return pair }
+        let nameHash = StringInterner.hash(UnsafeBufferPointer(rebasing: bytes[nameRange]))
+        let name = interner.intern(bytes, nameRange, hash: nameHash)
+        guard let (value, valueHash) = decodeLabelValue(bytes, quoted) else { return nil }
+        let pair = LabelPair(label: Label(name, value),
+                             term: value.isEmpty ? nil : SeriesSet.term(nameHash: nameHash, valueHash: valueHash))
+        if plain { pairs.insert(key, hash: keyHash, pair) }
+        return pair
+    }
+
+    /// Folds a label into the series hash and the in-order check (nil `term`: empty value).
+    private mutating func noteLabel(_ bytes: UnsafeBufferPointer<UInt8>, _ name: Range<Int>, term: UInt64?) {
+        guard let term else { labelsInOrder = false; return }
+        seriesHash &+= term
         guard labelsInOrder else { return }
         if let previous = previousLabelName {
             labelsInOrder = ExpositionParser.bytesPrecede(bytes, previous, name)
@@ -248,6 +269,8 @@ extension ExpositionParser {
             if repeated == nil, seen.count > 0, case .existing(let previous) = seen.insert(hash: seriesHash, timestamp: timestamp) {
                 repeated = .some(previous)
             }
+        } else if !caching {
+            if case .existing(let previous) = seen.insert(hash: seriesHash, timestamp: timestamp) { repeated = .some(previous) }
         } else {
             let known = cache.occur(seriesHash: seriesHash, timestamp: timestamp)
             repeated = known.previous
@@ -260,4 +283,10 @@ extension ExpositionParser {
         if let before = previous, let now = timestamp, now > before { return }
         throw ExpositionError(line: lineNumber, column: 1, message: "duplicate sample for series \(labels)")
     }
+}
+
+/// A decoded label and its contribution to the series hash (nil when the value is empty).
+struct LabelPair {
+    let label: Label
+    let term: UInt64?
 }

@@ -4,7 +4,11 @@ import Model
 ///
 /// Call `next()` until it returns nil. The parser works on the bytes directly: no regex, no
 /// `String` per token; names and common label values are decoded once per payload and shared.
-/// Each sample's `Labels` is built once, sorted, without intermediate dictionaries.
+/// Each sample's `Labels` is built once, sorted, without intermediate dictionaries. A scrape loop
+/// passes a `SeriesCache` from one scrape of a target to the next, so series whose bytes did not
+/// change reuse their `Labels` instead of being decoded again.
+///
+/// Duplicate series are recognised by a 64-bit hash of their labels (see `SeriesSet`).
 ///
 /// Errors are values with the 1-based line and column. After an error the parser is finished:
 /// further calls throw the same error again. A payload that parses without error contains no
@@ -19,6 +23,8 @@ public struct ExpositionParser {
     var finished = false
     var failure: ExpositionError?
     var interner = StringInterner()
+    /// Whole `name="value"` spellings (ASCII, no escapes) to their label and series-hash term.
+    var pairs = ByteKeyTable<LabelPair>()
     var scratch: [Label] = []
     var exemplarScratch: [Label] = []
     var unescapeBuffer: [UInt8] = []
@@ -39,14 +45,27 @@ public struct ExpositionParser {
     /// Series decoded by this and earlier parses of the same target; see `SeriesCache`.
     public internal(set) var cache: SeriesCache
 
-    /// A parser over `bytes` (the whole, already decompressed response body).
-    ///
-    /// Pass the `cache` taken from the previous parse of the same target to skip decoding series
-    /// seen before; give it up (do not keep another copy) so it is not copied on first write.
-    public init(_ bytes: [UInt8], format: ExpositionFormat, cache: SeriesCache = SeriesCache()) {
+    /// Whether series are looked up in and added to `cache` (only when the caller passed one).
+    let caching: Bool
+
+    /// A parser over `bytes` (the whole, already decompressed response body), for a one-off parse.
+    public init(_ bytes: [UInt8], format: ExpositionFormat) {
+        self.bytes = bytes
+        self.format = format
+        self.cache = SeriesCache()
+        self.caching = false
+        seen.reserve(bytes.count / 64)
+    }
+
+    /// A parser for one scrape of a target that is scraped repeatedly. Pass the `cache` taken from
+    /// the previous parse of the same target (or an empty one) to skip decoding series seen before;
+    /// give it up (keep no other copy) so it is not copied on first write, and take it back from
+    /// `cache` when done.
+    public init(_ bytes: [UInt8], format: ExpositionFormat, cache: SeriesCache) {
         self.bytes = bytes
         self.format = format
         self.cache = cache
+        self.caching = true
         self.cache.startPayload(format: format)
         seen.reserve(bytes.count / 64)
     }

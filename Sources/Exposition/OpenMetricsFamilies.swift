@@ -5,10 +5,14 @@
 /// Methods return an error message, or nil when the line is acceptable.
 struct OpenMetricsFamilies {
     private var current: String?
-    /// The family the last line belonged to.
-    var currentFamily: String? { current }
     private(set) var currentType: MetricType = .unknown
-    private var lastAccepted: String?
+    /// Sample names already accepted for the current family (a histogram has four), with their
+    /// kind, so repeated names cost a comparison of shared strings.
+    private var accepted: [(name: String, kind: SampleKind)] = []
+    /// What the last accepted sample was, for the per-sample label rules.
+    private(set) var lastKind: SampleKind = .plain
+
+    enum SampleKind { case plain, bucket, quantile, state }
     private var sawSamples = false
     private var sawMetadata: Set<String> = []   // "TYPE", "HELP", "UNIT" for the current family
     private var finished: Set<String> = []
@@ -26,7 +30,7 @@ struct OpenMetricsFamilies {
 
     mutating func type(_ type: MetricType) {
         currentType = type
-        lastAccepted = nil
+        accepted.removeAll()
     }
 
     /// Checks the unit against the family name, which must end in `_<unit>`.
@@ -40,11 +44,13 @@ struct OpenMetricsFamilies {
 
     /// A sample named `name`: attaches it to the current family or starts an implicit one.
     mutating func sample(_ name: String) -> String? {
-        if name == lastAccepted { return nil }
+        for entry in accepted where entry.name == name {
+            lastKind = entry.kind
+            return nil
+        }
         if let current {
             if belongs(name, to: current, currentType) {
-                sawSamples = true
-                lastAccepted = name
+                accept(name, family: current)
                 return nil
             }
             if name == current || StringSuffix.strip(name, family: current) != nil {
@@ -54,9 +60,21 @@ struct OpenMetricsFamilies {
         }
         if let error = start(name) { return error }
         currentType = .unknown
-        sawSamples = true
-        lastAccepted = name
+        accept(name, family: name)
         return nil
+    }
+
+    private mutating func accept(_ name: String, family: String) {
+        let kind: SampleKind
+        switch currentType {
+        case .histogram, .gaugehistogram: kind = name == family + "_bucket" ? .bucket : .plain
+        case .summary: kind = name == family ? .quantile : .plain
+        case .stateset: kind = .state
+        case .counter, .gauge, .info, .unknown: kind = .plain
+        }
+        sawSamples = true
+        accepted.append((name, kind))
+        lastKind = kind
     }
 
     private mutating func start(_ family: String) -> String? {
@@ -64,7 +82,7 @@ struct OpenMetricsFamilies {
         guard !finished.contains(family) else { return "metric family \(family) appears twice; families must not be interleaved" }
         current = family
         currentType = .unknown
-        lastAccepted = nil
+        accepted.removeAll()
         sawSamples = false
         sawMetadata.removeAll(keepingCapacity: true)
         return nil

@@ -9,7 +9,9 @@ import Model
 /// parse are dropped, so the cache holds about one payload's series.
 public struct SeriesCache: Sendable {
     struct Entry: Sendable {
-        var raw: [UInt8]
+        /// Where the series bytes are in `arena`.
+        var rawOffset: Int
+        var rawCount: Int
         var rawHash: UInt64
         var labels: Labels
         var name: String
@@ -25,6 +27,8 @@ public struct SeriesCache: Sendable {
     }
 
     private var entries: [Entry] = []
+    /// The series bytes of all entries, back to back: one buffer instead of one array per entry.
+    private var arena: [UInt8] = []
     private var table: [Int32] = Array(repeating: -1, count: 256)
     private var bySeriesHash: [UInt64: Int32] = [:]
     private var generation: UInt32 = 0
@@ -65,8 +69,9 @@ public struct SeriesCache: Sendable {
     }
 
     private func matches(_ index: Int, _ raw: UnsafeBufferPointer<UInt8>, _ hash: UInt64) -> Bool {
-        entries[index].rawHash == hash && entries[index].raw.count == raw.count
-            && entries[index].raw.withUnsafeBufferPointer { memcmpBytes($0.baseAddress!, raw.baseAddress!, raw.count) }
+        guard entries[index].rawHash == hash, entries[index].rawCount == raw.count else { return false }
+        let offset = entries[index].rawOffset
+        return arena.withUnsafeBufferPointer { memcmpBytes($0.baseAddress! + offset, raw.baseAddress!, raw.count) }
     }
 
     private mutating func hit(_ index: Int) -> (index: Int, labels: Labels, name: String, seriesHash: UInt64) {
@@ -99,8 +104,9 @@ public struct SeriesCache: Sendable {
     /// Remembers a decoded series; returns its index.
     mutating func insert(_ raw: UnsafeBufferPointer<UInt8>, hash: UInt64, labels: Labels, name: String, seriesHash: UInt64) -> Int {
         let index = entries.count
-        entries.append(Entry(raw: Array(raw), rawHash: hash, labels: labels, name: name,
+        entries.append(Entry(rawOffset: arena.count, rawCount: raw.count, rawHash: hash, labels: labels, name: name,
                              seriesHash: seriesHash, generation: generation))
+        arena.append(contentsOf: raw)
         link(index)
         cursor = entries.count
         if entries.count * 2 > table.count { rebuild(size: table.count * 2) } else { place(index) }
@@ -112,6 +118,14 @@ public struct SeriesCache: Sendable {
         let before = entries.count
         entries.removeAll { $0.generation != generation }
         if entries.count != before {
+            var compacted: [UInt8] = []
+            compacted.reserveCapacity(arena.count)
+            for index in entries.indices {
+                let start = entries[index].rawOffset
+                entries[index].rawOffset = compacted.count
+                compacted.append(contentsOf: arena[start..<start + entries[index].rawCount])
+            }
+            arena = compacted
             bySeriesHash.removeAll(keepingCapacity: true)
             for index in entries.indices { link(index) }
             rebuild(size: table.count)

@@ -1,21 +1,7 @@
 /// Maps byte strings to `String`s so a name or value that repeats in a payload (metric names,
-/// label names, common label values) is decoded and allocated once. Open addressing over a
-/// power-of-two table; keys live in one byte arena so lookups are a hash and a `memcmp`.
+/// label names, common label values) is decoded and allocated once.
 struct StringInterner {
-    /// Stop growing past this many strings; later strings are simply decoded each time.
-    private let capacityLimit: Int
-    private var arena: [UInt8] = []
-    private var hashes: [UInt64] = []
-    private var offsets: [Int] = []
-    private var strings: [String] = []
-    private var table: [Int32]
-    private var mask: Int
-
-    init(capacityLimit: Int = 1 << 16) {
-        self.capacityLimit = capacityLimit
-        table = Array(repeating: -1, count: 256)
-        mask = 255
-    }
+    private var table = ByteKeyTable<String>()
 
     /// The string for `bytes[range]`, which must be valid UTF-8.
     mutating func intern(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
@@ -25,61 +11,39 @@ struct StringInterner {
     /// The same, with the bytes' `hash` already computed by the caller.
     mutating func intern(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, hash: UInt64) -> String {
         let key = UnsafeBufferPointer(rebasing: bytes[range])
-        var slot = Int(truncatingIfNeeded: hash) & mask
-        while true {
-            let index = Int(table[slot])
-            if index < 0 { break }
-            if hashes[index] == hash, matches(index, key) { return strings[index] }
-            slot = (slot + 1) & mask
-        }
+        if let string = table.lookup(key, hash: hash) { return string }
         let string = String(decoding: key, as: UTF8.self)
-        guard strings.count < capacityLimit else { return string }
-        table[slot] = Int32(strings.count)
-        hashes.append(hash)
-        offsets.append(arena.count)
-        strings.append(string)
-        arena.append(contentsOf: key)
-        if strings.count * 2 > table.count { grow() }
+        table.insert(key, hash: hash, string)
         return string
     }
 
-    private func matches(_ index: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
-        let start = offsets[index]
-        let end = index + 1 < offsets.count ? offsets[index + 1] : arena.count
-        guard end - start == key.count else { return false }
-        guard key.count > 0, let keyBase = key.baseAddress else { return true }
-        return arena.withUnsafeBufferPointer { arena in memcmpBytes(arena.baseAddress! + start, keyBase, key.count) }
-    }
-
-    private mutating func grow() {
-        let size = table.count * 2
-        table = Array(repeating: -1, count: size)
-        mask = size - 1
-        for (index, hash) in hashes.enumerated() {
-            var slot = Int(truncatingIfNeeded: hash) & mask
-            while table[slot] >= 0 { slot = (slot + 1) & mask }
-            table[slot] = Int32(index)
-        }
-    }
-
-    /// A fast word-at-a-time hash; quality only needs to be good enough for a hash table.
+    /// A fast word-at-a-time hash (one multiply and rotate per 8 bytes, a full mix at the end).
+    /// It stands in for the bytes in hash tables and in the series hash that detects duplicates,
+    /// so it must behave like a random 64-bit function; it need not resist an adversary.
     static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
         var hash: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(key.count)
         guard let base = key.baseAddress else { return hash }
         let raw = UnsafeRawPointer(base)
+        let count = key.count
+        if count < 8 {
+            var tail: UInt64 = 0
+            for offset in 0..<count { tail |= UInt64(base[offset]) << UInt64(offset * 8) }
+            return mix(hash ^ tail)
+        }
         var offset = 0
-        while offset + 8 <= key.count {
-            hash = mix(hash ^ raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+        while offset + 8 < count {
+            hash = step(hash, raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
             offset += 8
         }
-        var tail: UInt64 = 0
-        var shift: UInt64 = 0
-        while offset < key.count {
-            tail |= UInt64(base[offset]) << shift
-            shift += 8
-            offset += 1
-        }
-        return mix(hash ^ tail)
+        // The last word overlaps the previous one rather than being assembled byte by byte.
+        hash = step(hash, raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self))
+        return mix(hash)
+    }
+
+    @inline(__always)
+    private static func step(_ hash: UInt64, _ word: UInt64) -> UInt64 {
+        let product = (hash ^ word) &* 0x9FB2_1C65_1E98_DF25
+        return (product << 29) | (product >> 35)
     }
 
     static func mix(_ value: UInt64) -> UInt64 {

@@ -28,9 +28,27 @@ struct SeriesCacheTests {
         }
     }
 
+    /// A parse without a cache, and (checked to agree with it) one filling an empty cache.
     static func cold(_ bytes: [UInt8], _ format: ExpositionFormat) -> Outcome {
+        var parser = ExpositionParser(bytes, format: format)
+        var lines: [String] = []
+        let plain: Outcome
+        do {
+            while let entry = try parser.next() {
+                if case let .sample(labels, value, timestamp) = entry {
+                    lines.append("\(labels) \(value.bitPattern) \(timestamp.map(String.init) ?? "-")")
+                } else {
+                    lines.append("\(entry)")
+                }
+            }
+            plain = .success(lines)
+        } catch {
+            plain = .failure(error)
+        }
         var cache = SeriesCache()
-        return outcome(bytes, format, cache: &cache)
+        let filling = outcome(bytes, format, cache: &cache)
+        #expect(plain == filling)
+        return plain
     }
 
     @Test("a warm parse of every corpus payload equals a cold one", arguments: Corpus.payloads("good"))
