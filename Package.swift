@@ -65,7 +65,9 @@ let package = Package(
 
         // Benchmarks: release-built executables that print their figures (`swift run -c release NAME`).
         .executableTarget(name: "QueryBench", dependencies: ["Query", "Model"], path: "Benchmarks/QueryBench", swiftSettings: swift6),
-        .executableTarget(name: "RulesBench", dependencies: ["Rules", "Query", "Model"], path: "Benchmarks/RulesBench", swiftSettings: swift6),
+        .executableTarget(name: "RulesBench", dependencies: [
+            "Rules", "Query", "Model", .product(name: "Logging", package: "swift-log"),
+        ], path: "Benchmarks/RulesBench", swiftSettings: swift6),
 
         // Tests (Swift Testing).
         .testTarget(name: "ModelTests", dependencies: ["Model"], swiftSettings: swift6),
