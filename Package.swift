@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
     ],
     targets: [
         // C shims for the variadic C APIs Swift cannot call.
@@ -48,6 +49,7 @@ let package = Package(
         .target(name: "Server", dependencies: [
             "Model", "Config", "Query", "Rules", "Notify", "Storage",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Hummingbird", package: "hummingbird"),
         ], swiftSettings: swift6),
         .target(name: "Daemon", dependencies: [
             "Model", "Config", "Curl", "Collect", "Storage", "Query", "Rules", "Notify", "Channels", "Server",
@@ -57,30 +59,39 @@ let package = Package(
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         ], swiftSettings: swift6),
         .executableTarget(name: "lookout", dependencies: [
-            "Daemon", "Model", "Config", "Storage", "Query", "Rules", "Notify",
+            "Daemon", "Model", "Config", "Storage", "Query", "Rules", "Notify", "Channels", "Curl",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: swift6),
         .target(name: "TestSupport", dependencies: ["Model", "SQLite"], swiftSettings: swift6),
 
         // Benchmarks: release-built executables that print their figures (`swift run -c release NAME`).
+        .executableTarget(name: "StorageBench", dependencies: ["Storage", "Model", "SQLite"], path: "Benchmarks/StorageBench", swiftSettings: swift6),
+        .executableTarget(name: "NotifyBench", dependencies: [
+            "Notify", "Channels", "Curl", "Model", .product(name: "Logging", package: "swift-log"),
+        ], path: "Benchmarks/NotifyBench", swiftSettings: swift6),
+        .executableTarget(name: "ParserBench", dependencies: ["Exposition", "Model"], path: "Benchmarks/ParserBench",
+                          exclude: ["python_parse_bench.py"], swiftSettings: swift6),
+        .executableTarget(name: "ProbeBench", dependencies: ["Collect", "Curl", "Model"], path: "Benchmarks/ProbeBench", swiftSettings: swift6),
         .executableTarget(name: "QueryBench", dependencies: ["Query", "Model"], path: "Benchmarks/QueryBench", swiftSettings: swift6),
         .executableTarget(name: "RulesBench", dependencies: [
             "Rules", "Query", "Model", .product(name: "Logging", package: "swift-log"),
         ], path: "Benchmarks/RulesBench", swiftSettings: swift6),
+        .executableTarget(name: "StatusPageBench", dependencies: ["Server", "Model"], path: "Benchmarks/StatusPageBench", swiftSettings: swift6),
 
         // Tests (Swift Testing).
         .testTarget(name: "ModelTests", dependencies: ["Model"], swiftSettings: swift6),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "CurlTests", dependencies: ["Curl", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "Model"], resources: [.copy("testdata")], swiftSettings: swift6),
-        .testTarget(name: "ExpositionTests", dependencies: ["Exposition", "Model"], swiftSettings: swift6),
-        .testTarget(name: "CollectTests", dependencies: ["Collect", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "ExpositionTests", dependencies: ["Exposition", "Model"], resources: [.copy("testdata")], swiftSettings: swift6),
+        .testTarget(name: "CollectTests", dependencies: ["Collect", "TestSupport"], exclude: ["testdata"], swiftSettings: swift6),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Model", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "QueryTests", dependencies: ["Query", "Model", "TestSupport"], resources: [.copy("testdata")], swiftSettings: swift6),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "TestSupport"], resources: [.copy("testdata")], swiftSettings: swift6),
         .testTarget(name: "NotifyTests", dependencies: ["Notify", "TestSupport"], swiftSettings: swift6),
-        .testTarget(name: "ChannelsTests", dependencies: ["Channels", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "ChannelsTests", dependencies: ["Channels", "TestSupport"], exclude: ["testdata"], swiftSettings: swift6),
         .testTarget(name: "DaemonTests", dependencies: ["Daemon", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "ServerTests", dependencies: ["Server", "TestSupport"], swiftSettings: swift6),
     ]
 )

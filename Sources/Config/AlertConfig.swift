@@ -16,6 +16,14 @@ public struct AlertConfig: Sendable {
         /// ms, default 5m.
         public var window: Int64
         public var by: [String]
+
+        /// Memberwise initialiser, for building configs in code.
+        public init(total: String, errors: String, window: Int64, by: [String]) {
+            self.total = total
+            self.errors = errors
+            self.window = window
+            self.by = by
+        }
     }
 
     public struct Latency: Sendable, Hashable {
@@ -25,6 +33,13 @@ public struct AlertConfig: Sendable {
         public var quantile: Double
         /// ms, default 5m.
         public var window: Int64
+
+        /// Memberwise initialiser, for building configs in code.
+        public init(histogram: String, quantile: Double, window: Int64) {
+            self.histogram = histogram
+            self.quantile = quantile
+            self.window = window
+        }
     }
 
     public enum DailyCost: Sendable, Hashable {
@@ -52,4 +67,21 @@ public struct AlertConfig: Sendable {
     public var labels: [String: String]
     public var annotations: [String: String]
     public var position: SourcePosition
+
+    /// Memberwise initialiser, for building configs in code.
+    public init(
+        name: String, kind: Kind, threshold: Threshold? = nil, forDuration: Int64, keepFiringFor: Int64,
+        severity: String? = nil, labels: [String: String], annotations: [String: String],
+        position: SourcePosition
+    ) {
+        self.name = name
+        self.kind = kind
+        self.threshold = threshold
+        self.forDuration = forDuration
+        self.keepFiringFor = keepFiringFor
+        self.severity = severity
+        self.labels = labels
+        self.annotations = annotations
+        self.position = position
+    }
 }

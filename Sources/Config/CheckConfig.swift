@@ -32,6 +32,30 @@ public struct CheckConfig: Sendable {
     /// Fail when the certificate expires in fewer days.
     public var tlsMinDays: Int?
     public var position: SourcePosition
+
+    /// Memberwise initialiser, for building configs in code.
+    public init(
+        name: String, target: Target, method: String, headers: [String: Secret], body: String? = nil,
+        interval: Int64, timeout: Int64, followRedirects: Bool, maxRedirects: Int, caFile: String? = nil,
+        insecureSkipVerify: Bool, ipVersion: IPVersion, expect: CheckExpectation, tlsMinDays: Int? = nil,
+        position: SourcePosition
+    ) {
+        self.name = name
+        self.target = target
+        self.method = method
+        self.headers = headers
+        self.body = body
+        self.interval = interval
+        self.timeout = timeout
+        self.followRedirects = followRedirects
+        self.maxRedirects = maxRedirects
+        self.caFile = caFile
+        self.insecureSkipVerify = insecureSkipVerify
+        self.ipVersion = ipVersion
+        self.expect = expect
+        self.tlsMinDays = tlsMinDays
+        self.position = position
+    }
 }
 
 /// `checks[].expect`
@@ -45,6 +69,18 @@ public struct CheckExpectation: Sendable {
     public var bodyRegex: String?
     /// Dotted JSON path → expected value, in file order.
     public var json: [JSONExpectation]
+
+    /// Memberwise initialiser, for building configs in code.
+    public init(
+        status: [Int]? = nil, maxLatency: Int64? = nil, bodyContains: String? = nil,
+        bodyRegex: String? = nil, json: [JSONExpectation]
+    ) {
+        self.status = status
+        self.maxLatency = maxLatency
+        self.bodyContains = bodyContains
+        self.bodyRegex = bodyRegex
+        self.json = json
+    }
 }
 
 /// One `expect.json` entry.
@@ -58,4 +94,10 @@ public struct JSONExpectation: Sendable, Hashable {
     /// Dotted path such as `checks.database`; a numeric component indexes an array.
     public var path: String
     public var value: Value
+
+    /// Memberwise initialiser, for building configs in code.
+    public init(path: String, value: Value) {
+        self.path = path
+        self.value = value
+    }
 }

@@ -30,13 +30,15 @@ public enum ConfigSummary {
         }))
         let rules = config.ruleFiles.flatMap { $0.groups.flatMap(\.rules) }
         out.append(section("rule files", config.ruleFiles.map { file in
-            "\(file.path): \(file.groups.count) groups, \(file.groups.reduce(0) { $0 + $1.rules.count }) rules"
+            "\(file.path): groups \(file.groups.count), rules \(file.groups.reduce(0) { $0 + $1.rules.count })"
         }, extra: "\(rules.count) rules"))
         out.append(section("channels", config.notify.channels.map(channelLine)))
         out.append(section("routes", config.notify.routes.map { route in
             let match = route.matchers.isEmpty ? "*" : route.matchers.map(\.description).joined(separator: ", ")
             return "{\(match)} → \(route.channels.joined(separator: ", "))\(route.continueMatching ? " (continue)" : "")"
-        } + (config.notify.defaultChannels.isEmpty ? [] : ["default → \(config.notify.defaultChannels.joined(separator: ", "))"])))
+        }))
+        let defaults = config.notify.defaultChannels
+        out.append("  default → " + (defaults.isEmpty ? "(none: unrouted alerts are only logged)" : defaults.joined(separator: ", ")))
         if !config.reports.isEmpty {
             out.append(section("reports", config.reports.map { report in
                 let at = String(format2: report.hour) + ":" + String(format2: report.minute)
@@ -70,14 +72,18 @@ public enum ConfigSummary {
         return "\(channel.name): \(channel.kindName), \(detail)"
     }
 
-    /// Scheme, host and port only: paths and queries of URLs often carry tokens.
+    /// Without user info and query: those are where URLs carry credentials.
     static func redactedURL(_ url: String) -> String {
         guard let schemeEnd = url.range(of: "://") else { return "<url>" }
-        let rest = url[schemeEnd.upperBound...]
-        var authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
-        let hasMore = rest.count > authority.count && rest.dropFirst(authority.count) != "/"
-        return url[..<schemeEnd.upperBound] + authority + (hasMore ? "/…" : "")
+        var rest = url[schemeEnd.upperBound...]
+        var suffix = ""
+        if let query = rest.firstIndex(where: { $0 == "?" || $0 == "#" }) {
+            rest = rest[..<query]
+            suffix = "?…"
+        }
+        let authorityEnd = rest.firstIndex(of: "/") ?? rest.endIndex
+        if let at = rest[..<authorityEnd].lastIndex(of: "@") { rest = rest[rest.index(after: at)...] }
+        return url[..<schemeEnd.upperBound] + rest + suffix
     }
 }
 

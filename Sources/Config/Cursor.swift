@@ -203,11 +203,12 @@ struct Cursor {
     }
 
     /// A mapping of label names to strings (labels, external labels, match maps).
-    func labelMap(validateTemplates: Bool = false) -> [String: String]? {
+    /// `__name__` is not a label one can set here, except as an annotation name.
+    func labelMap(validateTemplates: Bool = false, annotations: Bool = false) -> [String: String]? {
         guard let entries = entries() else { return nil }
         var result: [String: String] = [:]
         for entry in entries {
-            if !LabelName.isValid(entry.key) {
+            if !LabelName.isValid(entry.key) || (!annotations && entry.key == "__name__") {
                 error("invalid label name \"\(entry.key)\"", at: entry.keyPosition)
             }
             guard let value = entry.value.string() else { continue }

@@ -69,7 +69,7 @@ enum AlertDecoder {
         let histogram = selector(fields, "histogram")
         var quantile: Double?
         if let node = fields.required("quantile"), let value = node.double() {
-            if (0...1).contains(value) { quantile = value } else { node.error("quantile must be between 0 and 1, got \(value)") }
+            if (0...1).contains(value) { quantile = value } else { node.error("quantile must be between 0 and 1, got \(Self.format(value))") }
         }
         let window = fields.duration("window", positive: true) ?? 300_000
         guard let histogram, let quantile else { return nil }
@@ -111,6 +111,10 @@ enum AlertDecoder {
         }
         guard let value = thresholdValue(node) else { return nil }
         return key == "above" ? .above(value) : .below(value)
+    }
+
+    static func format(_ value: Double) -> String {
+        value.rounded() == value && abs(value) < 1e15 ? String(Int64(value)) : String(value)
     }
 
     private static func thresholdValue(_ node: Cursor) -> Double? {

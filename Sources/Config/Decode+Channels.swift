@@ -98,7 +98,7 @@ enum ChannelDecoder {
     private static func webhook(_ cursor: Cursor) -> ChannelConfig.Webhook? {
         guard let fields = cursor.fields(["url", "url_file", "bearer_token", "bearer_token_file"]) else { return nil }
         let url = fields.secret("url", required: true)
-        if let url, let problem = URLCheck.problem(url.value, schemes: ["http", "https"], secret: fields.has("url_file")) {
+        if let url, let problem = URLCheck.problem(url.value, schemes: ["http", "https"], secret: true) {
             (fields["url"] ?? fields["url_file"] ?? cursor).error(problem)
             return nil
         }

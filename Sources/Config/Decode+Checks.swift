@@ -18,10 +18,7 @@ enum CheckDecoder {
         if let timeout, timeout > interval, let node = fields["timeout"] {
             node.error("timeout \(PromDuration.format(timeout)) is longer than the interval \(PromDuration.format(interval))")
         }
-        var headers: [String: Secret] = [:]
-        for entry in fields["headers"]?.entries() ?? [] {
-            if let value = entry.value.string() { headers[entry.key] = Secret(value) }
-        }
+        let headers = fields["headers"]?.headers() ?? [:]
         let method = fields.string("method")?.uppercased() ?? "GET"
         if !method.allSatisfy({ $0.isASCII && $0.isLetter }), let node = fields["method"] {
             node.error("invalid HTTP method \"\(method)\"")

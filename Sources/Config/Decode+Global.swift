@@ -23,7 +23,8 @@ enum GlobalDecoder {
         }
         global.scrapeInterval = fields.duration("scrape_interval", positive: true) ?? global.scrapeInterval
         global.evaluationInterval = fields.duration("evaluation_interval", positive: true) ?? global.evaluationInterval
-        global.dataDir = fields.path("data_dir") ?? global.dataDir
+        // Used as written: a relative data_dir is relative to the working directory, like a CLI flag.
+        global.dataDir = fields["data_dir"]?.nonEmptyString() ?? global.dataDir
         if let dataDirOverride { global.dataDir = dataDirOverride }
         global.retention = fields.duration("retention", positive: true) ?? global.retention
         if let zone = fields["timezone"], let name = zone.nonEmptyString() {

@@ -39,8 +39,9 @@ enum LookoutDecoder {
             remoteWrite: fields?["remote_write"]?.sequence()?.compactMap(CollectDecoder.decodeRemoteWrite) ?? [],
             alertmanagers: fields?["alertmanagers"]?.sequence()?.compactMap(CollectDecoder.decodeAlertmanager) ?? [],
             reports: reportNodes.compactMap { ReportDecoder.decode($0, references: &references) })
-        checkReferences(references, checks: checkNodes.compactMap(name(key: "name")),
-                        channels: notify.channels.map(\.name))
+        // Declared names count even when the declaration itself has errors: one mistake, one message.
+        let channelNames = fields?["notify"]?.node["channels"]?.mapping?.keys.compactMap { $0.scalar?.string } ?? []
+        checkReferences(references, checks: checkNodes.compactMap(name(key: "name")), channels: channelNames)
         return config
     }
 

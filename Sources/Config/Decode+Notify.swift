@@ -14,13 +14,8 @@ enum NotifyDecoder {
             groupInterval: 300_000, repeatInterval: 4 * 3_600_000, sendResolved: true, maxAge: 86_400_000,
             inhibit: [])
         guard let cursor, let fields = cursor.fields(keys) else { return notify }
-        var seen: [String: SourcePosition] = [:]
+        // Channel names are mapping keys, so a duplicate is a duplicate YAML key, reported by the walk.
         for entry in fields["channels"]?.entries() ?? [] {
-            if let first = seen[entry.key] {
-                entry.value.error("duplicate channel \"\(entry.key)\" (first at line \(first.line))", at: entry.keyPosition)
-                continue
-            }
-            seen[entry.key] = entry.keyPosition
             if let channel = ChannelDecoder.decode(name: entry.key, entry.value) { notify.channels.append(channel) }
         }
         for route in fields["routes"]?.sequence() ?? [] {
@@ -70,7 +65,11 @@ enum NotifyDecoder {
         guard let fields = cursor.fields(["source", "target", "equal"]) else { return nil }
         let source = fields.required("source")?.equalityMatchers()
         let target = fields.required("target")?.equalityMatchers()
-        let equal = fields.stringList("equal") ?? []
+        let equal = fields["equal"]?.sequence()?.compactMap { node -> String? in
+            guard let name = node.string() else { return nil }
+            if !LabelName.isValid(name) { node.error("invalid label name \"\(name)\"") }
+            return name
+        } ?? []
         guard let source, let target else { return nil }
         return InhibitRule(source: source, target: target, equal: equal)
     }

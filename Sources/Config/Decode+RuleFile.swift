@@ -22,9 +22,12 @@ enum RuleFileDecoder {
         let name = fields.requiredString("name")
         let interval = fields.duration("interval", positive: true)
         let limit = fields.int("limit", in: 0...Int.max) ?? 0
+        let queryOffset = fields.duration("query_offset") ?? 0
+        let labels = fields.labelMap("labels") ?? [:]
         let rules = fields.required("rules")?.sequence()?.compactMap(decodeRule) ?? []
         guard let name else { return nil }
-        return RuleGroup(name: name, interval: interval, limit: limit, rules: rules, position: cursor.position)
+        return RuleGroup(name: name, interval: interval, limit: limit, queryOffset: queryOffset, labels: labels,
+                         rules: rules, position: cursor.position)
     }
 
     private static func decodeRule(_ cursor: Cursor) -> RuleDefinition? {

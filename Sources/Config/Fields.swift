@@ -26,7 +26,7 @@ struct Fields {
     func duration(_ key: String, positive: Bool = false) -> Int64? { self[key]?.duration(positive: positive) }
     func stringList(_ key: String) -> [String]? { self[key]?.stringList() }
     func labelMap(_ key: String, templates: Bool = false) -> [String: String]? {
-        self[key]?.labelMap(validateTemplates: templates)
+        self[key]?.labelMap(validateTemplates: templates, annotations: key == "annotations")
     }
 
     /// Reports every key of `keys` that is set, when at most one of them may be.

@@ -21,6 +21,28 @@ public struct LookoutConfig: Sendable {
     public var remoteWrite: [RemoteWriteConfig]
     public var alertmanagers: [AlertmanagerConfig]
     public var reports: [ReportConfig]
+
+    /// Memberwise initialiser, for building configs in code.
+    public init(
+        source: String, global: GlobalConfig, checks: [CheckConfig], scrape: [ScrapeConfig],
+        hostMetrics: Bool, sql: [SQLSourceConfig], ruleFileGlobs: [String], ruleFiles: [RuleFile],
+        alerts: [AlertConfig], notify: NotifyConfig, remoteWrite: [RemoteWriteConfig],
+        alertmanagers: [AlertmanagerConfig], reports: [ReportConfig]
+    ) {
+        self.source = source
+        self.global = global
+        self.checks = checks
+        self.scrape = scrape
+        self.hostMetrics = hostMetrics
+        self.sql = sql
+        self.ruleFileGlobs = ruleFileGlobs
+        self.ruleFiles = ruleFiles
+        self.alerts = alerts
+        self.notify = notify
+        self.remoteWrite = remoteWrite
+        self.alertmanagers = alertmanagers
+        self.reports = reports
+    }
 }
 
 /// `global:`
@@ -46,6 +68,25 @@ public struct GlobalConfig: Sendable {
     public var watchdogAlert: Bool
     /// Authentication required by the HTTP API (default none).
     public var apiAuth: APIAuth?
+
+    /// Memberwise initialiser, for building configs in code.
+    public init(
+        scrapeInterval: Int64, evaluationInterval: Int64, dataDir: String, retention: Int64,
+        timezone: TimeZone, listen: HostPort? = nil, externalLabels: Labels, externalURL: String? = nil,
+        heartbeat: HeartbeatConfig? = nil, watchdogAlert: Bool, apiAuth: APIAuth? = nil
+    ) {
+        self.scrapeInterval = scrapeInterval
+        self.evaluationInterval = evaluationInterval
+        self.dataDir = dataDir
+        self.retention = retention
+        self.timezone = timezone
+        self.listen = listen
+        self.externalLabels = externalLabels
+        self.externalURL = externalURL
+        self.heartbeat = heartbeat
+        self.watchdogAlert = watchdogAlert
+        self.apiAuth = apiAuth
+    }
 }
 
 /// `global.heartbeat`
@@ -53,6 +94,12 @@ public struct HeartbeatConfig: Sendable {
     public var url: Secret
     /// ms, default 1m.
     public var interval: Int64
+
+    /// Memberwise initialiser, for building configs in code.
+    public init(url: Secret, interval: Int64) {
+        self.url = url
+        self.interval = interval
+    }
 }
 
 /// `global.api_auth`: exactly one of a bearer token or basic auth.

@@ -22,6 +22,24 @@ public struct NotifyConfig: Sendable {
 
     /// The channel called `name`.
     public func channel(named name: String) -> ChannelConfig? { channels.first { $0.name == name } }
+
+    /// Memberwise initialiser, for building configs in code.
+    public init(
+        channels: [ChannelConfig], routes: [RouteConfig], defaultChannels: [String], groupBy: [String],
+        groupWait: Int64, groupInterval: Int64, repeatInterval: Int64, sendResolved: Bool, maxAge: Int64,
+        inhibit: [InhibitRule]
+    ) {
+        self.channels = channels
+        self.routes = routes
+        self.defaultChannels = defaultChannels
+        self.groupBy = groupBy
+        self.groupWait = groupWait
+        self.groupInterval = groupInterval
+        self.repeatInterval = repeatInterval
+        self.sendResolved = sendResolved
+        self.maxAge = maxAge
+        self.inhibit = inhibit
+    }
 }
 
 /// One named channel.
@@ -40,10 +58,22 @@ public struct ChannelConfig: Sendable {
         public var url: String
         /// Fixed `payload.severity`; nil maps the alert's `severity` label.
         public var severity: String?
+
+        /// Memberwise initialiser, for building configs in code.
+        public init(routingKey: Secret, url: String, severity: String? = nil) {
+            self.routingKey = routingKey
+            self.url = url
+            self.severity = severity
+        }
     }
 
     public struct Slack: Sendable {
         public var webhookURL: Secret
+
+        /// Memberwise initialiser, for building configs in code.
+        public init(webhookURL: Secret) {
+            self.webhookURL = webhookURL
+        }
     }
 
     public struct Email: Sendable {
@@ -63,11 +93,31 @@ public struct ChannelConfig: Sendable {
         public var from: String
         public var to: [String]
         public var caFile: String?
+
+        /// Memberwise initialiser, for building configs in code.
+        public init(
+            smtpURL: String, tls: TLS, username: String? = nil, password: Secret? = nil, from: String,
+            to: [String], caFile: String? = nil
+        ) {
+            self.smtpURL = smtpURL
+            self.tls = tls
+            self.username = username
+            self.password = password
+            self.from = from
+            self.to = to
+            self.caFile = caFile
+        }
     }
 
     public struct Webhook: Sendable {
         public var url: Secret
         public var bearerToken: Secret?
+
+        /// Memberwise initialiser, for building configs in code.
+        public init(url: Secret, bearerToken: Secret? = nil) {
+            self.url = url
+            self.bearerToken = bearerToken
+        }
     }
 
     public var name: String
@@ -84,6 +134,13 @@ public struct ChannelConfig: Sendable {
         case .log: return "log"
         }
     }
+
+    /// Memberwise initialiser, for building configs in code.
+    public init(name: String, kind: Kind, position: SourcePosition) {
+        self.name = name
+        self.kind = kind
+        self.position = position
+    }
 }
 
 /// One route: all matchers (from `match` and `matchers`) must hold.
@@ -94,6 +151,14 @@ public struct RouteConfig: Sendable {
     /// Keep looking at later routes after this one matched.
     public var continueMatching: Bool
     public var position: SourcePosition
+
+    /// Memberwise initialiser, for building configs in code.
+    public init(matchers: [Matcher], channels: [String], continueMatching: Bool, position: SourcePosition) {
+        self.matchers = matchers
+        self.channels = channels
+        self.continueMatching = continueMatching
+        self.position = position
+    }
 }
 
 /// Mute alerts matching `target` while an alert matching `source` fires with equal `equal` labels.
@@ -101,4 +166,11 @@ public struct InhibitRule: Sendable {
     public var source: [Matcher]
     public var target: [Matcher]
     public var equal: [String]
+
+    /// Memberwise initialiser, for building configs in code.
+    public init(source: [Matcher], target: [Matcher], equal: [String]) {
+        self.source = source
+        self.target = target
+        self.equal = equal
+    }
 }

@@ -2,6 +2,12 @@
 public struct RuleFile: Sendable {
     public var path: String
     public var groups: [RuleGroup]
+
+    /// Memberwise initialiser, for building configs in code.
+    public init(path: String, groups: [RuleGroup]) {
+        self.path = path
+        self.groups = groups
+    }
 }
 
 /// One rule group.
@@ -11,8 +17,26 @@ public struct RuleGroup: Sendable {
     public var interval: Int64?
     /// Alerts/series per evaluation, 0 = unlimited.
     public var limit: Int
+    /// Evaluate this far in the past, ms (Prometheus `query_offset`, default 0).
+    public var queryOffset: Int64
+    /// Added to every rule of the group (rule labels win).
+    public var labels: [String: String]
     public var rules: [RuleDefinition]
     public var position: SourcePosition
+
+    /// Memberwise initialiser, for building configs in code.
+    public init(
+        name: String, interval: Int64? = nil, limit: Int = 0, queryOffset: Int64 = 0, labels: [String: String] = [:],
+        rules: [RuleDefinition], position: SourcePosition
+    ) {
+        self.name = name
+        self.interval = interval
+        self.limit = limit
+        self.queryOffset = queryOffset
+        self.labels = labels
+        self.rules = rules
+        self.position = position
+    }
 }
 
 /// One alerting or recording rule.
@@ -38,5 +62,20 @@ public struct RuleDefinition: Sendable {
         switch kind {
         case .alert(let name), .record(let name): return name
         }
+    }
+
+    /// Memberwise initialiser, for building configs in code.
+    public init(
+        kind: Kind, expr: String, exprPosition: SourcePosition, forDuration: Int64, keepFiringFor: Int64,
+        labels: [String: String], annotations: [String: String], position: SourcePosition
+    ) {
+        self.kind = kind
+        self.expr = expr
+        self.exprPosition = exprPosition
+        self.forDuration = forDuration
+        self.keepFiringFor = keepFiringFor
+        self.labels = labels
+        self.annotations = annotations
+        self.position = position
     }
 }

@@ -21,6 +21,25 @@ public struct ScrapeConfig: Sendable {
     /// Samples per scrape, 0 = unlimited (default).
     public var sampleLimit: Int
     public var position: SourcePosition
+
+    /// Memberwise initialiser, for building configs in code.
+    public init(
+        job: String, targets: [HostPort], metricsPath: String, scheme: String, interval: Int64,
+        timeout: Int64, labels: Labels, honorLabels: Bool, bodySizeLimit: Int, sampleLimit: Int,
+        position: SourcePosition
+    ) {
+        self.job = job
+        self.targets = targets
+        self.metricsPath = metricsPath
+        self.scheme = scheme
+        self.interval = interval
+        self.timeout = timeout
+        self.labels = labels
+        self.honorLabels = honorLabels
+        self.bodySizeLimit = bodySizeLimit
+        self.sampleLimit = sampleLimit
+        self.position = position
+    }
 }
 
 /// One SQL source (`sql[]`): each row of `query` becomes a sample of series `name`.
@@ -33,6 +52,15 @@ public struct SQLSourceConfig: Sendable {
     public var interval: Int64
     public var query: String
     public var position: SourcePosition
+
+    /// Memberwise initialiser, for building configs in code.
+    public init(name: String, database: String, interval: Int64, query: String, position: SourcePosition) {
+        self.name = name
+        self.database = database
+        self.interval = interval
+        self.query = query
+        self.position = position
+    }
 }
 
 /// One `remote_write[]` endpoint.
@@ -48,6 +76,19 @@ public struct RemoteWriteConfig: Sendable {
     public var writeRelabelConfigs: [RelabelRule]
     public var queue: RemoteWriteQueue
     public var position: SourcePosition
+
+    /// Memberwise initialiser, for building configs in code.
+    public init(
+        url: String, auth: Auth? = nil, headers: [String: Secret], writeRelabelConfigs: [RelabelRule],
+        queue: RemoteWriteQueue, position: SourcePosition
+    ) {
+        self.url = url
+        self.auth = auth
+        self.headers = headers
+        self.writeRelabelConfigs = writeRelabelConfigs
+        self.queue = queue
+        self.position = position
+    }
 }
 
 /// `write_relabel_configs[]`: keep or drop samples whose joined source labels match `regex`.
@@ -60,6 +101,14 @@ public struct RelabelRule: Sendable {
     /// Fully anchored, as in Prometheus (default `(.*)`).
     public var regex: String
     public var action: Action
+
+    /// Memberwise initialiser, for building configs in code.
+    public init(sourceLabels: [String], separator: String, regex: String, action: Action) {
+        self.sourceLabels = sourceLabels
+        self.separator = separator
+        self.regex = regex
+        self.action = action
+    }
 }
 
 /// `remote_write[].queue`
@@ -72,11 +121,24 @@ public struct RemoteWriteQueue: Sendable {
     public var maxBacklogAge: Int64
     /// Bytes of queued samples kept at most (default 256MiB).
     public var maxBacklogBytes: Int
+
+    /// Memberwise initialiser, for building configs in code.
+    public init(maxSamplesPerSend: Int, shards: Int, maxBacklogAge: Int64, maxBacklogBytes: Int) {
+        self.maxSamplesPerSend = maxSamplesPerSend
+        self.shards = shards
+        self.maxBacklogAge = maxBacklogAge
+        self.maxBacklogBytes = maxBacklogBytes
+    }
 }
 
 /// One `alertmanagers[]` entry (Alertmanager API v2).
 public struct AlertmanagerConfig: Sendable {
     public var url: String
+
+    /// Memberwise initialiser, for building configs in code.
+    public init(url: String) {
+        self.url = url
+    }
 }
 
 /// One scheduled digest (`reports[]`).
@@ -90,4 +152,17 @@ public struct ReportConfig: Sendable {
     /// Default: all sections.
     public var include: [Section]
     public var position: SourcePosition
+
+    /// Memberwise initialiser, for building configs in code.
+    public init(
+        name: String, hour: Int, minute: Int, channels: [String], include: [Section],
+        position: SourcePosition
+    ) {
+        self.name = name
+        self.hour = hour
+        self.minute = minute
+        self.channels = channels
+        self.include = include
+        self.position = position
+    }
 }

@@ -13,7 +13,7 @@ public struct HostPort: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 
-    /// Parses `host:port`; nil with the reason otherwise.
+    /// Parses `host:port`, or says what is wrong with it.
     static func parse(_ text: String, hostRequired: Bool = true) -> Result<HostPort, AddressError> {
         let host: Substring
         let portText: Substring
@@ -115,6 +115,27 @@ extension Cursor {
             return nil
         }
         return value
+    }
+
+    /// HTTP headers: names are RFC 9110 tokens and values hold no line breaks, so nothing from
+    /// the config can smuggle in another header. Values are secrets (they often carry tokens).
+    func headers() -> [String: Secret]? {
+        guard let entries = entries() else { return nil }
+        var result: [String: Secret] = [:]
+        let token = Set("!#$%&'*+-.^_`|~")
+        for entry in entries {
+            if entry.key.isEmpty || !entry.key.allSatisfy({ ($0.isASCII && ($0.isLetter || $0.isNumber)) || token.contains($0) }) {
+                error("invalid header name \"\(entry.key)\"", at: entry.keyPosition)
+                continue
+            }
+            guard let value = entry.value.string() else { continue }
+            if value.contains(where: { $0.isNewline || $0 == "\0" }) {
+                entry.value.error("header values must not contain line breaks")
+                continue
+            }
+            result[entry.key] = Secret(value)
+        }
+        return result
     }
 
     /// One of `choices`, with a suggestion for near misses.

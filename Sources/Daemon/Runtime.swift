@@ -1,7 +1,13 @@
+import Channels
+import Collect
 import Config
+import Curl
 import Foundation
 import Logging
+import Model
+import Notify
 import ServiceLifecycle
+import Storage
 import Synchronization
 
 /// The running stages and the configuration they were built from. Reload rebuilds the
@@ -11,14 +17,57 @@ final class Runtime: Sendable {
     private let source: ConfigSource
     private let logger: Logger
     private let current: Mutex<LookoutConfig>
+    let tsdb: TSDB
+    let curl: CurlLoop
+    let notifier: Notifier
+    let alertState: AlertStateStore
+    let collector: Collector
+    let checkStatus: CheckStatusStore
+    let forwarder = AlertForwarder()
+    let rules = SwappableStage("rules")
     let services: [any Service]
     let statusLine: String
 
-    private init(config: LookoutConfig, source: ConfigSource, logger: Logger, services: [any Service]) {
+    private init(config: LookoutConfig, source: ConfigSource, logger: Logger, tsdb: TSDB, curl: CurlLoop,
+                 notifier: Notifier, alertState: AlertStateStore, checkStatus: CheckStatusStore) {
         self.source = source
         self.logger = logger
         self.current = Mutex(config)
-        self.services = services
+        self.tsdb = tsdb
+        self.curl = curl
+        self.notifier = notifier
+        self.alertState = alertState
+        self.checkStatus = checkStatus
+        let collectLogger = Logger(label: "lookout.collect")
+        let lastOutcome = Mutex<[String: Bool]>([:])
+        let collector = Collector(loop: curl, appender: tsdb, logger: collectLogger) { result in
+            do {
+                try checkStatus.record(check: result.check, success: result.success, at: result.timestamp,
+                                       durationSeconds: Double(result.duration.components.seconds)
+                                           + Double(result.duration.components.attoseconds) / 1e18,
+                                       reason: result.reason)
+            } catch {
+                collectLogger.warning("cannot record check status", metadata: ["check": "\(result.check)", "error": "\(error)"])
+            }
+            // Log transitions only: a check that stays down must not flood the journal.
+            let previous = lastOutcome.withLock { $0.updateValue(result.success, forKey: result.check) }
+            if previous != result.success {
+                if result.success {
+                    collectLogger.info("check up", metadata: ["check": "\(result.check)"])
+                } else {
+                    collectLogger.warning("check down", metadata: ["check": "\(result.check)", "reason": "\(result.reason ?? "")"])
+                }
+            }
+        }
+        self.collector = collector
+        let forwarder = self.forwarder
+        self.services = [
+            StageService("storage") { await tsdb.run() },
+            StageService("collector") { await collector.run() },
+            StageService("notifier") { await notifier.run() },
+            StageService("alert-forwarder") { await forwarder.pump(into: notifier) },
+            rules,
+        ]
         self.statusLine = "config \(source.name): \(config.checks.count) checks, \(config.scrape.count) scrape jobs, data in \(config.global.dataDir)"
     }
 
@@ -33,7 +82,57 @@ final class Runtime: Sendable {
         guard FileManager.default.isWritableFile(atPath: dataDir) else {
             throw StartupError("data directory \(dataDir) is not writable")
         }
-        return Runtime(config: config, source: source, logger: logger, services: [])
+        var options = TSDB.Options()
+        options.retention = config.global.retention
+        let storageLogger = Logger(label: "lookout.storage")
+        options.log = { message in storageLogger.warning("\(message)") }
+        let tsdb: TSDB
+        do {
+            tsdb = try TSDB.open(dataDir: dataDir, options: options)
+        } catch {
+            throw StartupError("cannot open database in \(dataDir): \(error)")
+        }
+        let curl: CurlLoop
+        do {
+            curl = try CurlLoop()
+        } catch {
+            throw StartupError("cannot start the network loop: \(error)")
+        }
+        let notifier = try makeNotifier(config: config, dataDir: dataDir, curl: curl)
+        let alertState: AlertStateStore
+        let checkStatus: CheckStatusStore
+        do {
+            alertState = try AlertStateStore(path: StorageDatabase.path(dataDir: dataDir))
+            checkStatus = try CheckStatusStore(path: StorageDatabase.path(dataDir: dataDir))
+        } catch {
+            throw StartupError("cannot open alert state in \(dataDir): \(error)")
+        }
+        let runtime = Runtime(config: config, source: source, logger: logger, tsdb: tsdb, curl: curl,
+                              notifier: notifier, alertState: alertState, checkStatus: checkStatus)
+        try await runtime.apply(config)
+        return runtime
+    }
+
+    /// Builds the config-scoped stages for `config` and swaps them in.
+    private func apply(_ config: LookoutConfig) async throws {
+        try? checkStatus.retain(Set(config.checks.map(\.name)))
+        for problem in collector.update(CollectMapping.specs(config)) {
+            logger.warning("collection job not started", metadata: ["problem": "\(problem)"])
+        }
+        let manager = try RulesWiring.manager(config: config, tsdb: tsdb, stateStore: alertState, notify: forwarder.notify)
+        await rules.swap { await manager.run() }
+    }
+
+    static func makeNotifier(config: LookoutConfig, dataDir: String, curl: CurlLoop) throws -> Notifier {
+        let settings = NotifyMapping.settings(config)
+        let transport = CurlTransport(loop: curl)
+        let factory = ChannelFactory(http: transport, smtp: transport, logger: Logger(label: "lookout.notify"))
+        do {
+            return try Notifier(settings: settings, channels: factory.makeAll(settings.channels),
+                                databasePath: StorageDatabase.path(dataDir: dataDir), logger: Logger(label: "lookout.notify"))
+        } catch {
+            throw StartupError("cannot open the notification queue in \(dataDir): \(error)")
+        }
     }
 
     /// Loads and validates the configuration again; on success swaps it in. Returns the
@@ -43,13 +142,21 @@ final class Runtime: Sendable {
         case .failure(let errors):
             return errors.diagnostics.map(\.description)
         case .success(let config):
+            do {
+                try await apply(config)
+            } catch {
+                return ["\(source.name): \(error)"]
+            }
             current.withLock { $0 = config }
             return []
         }
     }
 
     /// Closes the store after every stage has stopped.
-    func close() async {}
+    func close() async {
+        curl.shutdown()
+        tsdb.close()
+    }
 }
 
 /// A failure to start that is not the operator's input: exit code 2.

@@ -1,7 +1,10 @@
 import Config
+import Rules
 
-/// The PromQL a shorthand alert compiles to, for `lookout check` (filled by the rules stage).
+/// The PromQL a shorthand alert compiles to, for `lookout check`.
 public enum Shorthands {
-    /// The compiled expression of a shorthand alert, or nil when it cannot be compiled.
-    public static func compiledExpression(_ alert: AlertConfig) -> String? { nil }
+    /// The compiled expression of a shorthand alert.
+    public static func compiledExpression(_ alert: AlertConfig) -> String? {
+        Shorthand.compile(alert).expr
+    }
 }

@@ -1,7 +1,25 @@
 import Config
+import Query
+import Rules
 
 /// The expression checks `lookout check` and the loader run: the real PromQL parser and the
-/// real template parser, reporting errors at the expression's own line and column.
+/// real template parser, so errors point at the expression's own line and column.
 enum Validators {
-    static let standard = ExpressionValidator.acceptAll
+    static let standard = ExpressionValidator(
+        promql: { text in
+            do throws(ParseError) {
+                _ = try PromQL.parse(text)
+                return nil
+            } catch {
+                return ExpressionIssue(line: error.line, column: error.column, message: "parse error: \(error.message)")
+            }
+        },
+        template: { text in
+            do throws(TemplateError) {
+                _ = try Template.parse(text)
+                return nil
+            } catch {
+                return ExpressionIssue(line: error.line, column: error.column, message: "template error: \(error.message)")
+            }
+        })
 }

@@ -80,6 +80,10 @@ public struct Engine: Sendable {
     public func range(_ expr: Expr, start: Timestamp, end: Timestamp, step: Int64) throws -> QueryResult {
         guard step > 0 else { throw QueryError(.badQuery, "zero or negative query resolution step widths are not accepted. Try a positive integer") }
         guard end >= start else { throw QueryError(.badQuery, "end timestamp must not be before start time") }
+        // Prometheus' HTTP API limit, kept here so every caller gets it.
+        guard (end - start) / step <= 11_000 else {
+            throw QueryError(.badQuery, "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)")
+        }
         let type = expr.node.type
         guard type == .scalar || type == .vector else {
             throw QueryError(.badQuery, "invalid expression type \(goQuote(type.documented)) for range query, must be Scalar or instant Vector")

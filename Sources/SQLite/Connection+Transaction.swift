@@ -7,6 +7,7 @@ extension Connection {
         case deferred = "DEFERRED"
         /// Takes the write lock at once, so a writer never fails half-way with SQLITE_BUSY.
         case immediate = "IMMEDIATE"
+        /// Also keeps readers out (not needed in WAL mode).
         case exclusive = "EXCLUSIVE"
     }
 
@@ -62,7 +63,14 @@ extension Connection {
 
     /// Checkpoint modes of `wal_checkpoint`.
     public enum CheckpointMode: String, Sendable {
-        case passive = "PASSIVE", full = "FULL", restart = "RESTART", truncate = "TRUNCATE"
+        /// Copies what it can without waiting.
+        case passive = "PASSIVE"
+        /// Waits for the writer, then copies everything.
+        case full = "FULL"
+        /// As full, and makes the next writer restart the WAL from its beginning.
+        case restart = "RESTART"
+        /// As restart, and truncates the WAL file to zero bytes.
+        case truncate = "TRUNCATE"
     }
 
     /// Copies the WAL into the database file; TRUNCATE also empties the WAL file.

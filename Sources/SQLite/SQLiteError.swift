@@ -19,6 +19,7 @@ public struct SQLiteError: Error, Sendable, CustomStringConvertible, Equatable {
         self.sql = sql
     }
 
+    /// One line: code, name, message and the (shortened) SQL.
     public var description: String {
         var out = "SQLite error \(extendedCode) (\(Self.codeName(code))): \(message)"
         if let sql { out += " — in: \(sql.count > 300 ? String(sql.prefix(300)) + "…" : sql)" }

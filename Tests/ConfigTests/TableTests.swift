@@ -30,7 +30,7 @@ import Testing
 
     @Test(arguments: Fixtures.files(in: Fixtures.testdata + "/good", suffix: ".good.yml"))
     func goodConfig(_ name: String) {
-        if case .failure(let errors) = Fixtures.parse(Self.goodDirectory, name) {
+        if case .failure(let errors) = Fixtures.parse(Self.goodDirectory, name, environment: Fixtures.fullEnvironment) {
             Issue.record("\(name):\n\(errors)")
         }
     }

@@ -10,6 +10,13 @@ enum Fixtures {
     /// The environment every table-driven case sees.
     static let environment = ["SET_VAR": "value", "EMPTY_VAR": "", "NUMBER_VAR": "42", "SECRET_TOKEN": "s3cr3t-token-value"]
 
+    /// Everything the SPEC example refers to, for the good cases.
+    static let fullEnvironment = environment.merging([
+        "HEALTH_TOKEN": "health-token-value", "PAGERDUTY_ROUTING_KEY": "pd-routing-key-value",
+        "SLACK_WEBHOOK_URL": "https://hooks.slack.com/services/T1/B1/slack-secret-value",
+        "SMTP_USER": "smtp-user", "SMTP_PASSWORD": "smtp-password-value", "REMOTE_WRITE_TOKEN": "rw-token-value",
+    ]) { $1 }
+
     /// A stand-in for the PromQL and template parsers: `@@` in an expression and `{{` without a
     /// closing `}}` in a template are errors, positioned like a real parser would.
     static let validator = ExpressionValidator(

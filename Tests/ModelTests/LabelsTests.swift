@@ -69,3 +69,20 @@ import Testing
         #expect(sample == Sample(1, StaleMarker.value))
     }
 }
+
+@Suite struct ValueFormatTests {
+    @Test(arguments: [
+        (1.0, "1"), (0.5, "0.5"), (1e-05, "0.00001"), (1.5e+20, "150000000000000000000"), (-2.25e-3, "-0.00225"),
+        (Double.nan, "NaN"), (Double.infinity, "+Inf"), (-Double.infinity, "-Inf"), (1.6749999999999994, "1.6749999999999994"),
+        (123456.789, "123456.789"), (0.0, "0"),
+    ])
+    func formatsLikeGo(value: Double, expected: String) {
+        #expect(ValueFormat.value(value) == expected)
+    }
+
+    @Test func secondsWithFraction() {
+        #expect(ValueFormat.seconds(1_700_000_000_500) == "1700000000.5")
+        #expect(ValueFormat.seconds(1_700_000_000_000) == "1700000000")
+        #expect(ValueFormat.seconds(1_700_000_000_007) == "1700000000.007")
+    }
+}

@@ -127,3 +127,24 @@ import Testing
         #expect(sum == bytes.reduce(0) { $0 + Int($1) })
     }
 }
+
+@Suite struct SharedConnectionTests {
+    @Test func tasksShareOneConnection() async throws {
+        let dir = TempDirectory()
+        let shared = SharedConnection(try Connection(path: dir.file("s.db")))
+        try shared.withConnection { try $0.execute("CREATE TABLE n(v INTEGER)") }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for t in 0..<4 {
+                group.addTask {
+                    for i in 0..<50 {
+                        try shared.withConnection { db in
+                            try db.withTransaction { try db.execute("INSERT INTO n VALUES(?)", [.integer(Int64(t * 100 + i))]) }
+                        }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try shared.withConnection { try $0.scalar("SELECT count(*) FROM n") } == .integer(200))
+    }
+}

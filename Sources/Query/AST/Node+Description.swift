@@ -22,6 +22,7 @@ extension Node: CustomStringConvertible {
         case .aggregate(let agg): return agg.description
         case .binary(let bin): return bin.description
         case .unaryMinus(let inner): return "-\(inner.description)"
+        case .unaryPlus(let inner): return "+\(inner.description)"
         case .paren(let inner): return "(\(inner.description))"
         }
     }

@@ -128,6 +128,8 @@ indirect enum Node: Sendable, Hashable {
     case aggregate(AggregateExpr)
     case binary(BinaryExpr)
     case unaryMinus(Node)
+    /// `+x`: evaluates to `x` unchanged, kept so the expression prints as written.
+    case unaryPlus(Node)
     case paren(Node)
 
     var type: ValueType {
@@ -140,7 +142,7 @@ indirect enum Node: Sendable, Hashable {
         case .aggregate: return .vector
         case .binary(let binary):
             return binary.lhs.type == .scalar && binary.rhs.type == .scalar ? .scalar : .vector
-        case .unaryMinus(let inner), .paren(let inner): return inner.type
+        case .unaryMinus(let inner), .unaryPlus(let inner), .paren(let inner): return inner.type
         }
     }
 

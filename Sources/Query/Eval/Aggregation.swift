@@ -4,7 +4,8 @@ extension Evaluator {
     mutating func evalAggregate(_ aggregate: AggregateExpr) throws -> [Series] {
         let grouping = aggregate.grouping.sorted()
         let key = GroupKey(grouping: grouping, without: aggregate.without)
-        return try rangeEval([aggregate.param, aggregate.expr]) { _, args, _ in
+        // Groups have distinct labels by construction, so the duplicate check is not needed.
+        return try rangeEval([aggregate.param, aggregate.expr], checkDuplicates: false) { _, args, _ in
             try Aggregation.run(aggregate.op, key: key, param: args[0], vector: args[1].vector)
         }
     }
@@ -12,16 +13,16 @@ extension Evaluator {
 
 /// The labels that identify a group: the `by` labels, or all but the `without` labels and the name.
 struct GroupKey {
-    let names: Set<String>
+    let names: [String]
     let without: Bool
 
     init(grouping: [String], without: Bool) {
         self.without = without
-        self.names = without ? Set(grouping).union([Labels.metricName]) : Set(grouping)
+        self.names = without ? grouping + [Labels.metricName] : grouping
     }
 
     func callAsFunction(_ labels: Labels) -> Labels {
-        without ? labels.removing(names) : labels.keeping(names)
+        without ? labels.removing(all: names) : labels.keeping(only: names)
     }
 }
 
@@ -39,7 +40,7 @@ enum Aggregation {
         var k = 0
         if op == .topk || op == .bottomk {
             let f = param.scalar
-            guard f <= 9.223372036854775807e18, f >= -9.223372036854775808e18 else {
+            guard f < 9.223372036854775807e18, f >= -9.223372036854775808e18 else {
                 throw QueryError(.badArgument, "Scalar value \(GoFloat.formatG(f)) overflows int64")
             }
             k = Int(f)
@@ -52,7 +53,7 @@ enum Aggregation {
             guard isValidLabelName(valueLabel) else {
                 throw QueryError(.badArgument, "invalid label name \(goQuote(valueLabel))")
             }
-            if !key.without { countKey = GroupKey(grouping: Array(key.names) + [valueLabel], without: false) }
+            if !key.without { countKey = GroupKey(grouping: key.names + [valueLabel], without: false) }
         }
         var groups: [Group] = []
         var index: [Labels: Int] = [:]

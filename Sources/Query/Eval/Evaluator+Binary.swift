@@ -10,16 +10,20 @@ extension Evaluator {
                 [Element(labels: Labels(), value: Self.scalarBinop(op, args[0].scalar, args[1].scalar))]
             }
         case (.vector, .scalar):
-            return try rangeEval([binary.lhs, binary.rhs]) { _, args, _ in
+            // Without a name to drop, the labels stay as they were: distinct.
+            let check = op.dropsMetricName || binary.returnBool
+            return try rangeEval([binary.lhs, binary.rhs], checkDuplicates: check) { _, args, _ in
                 Self.vectorScalarBinop(op, args[0].vector, args[1].scalar, swap: false, returnBool: binary.returnBool)
             }
         case (.scalar, .vector):
-            return try rangeEval([binary.lhs, binary.rhs]) { _, args, _ in
+            let check = op.dropsMetricName || binary.returnBool
+            return try rangeEval([binary.lhs, binary.rhs], checkDuplicates: check) { _, args, _ in
                 Self.vectorScalarBinop(op, args[1].vector, args[0].scalar, swap: true, returnBool: binary.returnBool)
             }
         default:
             let matching = VectorMatcher(binary.matching ?? VectorMatching(card: .oneToOne))
-            return try rangeEval([binary.lhs, binary.rhs]) { _, args, _ in
+            // Set operators only pass input elements through, which are already distinct.
+            return try rangeEval([binary.lhs, binary.rhs], checkDuplicates: !op.isSetOperator) { _, args, _ in
                 switch op {
                 case .land: return matching.and(args[0].vector, args[1].vector)
                 case .lor: return matching.or(args[0].vector, args[1].vector)
@@ -68,7 +72,7 @@ extension Evaluator {
                 keep = true
             }
             guard keep else { continue }
-            let labels = op.dropsMetricName || returnBool ? element.labels.droppingMetricName : element.labels
+            let labels = op.dropsMetricName || returnBool ? element.labels.withoutName : element.labels
             out.append(Element(labels: labels, value: value))
         }
         return out
@@ -78,17 +82,17 @@ extension Evaluator {
 /// Vector-to-vector matching (`on`/`ignoring`, `group_left`/`group_right`, set operators).
 struct VectorMatcher {
     let matching: VectorMatching
-    private let names: Set<String>
-    private let ignored: Set<String>
+    private let names: [String]
+    private let ignored: [String]
 
     init(_ matching: VectorMatching) {
         self.matching = matching
-        self.names = Set(matching.labels)
-        self.ignored = names.union([Labels.metricName])
+        self.names = matching.labels
+        self.ignored = matching.labels + [Labels.metricName]
     }
 
     func signature(_ labels: Labels) -> Labels {
-        matching.on ? labels.keeping(names) : labels.removing(ignored)
+        matching.on ? labels.keeping(only: names) : labels.removing(all: ignored)
     }
 
     func and(_ lhs: [Element], _ rhs: [Element]) -> [Element] {
@@ -138,7 +142,7 @@ struct VectorMatcher {
                 continue
             }
             var metric = resultLabels(element.labels, other.labels, op)
-            if returnBool { metric = metric.droppingMetricName }
+            if returnBool { metric = metric.withoutName }
             if matching.card == .oneToOne {
                 if matched[sig] != nil {
                     throw QueryError(.manyToMany, "multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)")
@@ -153,9 +157,9 @@ struct VectorMatcher {
     }
 
     private func resultLabels(_ lhs: Labels, _ rhs: Labels, _ op: BinaryOp) -> Labels {
-        var result = op.dropsMetricName ? lhs.droppingMetricName : lhs
+        var result = op.dropsMetricName ? lhs.withoutName : lhs
         if matching.card == .oneToOne {
-            result = matching.on ? result.keeping(names) : result.removing(names)
+            result = matching.on ? result.keeping(only: names) : result.removing(all: names)
         }
         for name in matching.include {
             result = result.setting(name, to: rhs[name] ?? "")

@@ -55,7 +55,7 @@ extension Evaluator {
                 if let value { points.append(Sample(ts, value)) }
             }
             if !points.isEmpty {
-                out.append(Series(name == "last_over_time" ? series.labels : series.labels.droppingMetricName, points))
+                out.append(Series(name == "last_over_time" ? series.labels : series.labels.withoutName, points))
             }
         }
         try Self.checkUnique(out.map(\.labels))

@@ -39,7 +39,7 @@ extension Evaluator {
             }
             if !points.isEmpty {
                 total += points.count
-                out.append(Series(timestamps ? series.labels.droppingMetricName : series.labels, points))
+                out.append(Series(timestamps ? series.labels.withoutName : series.labels, points))
             }
         }
         try account(total)
@@ -97,6 +97,10 @@ extension Evaluator {
         let first = outerStart - sub.offset - sub.range
         var innerStart = step * (first / step)
         if innerStart < first { innerStart += step }
+        // Every inner step holds at least one sample per series: refuse hopeless step counts early.
+        if (outerEnd - sub.offset - innerStart) / step >= Int64(options.maxSamples) {
+            throw QueryError(.tooManySamples, "query processing would load too many samples into memory in query execution")
+        }
         var inner = Evaluator(querier: querier, options: options, start: innerStart, end: outerEnd - sub.offset,
                               interval: step, queryStart: queryStart, queryEnd: queryEnd)
         inner.samplesInMemory = samplesInMemory

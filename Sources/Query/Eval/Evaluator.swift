@@ -1,6 +1,33 @@
 import Foundation
 import Model
 
+extension Labels {
+    /// The set without `__name__`; cheaper than `droppingMetricName` when there is no name.
+    var withoutName: Labels {
+        guard let index = firstIndex(where: { $0.name == Labels.metricName }) else { return self }
+        var rest = Array(self)
+        rest.remove(at: index)
+        return Labels(sortedUnique: rest)
+    }
+
+    /// Only the labels named in `names` (a short list: linear search beats hashing here).
+    func keeping(only names: [String]) -> Labels {
+        var out: [Label] = []
+        out.reserveCapacity(names.count)
+        for label in self where names.contains(label.name) { out.append(label) }
+        return Labels(sortedUnique: out)
+    }
+
+    /// All labels except those named in `names`.
+    func removing(all names: [String]) -> Labels {
+        guard contains(where: { names.contains($0.name) }) else { return self }
+        var out: [Label] = []
+        out.reserveCapacity(count)
+        for label in self where !names.contains(label.name) { out.append(label) }
+        return Labels(sortedUnique: out)
+    }
+}
+
 /// One element of an instant vector during evaluation.
 struct Element {
     var labels: Labels
@@ -70,10 +97,11 @@ struct Evaluator {
     mutating func evaluate(_ node: Node) throws -> EvalValue {
         switch node {
         case .number(let value):
+            try account(stepCount)
             return .matrix([Series(Labels(), steps().map { Sample($0, value) })])
         case .string(let text):
             return .string(text)
-        case .paren(let inner):
+        case .paren(let inner), .unaryPlus(let inner):
             return try evaluate(inner)
         case .vectorSelector(let selector):
             return .matrix(try evalVectorSelector(selector))
@@ -84,7 +112,7 @@ struct Evaluator {
         case .unaryMinus(let inner):
             var series = try evaluateMatrix(inner)
             for i in series.indices {
-                series[i].labels = series[i].labels.droppingMetricName
+                series[i].labels = series[i].labels.withoutName
                 for j in series[i].samples.indices { series[i].samples[j].value = -series[i].samples[j].value }
             }
             try Self.checkUnique(series.map(\.labels))
@@ -129,7 +157,8 @@ struct Evaluator {
 
     /// Calls `body` once per step with the arguments' values at that step and assembles the
     /// output series, as Prometheus' `rangeEval` does (including the duplicate-labelset check).
-    mutating func rangeEval(_ args: [Node?], _ body: (inout Evaluator, [StepArg], Timestamp) throws -> [Element]) throws -> [Series] {
+    mutating func rangeEval(_ args: [Node?], checkDuplicates: Bool = true,
+                            _ body: (inout Evaluator, [StepArg], Timestamp) throws -> [Element]) throws -> [Series] {
         var matrices: [[Series]?] = []
         var strings: [String?] = []
         var scalars: [Bool] = []
@@ -161,7 +190,8 @@ struct Evaluator {
                 stepArgs.append(scalars[i] ? .scalar(vector.first?.value ?? .nan) : .vector(vector))
             }
             let result = try body(&self, stepArgs, ts)
-            try Self.checkUnique(result.map(\.labels))
+            try account(result.count)
+            if checkDuplicates { try Self.checkUnique(result.map(\.labels)) }
             if single {
                 return result.map { Series($0.labels, [Sample(ts, $0.value)]) }
             }

@@ -13,10 +13,10 @@ enum HistogramQuantile {
         for element in vector {
             guard let le = element.labels["le"], let upperBound = parseGoFloat(le) else { continue }
             // Series are grouped with their name; the result drops both name and `le`.
-            let key = element.labels.removing(["le"])
+            let key = element.labels.removing(all: ["le"])
             if groups[key] == nil {
                 order.append(key)
-                groups[key] = (element.labels.removing(["le", Labels.metricName]), [])
+                groups[key] = (key.withoutName, [])
             }
             groups[key]!.buckets.append(Bucket(upperBound: upperBound, count: element.value))
         }
@@ -88,6 +88,7 @@ enum HistogramQuantile {
 
 /// Go's `strconv.ParseFloat` for the spellings label values use (`+Inf`, `0.5`, `1e3`, `NaN`).
 func parseGoFloat(_ text: String) -> Double? {
+    if let first = text.utf8.first, first.isDigit, let value = Double(text) { return value }
     let trimmed = text.hasPrefix("+") ? String(text.dropFirst()) : text
     switch trimmed.lowercased() {
     case "inf", "infinity": return text.hasPrefix("-") ? -.infinity : .infinity

@@ -68,7 +68,7 @@ enum InstantFunctions {
 
     /// Applies `f` to every value and drops the metric name.
     static func map(_ vector: [Element], _ f: (Double) -> Double) -> [Element] {
-        vector.map { Element(labels: $0.labels.droppingMetricName, value: f($0.value)) }
+        vector.map { Element(labels: $0.labels.withoutName, value: f($0.value)) }
     }
 
     /// sort/sort_desc; NaN always last.

@@ -76,6 +76,11 @@ struct Lexer {
             return lexIdentifier()
         }
         pos += 1
+        return try lexPunctuation(c, start: start)
+    }
+
+    /// Brackets, separators and operators; `c` (at `start`) is already consumed.
+    private mutating func lexPunctuation(_ c: UInt8, start: Int) throws(ParseError) -> Token {
         switch c {
         case UInt8(ascii: "("): parenDepth += 1; return token(.leftParen, from: start)
         case UInt8(ascii: ")"):

@@ -1,3 +1,4 @@
+import Foundation
 import Model
 
 // Primary expressions, selectors and their postfix modifiers (`[range]`, `[range:step]`,
@@ -168,8 +169,9 @@ extension Parser {
             guard current.kind == .number else { throw unexpected("@", expected: "timestamp") }
             let token = advance()
             let seconds = sign * (try parseNumber(token))
-            guard seconds.isFinite, seconds < 9.223372036854775807e18, seconds > -9.223372036854775807e18 else {
-                throw error("timestamp out of bounds for @ modifier: \(seconds)", at: token.start)
+            // Bounded well inside Int64 milliseconds, so time arithmetic cannot overflow.
+            guard seconds.isFinite, abs(seconds) < 9.2e12 else {
+                throw error("timestamp out of bounds for @ modifier: \(String(format: "%f", seconds))", at: token.start)
             }
             at = .timestamp(Int64((seconds * 1000).rounded(.toNearestOrAwayFromZero)))
         }
@@ -194,7 +196,8 @@ extension Parser {
     }
 
     func parseDuration(_ token: Token) throws(ParseError) -> Int64 {
-        guard let ms = PromDuration.parse(String(token.text)) else {
+        // Durations beyond ~290 years would let time arithmetic overflow.
+        guard let ms = PromDuration.parse(String(token.text)), ms < 9_000_000_000_000 else {
             throw error("not a valid duration string: \(goQuote(String(token.text)))", at: token.start)
         }
         return ms

@@ -86,7 +86,7 @@ struct Parser {
         guard type == .scalar || type == .vector else {
             throw error("unary expression only allowed on expressions of type scalar or instant vector, got \(goQuote(type.documented))", at: start)
         }
-        return Parsed(node: op == .sub ? .unaryMinus(operand.node) : operand.node, start: start, end: operand.end)
+        return Parsed(node: op == .sub ? .unaryMinus(operand.node) : .unaryPlus(operand.node), start: start, end: operand.end)
     }
 
     mutating func parseBinaryModifiers() throws(ParseError) -> (Bool, VectorMatching?) {

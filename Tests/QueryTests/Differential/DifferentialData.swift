@@ -82,6 +82,26 @@ enum DifferentialData {
             }
             out.append((["__name__": "temperature", "room": room], values))
         }
+        // Irregular counters (gaps, resets, a zero start) and gauges with NaN and infinities.
+        for (i, pattern) in ["x..x.xx...x.x..xxx.x..x.....x.x.x..x.xx.", "xx.xxxx.xx..xxxxxxx.x.xxxxx..xxxx.x.xxxxx"].enumerated() {
+            var value = i == 0 ? 0 : g.quarter(20)
+            var values: [String] = []
+            for (j, mark) in pattern.enumerated() {
+                if j == 17 { value = g.quarter(2) }
+                values.append(mark == "x" ? format(value) : "_")
+                value += g.quarter(9)
+            }
+            out.append((["__name__": "errors_total", "service": "s\(i)"], values))
+        }
+        var nanValues: [String] = []
+        var infValues: [String] = []
+        for i in 0..<points {
+            nanValues.append(i % 5 == 2 ? "NaN" : format(Double(i % 7) - 2.5))
+            let infinity = i % 4 == 1 ? "Inf" : "-Inf"
+            infValues.append(i % 6 == 1 ? infinity : format(Double(i) / 4))
+        }
+        out.append((["__name__": "odd_gauge", "kind": "nan"], nanValues))
+        out.append((["__name__": "odd_gauge", "kind": "inf"], infValues))
         return out.sorted { $0.0 < $1.0 }
     }
 

@@ -54,6 +54,34 @@ import Testing
         #expect(mismatches.isEmpty, "\(mismatches.count) of \(cases) cases differ from Prometheus:\n\(mismatches.prefix(20).joined(separator: "\n"))")
     }
 
+    /// A range query equals the instant queries at each of its steps, for every expression.
+    @Test func rangeQueriesMatchInstantQueries() throws {
+        let directory = Bundle.module.resourceURL!.appendingPathComponent("testdata/differential")
+        let expressions = try String(contentsOf: directory.appendingPathComponent("expressions.promql"), encoding: .utf8)
+            .split(separator: "\n").map(String.init).filter { !$0.isEmpty && !$0.hasPrefix("#") }
+        let store = try Self.load(DifferentialData.series())
+        let engine = Engine(querier: store, options: EngineOptions(timeZone: TimeZone(identifier: "UTC")!, defaultSubqueryStep: 60_000))
+        let steps = Array(stride(from: Int64(300_000), through: 1_020_000, by: 90_000))
+        var compared = 0
+        for expr in expressions {
+            guard let parsed = try? PromQL.parse(expr), parsed.valueType == .vector || parsed.valueType == .scalar,
+                  case .matrix(let series)? = try? engine.range(parsed, start: steps[0], end: steps.last!, step: 90_000) else { continue }
+            var fromRange: [Timestamp: [Labels: Double]] = [:]
+            for s in series { for sample in s.samples { fromRange[sample.timestamp, default: [:]][s.labels] = sample.value } }
+            for t in steps {
+                guard let instant = try? Self.samples(engine.instant(parsed, at: t)) else { continue }
+                let expected = Dictionary(instant.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
+                let actual = fromRange[t] ?? [:]
+                let same = expected.count == actual.count && expected.allSatisfy { key, value in
+                    actual[key].map { PromtoolReport.close($0, value, 0) } ?? false
+                }
+                #expect(same, "\(expr) at \(t): range \(actual), instant \(expected)")
+            }
+            compared += 1
+        }
+        #expect(compared >= 150)
+    }
+
     /// Our parse errors (testdata/parser/errors.txt) are the ones `promtool check rules` reports.
     @Test(.enabled(if: promtool != nil, "promtool is not installed: parse-error comparison skipped"))
     func parseErrorsAgreeWithPromtool() throws {

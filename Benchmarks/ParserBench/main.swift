@@ -1,0 +1,155 @@
+import Exposition
+import Foundation
+import Model
+
+// Parser throughput: MB/s and samples/s with every sample's labels decoded into `Labels`,
+// compared with Python prometheus_client's parser on the same bytes.
+//   swift run -c release ParserBench [--seconds S]
+
+struct Payload {
+    let name: String
+    let bytes: [UInt8]
+    let format: ExpositionFormat
+}
+
+struct Measurement {
+    let samples: Int
+    let secondsPerParse: Double
+}
+
+/// CPU time of this thread: on a machine shared with other builds, wall time mostly measures the
+/// neighbours, so both are reported and the best run of each is kept.
+func threadCPUSeconds() -> Double {
+    var spec = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &spec)
+    return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+}
+
+func wallSeconds() -> Double {
+    var spec = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &spec)
+    return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+}
+
+struct SwiftMeasurement {
+    let samples: Int
+    let wall: Double
+    let cpu: Double
+}
+
+/// Cold: a fresh parser each run, every label decoded. Warm: the `SeriesCache` of the previous
+/// parse is passed in, as a scrape loop does for the next scrape of the same target.
+func measure(_ payload: Payload, minSeconds: Double, warm: Bool = false) throws -> SwiftMeasurement {
+    var cache = SeriesCache()
+    var samples = 0
+    var runs = 0
+    var labelCount = 0
+    var bestWall = Double.infinity, bestCPU = Double.infinity
+    let deadline = wallSeconds() + minSeconds
+    while (wallSeconds() < deadline || runs < 3) && runs < maxRuns {
+        let wall = wallSeconds(), cpu = threadCPUSeconds()
+        var parser = ExpositionParser(payload.bytes, format: payload.format, cache: warm ? cache : SeriesCache())
+        cache = SeriesCache()
+        samples = 0
+        while let entry = try parser.next() {
+            if case let .sample(labels, _, _) = entry {
+                samples += 1
+                labelCount &+= labels.count
+            }
+        }
+        if warm { cache = parser.cache }
+        if warm && runs == 0 { runs += 1; continue }   // the first run only fills the cache
+        bestWall = min(bestWall, wallSeconds() - wall)
+        bestCPU = min(bestCPU, threadCPUSeconds() - cpu)
+        runs += 1
+    }
+    precondition(labelCount > 0)
+    return SwiftMeasurement(samples: samples, wall: bestWall, cpu: bestCPU)
+}
+
+/// A calibration: MB/s (CPU time) of a plain byte loop with a data-dependent branch per byte, the
+/// least any lexer does. It shows how fast this machine is right now, to read the figures against.
+func byteLoopReference(_ bytes: [UInt8]) -> Double {
+    var best = Double.infinity
+    var lines = 0, longest = 0
+    for _ in 0..<20 {
+        let cpu = threadCPUSeconds()
+        var current = 0
+        for byte in bytes {
+            if byte == 10 { lines &+= 1; longest = max(longest, current); current = 0 } else { current &+= 1 }
+        }
+        best = min(best, threadCPUSeconds() - cpu)
+    }
+    precondition(lines > 0 && longest > 0)
+    return Double(bytes.count) / best / 1e6
+}
+
+func run(_ executable: String, _ arguments: [String]) throws -> Data {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else { throw CocoaError(.executableLoad) }
+    return data
+}
+
+func pythonMeasure(_ payload: Payload, script: String) -> Measurement? {
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("parserbench-\(payload.name)")
+    guard (try? Data(payload.bytes).write(to: file)) != nil,
+          let output = try? run("/usr/bin/env", ["python3", script, file.path,
+                                                 payload.format == .openMetrics ? "openmetrics" : "text", "1.0"]),
+          let fields = String(data: output, encoding: .utf8)?.split(separator: " "), fields.count == 3,
+          let samples = Int(fields[1]),
+          let seconds = Double(fields[2].trimmingCharacters(in: .whitespacesAndNewlines)) else { return nil }
+    return Measurement(samples: samples, secondsPerParse: seconds)
+}
+
+func fakeTarget(_ format: String, series: Int) throws -> [UInt8] {
+    Array(try run("/usr/bin/env", ["python3", "/work/shared/bench/fake_target.py", "--dump",
+                                   "--series", String(series), "--format", format]))
+}
+
+let arguments = CommandLine.arguments
+let minSeconds = arguments.firstIndex(of: "--seconds").flatMap { Double(arguments[$0 + 1]) } ?? 1.0
+let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("python_parse_bench.py").path
+
+var payloads = [Payload(name: "node_exporter-1MB.prom", bytes: NodeExporterPayload.generate(), format: .prometheusText)]
+for series in [1000, 10000] {
+    do {
+        payloads.append(Payload(name: "fake_target-\(series).prom", bytes: try fakeTarget("text", series: series), format: .prometheusText))
+        payloads.append(Payload(name: "fake_target-\(series).om", bytes: try fakeTarget("openmetrics", series: series), format: .openMetrics))
+    } catch {
+        print("fake_target.py --dump failed (\(error)); skipping its payloads")
+    }
+}
+
+let maxRuns = arguments.firstIndex(of: "--runs").flatMap { Int(arguments[$0 + 1]) } ?? Int.max
+let only = arguments.firstIndex(of: "--only").map { arguments[$0 + 1] }
+let withPython = !arguments.contains("--no-python")
+
+print(String(format: "reference byte loop: %.0f MB/s (cpu)", byteLoopReference(payloads[0].bytes)))
+func pad(_ text: String, _ width: Int) -> String { text.padding(toLength: width, withPad: " ", startingAt: 0) }
+func mb(_ bytes: Int, _ seconds: Double) -> String { String(format: "%.0f", Double(bytes) / seconds / 1e6) }
+print(pad("payload", 25) + pad("bytes", 9) + pad("samples", 8) + pad("MB/s wall", 10) + pad("MB/s cpu", 9)
+      + pad("samples/s cpu", 14) + pad("warm MB/s cpu", 14) + pad("warm samples/s", 15) + pad("python MB/s", 12)
+      + "ratio cold/warm (cpu)")
+for payload in payloads where only.map({ payload.name.contains($0) }) ?? true {
+    let swift = try measure(payload, minSeconds: minSeconds)
+    var line = pad(payload.name, 25) + pad("\(payload.bytes.count)", 9) + pad("\(swift.samples)", 8)
+        + pad(mb(payload.bytes.count, swift.wall), 10) + pad(mb(payload.bytes.count, swift.cpu), 9)
+        + pad(String(format: "%.2fM", Double(swift.samples) / swift.cpu / 1e6), 14)
+    let warm = try measure(payload, minSeconds: minSeconds, warm: true)
+    line += pad(mb(payload.bytes.count, warm.cpu), 14) + pad(String(format: "%.2fM", Double(warm.samples) / warm.cpu / 1e6), 15)
+    if withPython, let python = pythonMeasure(payload, script: script) {
+        line += pad(String(format: "%.1f", Double(payload.bytes.count) / python.secondsPerParse / 1e6), 12)
+            + String(format: "%.0fx / %.0fx", python.secondsPerParse / swift.cpu, python.secondsPerParse / warm.cpu)
+        if python.samples != swift.samples { line += "  (python counted \(python.samples) samples)" }
+    } else {
+        line += pad("n/a", 12) + "-"
+    }
+    print(line)
+}

@@ -1,0 +1,100 @@
+import Synchronization
+import Curl
+
+/// Decides success and the failure reason from what came back. Pure, so every rule is testable
+/// without a server.
+struct ProbeEvaluator: Sendable {
+    let expect: ProbeExpectation
+    let tlsMinDays: Int?
+    let bodyRegex: SharedRegex?
+
+    init(spec: ProbeSpec) throws {
+        expect = spec.expect
+        tlsMinDays = spec.tlsMinDays
+        bodyRegex = try spec.expect.bodyRegex.map(SharedRegex.init)
+    }
+
+    /// The first unmet expectation, or nil when all hold. `now` is Unix seconds.
+    func failure(status: Int, body: [UInt8], duration: Duration, certificateExpiry: Int64?, now: Int64) -> String? {
+        if let statuses = expect.statuses {
+            if !statuses.contains(status) { return "status \(status)" }
+        } else if !(200..<300).contains(status) {
+            return "status \(status)"
+        }
+        if let reason = bodyFailure(body) { return reason }
+        if let tlsMinDays, let certificateExpiry {
+            let days = Double(certificateExpiry - now) / 86_400
+            if days < Double(tlsMinDays) {
+                return Self.expiryReason(seconds: certificateExpiry - now)
+            }
+        }
+        if let maxLatency = expect.maxLatency, duration > maxLatency {
+            return "latency \(duration.humanReadable) > \(maxLatency.humanReadable)"
+        }
+        return nil
+    }
+
+    private func bodyFailure(_ body: [UInt8]) -> String? {
+        if let needle = expect.bodyContains {
+            let text = String(decoding: body, as: UTF8.self)
+            if !text.contains(needle) { return "body does not contain \"\(needle)\"" }
+        }
+        if let bodyRegex, !bodyRegex.matches(String(decoding: body, as: UTF8.self)) {
+            return "body does not match /\(bodyRegex.source)/"
+        }
+        guard !expect.json.isEmpty else { return nil }
+        let document: JSONValue
+        do { document = try JSONParser.parse(body) } catch { return "invalid JSON" }
+        for expectation in expect.json {
+            guard let actual = document.value(at: expectation.path) else { return "\(expectation.path) is missing" }
+            if !Self.matches(actual, expectation.value) { return "\(expectation.path) was \(actual.literal)" }
+        }
+        return nil
+    }
+
+    static func expiryReason(seconds: Int64) -> String {
+        if seconds <= 0 { return "TLS certificate expired" }
+        if seconds < 86_400 { return "TLS certificate expires in less than a day" }
+        let days = Int((Double(seconds) / 86_400).rounded())
+        return "TLS certificate expires in \(days) day\(days == 1 ? "" : "s")"
+    }
+
+    static func matches(_ actual: JSONValue, _ expected: JSONExpectation.Value) -> Bool {
+        switch (actual, expected) {
+        case (.string(let a), .string(let b)): return a == b
+        case (.number(let a), .number(let b)): return a == b
+        case (.bool(let a), .bool(let b)): return a == b
+        case (.null, .null): return true
+        default: return false
+        }
+    }
+
+    /// The reason for a probe that got no response at all.
+    static func reason(for error: CurlError) -> String {
+        switch error.kind {
+        case .connectionRefused: return "connection refused"
+        case .dns: return "DNS failure: \(error.message)"
+        case .timeout: return "timeout: \(error.message)"
+        case .tls: return "TLS error: \(error.message)"
+        case .tooLarge: return "response body too large"
+        case .tooManyRedirects: return "too many redirects"
+        case .connectionLost: return "connection lost: \(error.message)"
+        default: return error.message
+        }
+    }
+}
+
+/// A compiled `Regex` usable from many tasks: `Regex` is not Sendable, so matching takes a lock.
+final class SharedRegex: Sendable {
+    let source: String
+    private let regex: Mutex<Regex<AnyRegexOutput>>
+
+    init(_ source: String) throws {
+        self.source = source
+        regex = Mutex(try Regex(source))
+    }
+
+    func matches(_ text: String) -> Bool {
+        regex.withLock { (try? $0.firstMatch(in: text)) != nil }
+    }
+}

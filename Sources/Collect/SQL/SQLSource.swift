@@ -1,0 +1,58 @@
+import Model
+import SQLite
+
+/// Reads one `sql:` source: each row → a sample of series `<name>`, the `value` column as its
+/// value and the other columns as labels, plus `sql_up{source=<name>}`.
+struct SQLSource: Sendable {
+    let spec: SQLSourceSpec
+
+    /// The round's batch and, when the query failed, why. Never throws: a missing file, a locked
+    /// database or a bad query all give `sql_up` 0.
+    func collect(at timestamp: Timestamp) -> (batch: [LabeledSample], error: String?) {
+        var batch: [LabeledSample] = []
+        var failure: String?
+        do {
+            batch = try rows(at: timestamp)
+        } catch {
+            failure = "\(error)"
+            batch = []
+        }
+        let up = Labels(sortedUnique: [Label(Labels.metricName, "sql_up"), Label("source", spec.name)])
+        batch.append(LabeledSample(up, Sample(timestamp, failure == nil ? 1 : 0)))
+        return (batch, failure)
+    }
+
+    private func rows(at timestamp: Timestamp) throws -> [LabeledSample] {
+        var options = Connection.Options.readOnly
+        options.busyTimeoutMilliseconds = Int32(Schedule.milliseconds(spec.busyTimeout))
+        options.cacheSizeKiB = nil
+        let connection = try Connection(path: spec.database, options: options)
+        defer { connection.close() }
+        let statement = try connection.prepare(spec.query)
+        let columns = (0..<statement.columnCount).map { statement.columnName($0) }
+        guard let valueColumn = columns.firstIndex(of: "value") else {
+            throw SQLSourceError(message: "query has no column named value (columns: \(columns.joined(separator: ", ")))")
+        }
+        var samples: [LabeledSample] = []
+        var seen = Set<Labels>()
+        while try statement.step() {
+            var labels = [Label(Labels.metricName, spec.name)]
+            for (index, column) in columns.enumerated() where index != valueColumn {
+                let text = statement.isNull(at: Int32(index)) ? "" : statement.string(at: Int32(index))
+                labels.append(Label(column, text))
+            }
+            let set = Labels(labels)
+            guard seen.insert(set).inserted else {
+                throw SQLSourceError(message: "two rows have the same labels \(set)")
+            }
+            let value = statement.isNull(at: Int32(valueColumn)) ? Double.nan : statement.double(at: Int32(valueColumn))
+            samples.append(LabeledSample(set, Sample(timestamp, value)))
+        }
+        return samples
+    }
+}
+
+struct SQLSourceError: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}

@@ -1,0 +1,35 @@
+import CCurl
+
+extension CurlLoop {
+    /// Submits `message` and returns once the server has accepted it.
+    /// Throws `CurlError` (4xx replies are retryable, 5xx are not) or `CancellationError`.
+    public func send(_ message: SMTPMessage) async throws -> SMTPResult {
+        let transfer = try Transfer()
+        try transfer.configure(message)
+        let code = try await run(transfer)
+        guard code == CURLE_OK else { throw CurlError(code: code, transfer: transfer) }
+        return SMTPResult(responseCode: transfer.info(CURLINFO_RESPONSE_CODE))
+    }
+}
+
+extension Transfer {
+    func configure(_ message: SMTPMessage) throws(CurlError) {
+        try set(CURLOPT_URL, message.url)
+        try set(CURLOPT_PROTOCOLS_STR, "smtp,smtps")
+        try set(CURLOPT_TIMEOUT_MS, message.timeout.milliseconds)
+        switch message.security {
+        case .startTLS, .implicitTLS: try set(CURLOPT_USE_SSL, Int(CURLUSESSL_ALL.rawValue))
+        case .none: try set(CURLOPT_USE_SSL, Int(CURLUSESSL_NONE.rawValue))
+        }
+        if let caFile = message.caFile { try set(CURLOPT_CAINFO, caFile) }
+        if message.insecure {
+            try set(CURLOPT_SSL_VERIFYPEER, 0)
+            try set(CURLOPT_SSL_VERIFYHOST, 0)
+        }
+        if let username = message.username { try set(CURLOPT_USERNAME, username) }
+        if let password = message.password { try set(CURLOPT_PASSWORD, password) }
+        try set(CURLOPT_MAIL_FROM, "<\(message.from)>")
+        try set(CURLOPT_MAIL_RCPT, list: message.recipients.map { "<\($0)>" })
+        try setUpload(message.message)
+    }
+}

@@ -1,0 +1,25 @@
+import Channels
+import Config
+import Curl
+import Foundation
+import Logging
+import Notify
+
+/// `lookout notify test CHANNEL`: one clearly marked test notification through one configured
+/// channel, bypassing grouping and the queue, so the operator sees the receiver's own answer.
+public enum NotifyTest {
+    /// Sends the test notification; the result says delivered, or the receiver's error.
+    public static func send(channel name: String, config: LookoutConfig) async throws -> DeliveryResult {
+        let settings = NotifyMapping.settings(config)
+        guard let spec = settings.channels[name] else {
+            let known = settings.channels.keys.sorted().joined(separator: ", ")
+            return .permanent(reason: "unknown channel \"\(name)\" (configured: \(known.isEmpty ? "none" : known))")
+        }
+        let loop = try CurlLoop()
+        defer { loop.shutdown() }
+        let transport = CurlTransport(loop: loop)
+        let channel = ChannelFactory(http: transport, smtp: transport, logger: Logger(label: "lookout.notify")).make(name: name, spec: spec)
+        let now = Int64((Date().timeIntervalSince1970 * 1000).rounded())
+        return await channel.deliver(Notifier.testNotification(channel: name, externalURL: settings.externalURL, now: now))
+    }
+}

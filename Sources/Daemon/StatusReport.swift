@@ -1,0 +1,95 @@
+import Config
+import Foundation
+import Model
+import Query
+import SQLite
+import Storage
+
+/// `lookout status`: checks, targets, alerts and the notification queue, read from the database
+/// (the daemon may be running; WAL lets both read).
+public enum StatusReport {
+    /// Renders the report for the store in `config.global.dataDir` at `now` (ms).
+    public static func render(config: LookoutConfig, now: Timestamp) throws -> String {
+        let path = StorageDatabase.path(dataDir: config.global.dataDir)
+        var options = TSDB.Options()
+        options.readOnly = true
+        let tsdb = try TSDB.open(path: path, options: options)
+        defer { tsdb.close() }
+        let engine = Engine(querier: tsdb, options: EngineOptions(timeZone: config.global.timezone))
+        var out: [String] = []
+        out += checks(config: config, engine: engine, path: path, now: now)
+        out += [""] + targets(engine: engine, now: now)
+        out += [""] + (try alerts(path: path, now: now))
+        out += [""] + (try queue(path: path, now: now))
+        return out.joined(separator: "\n")
+    }
+
+    static func checks(config: LookoutConfig, engine: Engine, path: String, now: Timestamp) -> [String] {
+        let rows = Dictionary(uniqueKeysWithValues: ((try? CheckStatusStore(path: path).all()) ?? []).map { ($0.check, $0) })
+        let uptime = vectorByLabel(engine, "avg_over_time(probe_success[24h])", label: "check", now: now)
+        var lines = ["CHECKS (\(config.checks.count))"]
+        for check in config.checks {
+            guard let row = rows[check.name] else {
+                lines.append("  \(pad(check.name, 24)) PENDING  no result yet")
+                continue
+            }
+            let state = row.success ? "UP     " : "DOWN   "
+            let latency = String(format: "%.0fms", row.durationSeconds * 1000)
+            let up = uptime[check.name].map { String(format: "%.2f%%", $0 * 100) } ?? "-"
+            var line = "  \(pad(check.name, 24)) \(state)  \(pad(latency, 8)) uptime 24h \(pad(up, 8))"
+            if let failedAt = row.lastFailureAt, let reason = row.lastFailureReason {
+                line += row.success ? " last failure \(ago(now - failedAt)) ago: \(reason)" : " failing: \(reason)"
+            }
+            lines.append(line)
+        }
+        return lines
+    }
+
+    static func targets(engine: Engine, now: Timestamp) -> [String] {
+        guard case .vector(let ups)? = try? engine.instant("up", at: now) else { return ["TARGETS (0)"] }
+        var lines = ["TARGETS (\(ups.count))"]
+        for up in ups.sorted(by: { $0.labels < $1.labels }) {
+            let job = up.labels["job"] ?? "", instance = up.labels["instance"] ?? ""
+            let state = up.sample.value == 1 ? "UP  " : "DOWN"
+            lines.append("  \(pad(job, 16)) \(pad(instance, 28)) \(state)  last scrape \(ago(now - up.sample.timestamp)) ago")
+        }
+        return lines
+    }
+
+    static func alerts(path: String, now: Timestamp) throws -> [String] {
+        let active = try AlertStateStore(path: path).loadAll().map(\.alert)
+            .filter { $0.resolvedAt == nil && $0.state != .inactive }
+            .sorted { ($0.state.rawValue, $0.name) < ($1.state.rawValue, $1.name) }
+        var lines = ["ALERTS (\(active.filter { $0.state == .firing }.count) firing, \(active.filter { $0.state == .pending }.count) pending)"]
+        for alert in active {
+            let since = alert.firedAt ?? alert.activeAt
+            lines.append("  \(pad(alert.state.rawValue.uppercased(), 8)) \(pad(alert.name, 24)) value \(pad(ValueFormat.value(alert.value), 10)) since \(ago(now - since)) ago  \(alert.labels.droppingMetricName)")
+        }
+        return lines
+    }
+
+    static func queue(path: String, now: Timestamp) throws -> [String] {
+        let connection = try Connection(path: path)
+        defer { connection.close() }
+        let stats = try OutboxStore(connection).stats()
+        let total = stats.reduce(0) { $0 + $1.count }
+        var lines = ["NOTIFICATION QUEUE (\(total) pending)"]
+        for stat in stats.sorted(by: { $0.channel < $1.channel }) {
+            lines.append("  \(pad(stat.channel, 16)) \(stat.count) queued, oldest \(ago(now - stat.oldestCreatedAt)) ago")
+        }
+        return lines
+    }
+
+    private static func vectorByLabel(_ engine: Engine, _ expr: String, label: String, now: Timestamp) -> [String: Double] {
+        guard case .vector(let elements)? = try? engine.instant(expr, at: now) else { return [:] }
+        var out: [String: Double] = [:]
+        for element in elements { if let key = element.labels[label] { out[key] = element.sample.value } }
+        return out
+    }
+
+    static func ago(_ ms: Int64) -> String { PromDuration.format(max(0, ms) / 1000 * 1000) }
+
+    static func pad(_ s: String, _ width: Int) -> String {
+        s.count >= width ? s : s + String(repeating: " ", count: width - s.count)
+    }
+}

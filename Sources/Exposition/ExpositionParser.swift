@@ -1,0 +1,127 @@
+import Model
+
+/// A pull parser for one scraped payload in the Prometheus text format 0.0.4 or OpenMetrics 1.0.
+///
+/// Call `next()` until it returns nil. The parser works on the bytes directly: no regex, no
+/// `String` per token; names and common label values are decoded once per payload and shared.
+/// Each sample's `Labels` is built once, sorted, without intermediate dictionaries.
+///
+/// Errors are values with the 1-based line and column. After an error the parser is finished:
+/// further calls throw the same error again. A payload that parses without error contains no
+/// duplicate series; an OpenMetrics payload also ended with `# EOF`.
+public struct ExpositionParser {
+    /// The format the payload is parsed as.
+    public let format: ExpositionFormat
+    let bytes: [UInt8]
+    var offset = 0
+    var lineNumber = 0
+    var sawEOF = false
+    var finished = false
+    var failure: ExpositionError?
+    var interner = StringInterner()
+    var scratch: [Label] = []
+    var exemplarScratch: [Label] = []
+    var unescapeBuffer: [UInt8] = []
+    var families = OpenMetricsFamilies()
+    var seen = SeriesSet()
+    /// Order-independent hash of the current sample's labels, accumulated while they are scanned.
+    var seriesHash: UInt64 = 0
+    /// How many labels the previous sample had, to size the next one's array.
+    var labelCountHint = 4
+    /// The cache entry of the current sample's series, if it has one.
+    var cacheIndex: Int?
+    /// Whether the current sample's label names came strictly increasing (so no sort is needed)
+    /// and none had an empty value; checked on the bytes as they are scanned.
+    var labelsInOrder = true
+    var previousLabelName: Range<Int>?
+    static let metricNameHash = Array(Labels.metricName.utf8).withUnsafeBufferPointer { StringInterner.hash($0) }
+
+    /// Series decoded by this and earlier parses of the same target; see `SeriesCache`.
+    public internal(set) var cache: SeriesCache
+
+    /// A parser over `bytes` (the whole, already decompressed response body).
+    ///
+    /// Pass the `cache` taken from the previous parse of the same target to skip decoding series
+    /// seen before; give it up (do not keep another copy) so it is not copied on first write.
+    public init(_ bytes: [UInt8], format: ExpositionFormat, cache: SeriesCache = SeriesCache()) {
+        self.bytes = bytes
+        self.format = format
+        self.cache = cache
+        self.cache.startPayload(format: format)
+        seen.reserve(bytes.count / 64)
+    }
+
+    /// The next entry, nil at the end of the payload.
+    /// - Throws: `ExpositionError` for malformed input, naming the line and column.
+    public mutating func next() throws(ExpositionError) -> ExpositionEntry? {
+        if let failure { throw failure }
+        let bytes = self.bytes
+        do {
+            return try bytes.withUnsafeBufferPointer { (buffer) throws(ExpositionError) -> ExpositionEntry? in
+                try nextEntry(buffer)
+            }
+        } catch {
+            failure = error
+            throw error
+        }
+    }
+
+    private mutating func nextEntry(_ buffer: UnsafeBufferPointer<UInt8>) throws(ExpositionError) -> ExpositionEntry? {
+        while offset < buffer.count {
+            if sawEOF { throw ExpositionError(line: lineNumber + 1, column: 1, message: "unexpected content after # EOF") }
+            let lineStart = offset
+            let newline = ExpositionParser.findNewline(buffer, from: lineStart)
+            offset = newline + 1
+            lineNumber += 1
+            var end = newline
+            if end > lineStart, buffer[end - 1] == .carriageReturn { end -= 1 }
+            var lexer = Lexer(bytes: buffer, lineStart: lineStart, end: end)
+            if let entry = try parseLine(&lexer) { return entry }
+        }
+        if format == .openMetrics, !sawEOF {
+            sawEOF = true
+            throw ExpositionError(line: lineNumber + 1, column: 1, message: "missing # EOF at end of OpenMetrics payload")
+        }
+        if !finished {
+            finished = true
+            cache.finishPayload()
+        }
+        return nil
+    }
+
+    private mutating func parseLine(_ lexer: inout Lexer) throws(ExpositionError) -> ExpositionEntry? {
+        guard let first = lexer.current else {
+            if format == .openMetrics { throw error(lexer, "blank lines are not allowed in OpenMetrics") }
+            return nil
+        }
+        if first == .hash { return try parseComment(&lexer) }
+        if first == .space || first == .tab {
+            if format == .openMetrics { throw error(lexer, "unexpected whitespace at start of line") }
+            lexer.skipBlanks()
+            if lexer.atEnd { return nil }
+            if lexer.current == .hash { return try parseComment(&lexer) }
+        }
+        return try parseSample(&lexer)
+    }
+
+    func error(_ lexer: Lexer, _ message: String) -> ExpositionError {
+        ExpositionError(line: lineNumber, column: lexer.column, message: message)
+    }
+
+    /// The index of the next `\n` at or after `start`, or the buffer's end; eight bytes at a time.
+    static func findNewline(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        var index = start
+        let count = buffer.count
+        if let base = buffer.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while index + 8 <= count {
+                let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) ^ 0x0A0A_0A0A_0A0A_0A0A
+                let zero = (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080
+                if zero != 0 { return index + zero.trailingZeroBitCount / 8 }
+                index += 8
+            }
+        }
+        while index < count, buffer[index] != .newline { index += 1 }
+        return index
+    }
+}

@@ -1,0 +1,159 @@
+/// A byte cursor over one line of a payload: the token scanners the parser is built from.
+///
+/// The buffer is borrowed from the parser's byte array for the duration of one `next()` call;
+/// scanners return ranges into it, never copies, so the hot path allocates nothing here.
+struct Lexer {
+    let bytes: UnsafeBufferPointer<UInt8>
+    /// Index of the first byte of the line.
+    let lineStart: Int
+    /// Index just past the last byte of the line (before `\n` or `\r\n`).
+    let end: Int
+    var position: Int
+
+    init(bytes: UnsafeBufferPointer<UInt8>, lineStart: Int, end: Int) {
+        self.bytes = bytes
+        self.lineStart = lineStart
+        self.end = end
+        self.position = lineStart
+    }
+
+    /// 1-based byte column of the cursor.
+    var column: Int { position - lineStart + 1 }
+    var atEnd: Bool { position >= end }
+    var current: UInt8? { position < end ? bytes[position] : nil }
+
+    /// Consumes `byte` if it is next.
+    mutating func consume(_ byte: UInt8) -> Bool {
+        guard position < end, bytes[position] == byte else { return false }
+        position += 1
+        return true
+    }
+
+    /// Skips spaces and tabs; returns how many were skipped.
+    @discardableResult
+    mutating func skipBlanks() -> Int {
+        let start = position
+        while position < end, bytes[position] == .space || bytes[position] == .tab { position += 1 }
+        return position - start
+    }
+
+    /// Scans `[a-zA-Z_:][a-zA-Z0-9_:]*`; empty range if there is none.
+    mutating func scanMetricName() -> Range<Int> {
+        let start = position
+        guard position < end, bytes[position].isMetricNameStart else { return start..<start }
+        position += 1
+        while position < end, bytes[position].isMetricNameByte { position += 1 }
+        return start..<position
+    }
+
+    /// Scans `[a-zA-Z_][a-zA-Z0-9_]*`; empty range if there is none.
+    mutating func scanLabelName() -> Range<Int> {
+        let start = position
+        guard position < end, bytes[position].isLabelNameStart else { return start..<start }
+        position += 1
+        while position < end, bytes[position].isLabelNameByte { position += 1 }
+        return start..<position
+    }
+
+    /// Scans up to the next blank or the end of the line.
+    mutating func scanToken() -> Range<Int> {
+        let start = position
+        while position < end, bytes[position] != .space, bytes[position] != .tab { position += 1 }
+        return start..<position
+    }
+
+    /// The contents of a quoted string (cursor on the opening quote), without the quotes, and
+    /// whether they hold escapes or non-ASCII bytes (so the caller can take the fast path).
+    /// Returns nil if the closing quote is missing; the cursor is then at the end of the line.
+    mutating func scanQuoted() -> QuotedRange? {
+        position += 1
+        let start = position
+        var flags: UInt8 = 0
+        while position < end {
+            let byte = bytes[position]
+            if byte == .quote { position += 1; return QuotedRange(range: start..<position - 1, flags: flags) }
+            if byte == .backslash {
+                flags |= QuotedRange.escapes
+                position += 1
+            } else if byte >= 0x80 {
+                flags |= QuotedRange.nonASCII
+            }
+            position += 1
+        }
+        position = end
+        return nil
+    }
+
+    /// Where the series text that starts before the cursor (just after the metric name) ends: after
+    /// the closing `}` of a label set, or here if there is none. Nil if the label set is unterminated.
+    /// Does not move the cursor; the parser validates the bytes when it decodes them.
+    func seriesEnd(lenientBlanks: Bool) -> Int? {
+        var index = position
+        if lenientBlanks {
+            while index < end, bytes[index] == .space || bytes[index] == .tab { index += 1 }
+        }
+        guard index < end, bytes[index] == .openBrace else { return position }
+        index += 1
+        while index < end {
+            switch bytes[index] {
+            case .closeBrace: return index + 1
+            case .quote:
+                index += 1
+                while index < end, bytes[index] != .quote {
+                    index += bytes[index] == .backslash ? 2 : 1
+                }
+            default: break
+            }
+            index += 1
+        }
+        return nil
+    }
+
+    /// Whether the bytes in `range` equal `literal`.
+    func equals(_ range: Range<Int>, _ literal: StaticString) -> Bool {
+        guard range.count == literal.utf8CodeUnitCount else { return false }
+        let pointer = literal.utf8Start
+        for index in 0..<range.count where bytes[range.lowerBound + index] != pointer[index] { return false }
+        return true
+    }
+
+    /// The rest of the line as a string, for error messages.
+    func text(_ range: Range<Int>) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+    }
+}
+
+/// The inside of a quoted string and what the fast path needs to know about it.
+struct QuotedRange {
+    static let escapes: UInt8 = 1
+    static let nonASCII: UInt8 = 2
+    let range: Range<Int>
+    let flags: UInt8
+    var hasEscapes: Bool { flags & QuotedRange.escapes != 0 }
+    var isASCII: Bool { flags & QuotedRange.nonASCII == 0 }
+}
+
+extension UInt8 {
+    static let space = UInt8(ascii: " ")
+    static let tab = UInt8(ascii: "\t")
+    static let newline = UInt8(ascii: "\n")
+    static let carriageReturn = UInt8(ascii: "\r")
+    static let quote = UInt8(ascii: "\"")
+    static let backslash = UInt8(ascii: "\\")
+    static let hash = UInt8(ascii: "#")
+    static let openBrace = UInt8(ascii: "{")
+    static let closeBrace = UInt8(ascii: "}")
+    static let comma = UInt8(ascii: ",")
+    static let equals = UInt8(ascii: "=")
+
+    var isDigit: Bool { self &- UInt8(ascii: "0") < 10 }
+    /// `[a-zA-Z0-9_:]` as two bitmasks over ASCII: one test per byte in the name scanners.
+    var isMetricNameByte: Bool {
+        self < 64 ? (0x07FF_0000_0000_0000 as UInt64) >> self & 1 != 0
+            : self < 128 ? (0x07FF_FFFE_87FF_FFFE as UInt64) >> (self &- 64) & 1 != 0 : false
+    }
+    var isLabelNameByte: Bool { isMetricNameByte && self != UInt8(ascii: ":") }
+    var isLetter: Bool { (self | 0x20) &- UInt8(ascii: "a") < 26 }
+    var isLabelNameStart: Bool { isLetter || self == UInt8(ascii: "_") }
+    var isMetricNameStart: Bool { isLabelNameStart || self == UInt8(ascii: ":") }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import Logging
+import Model
+import Storage
+
+extension Notifier {
+    /// Starts every delivery that is due and allowed (per-channel parallelism, one per alert group
+    /// at a time, in queue order); returns how long to wait (ms) before something else is due.
+    func startDeliveries(in group: inout TaskGroup<Void>) -> Int64 {
+        let t = now()
+        var wait: Int64 = 60_000
+        if let deadline = core.nextDeadline { wait = min(wait, deadline - t) }
+        for name in pendingChannels.sorted() {
+            let running = inFlight[name, default: [:]]
+            let limit = settings.delivery.parallelism
+            guard running.count < limit else { continue }
+            let rows: [OutboxRow]
+            do {
+                rows = try outbox.pending(channel: name, limit: limit * 2 + running.count)
+            } catch {
+                logger.error("cannot read outbox", metadata: ["channel": "\(name)", "error": "\(error)"])
+                wait = min(wait, 1000)
+                continue
+            }
+            if rows.isEmpty { pendingChannels.remove(name) }
+            var busyGroups = Set(running.values)
+            for row in rows where running[row.id] == nil {
+                guard inFlight[name, default: [:]].count < limit else { break }
+                if expired(row, now: t) { continue }
+                // An earlier notification of the same group is pending or in flight: keep the order.
+                guard busyGroups.insert(row.groupKey).inserted else { continue }
+                if row.nextAttemptAt > t {
+                    wait = min(wait, row.nextAttemptAt - t)
+                    if limit == 1 { break }
+                    continue
+                }
+                start(row, in: &group)
+            }
+        }
+        return max(wait, 0)
+    }
+
+    /// Drops a row whose channel is gone or that is older than the maximum age.
+    private func expired(_ row: OutboxRow, now t: Timestamp) -> Bool {
+        if channels[row.channel] == nil {
+            drop(row, result: "failed", message: "notification dropped: channel no longer configured", reason: "")
+            return true
+        }
+        if t - row.createdAt > settings.delivery.maxAge {
+            drop(row, result: "expired", message: "notification dropped: older than the maximum age", reason: row.lastError ?? "")
+            return true
+        }
+        return false
+    }
+
+    private func start(_ row: OutboxRow, in group: inout TaskGroup<Void>) {
+        guard let channel = channels[row.channel] else { return }
+        let notification: GroupNotification
+        do {
+            guard let payload = try outbox.payload(id: row.id) else { return }
+            notification = try JSONDecoder().decode(GroupNotification.self, from: Data(payload))
+        } catch {
+            drop(row, result: "failed", message: "cannot decode queued notification", reason: "\(error)")
+            return
+        }
+        inFlight[row.channel, default: [:]][row.id] = row.groupKey
+        group.addTask {
+            let started = ContinuousClock.now
+            let result = await channel.deliver(notification)
+            let elapsed = ContinuousClock.now - started
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            await self.finish(row, result, seconds: seconds)
+        }
+    }
+
+    func finish(_ row: OutboxRow, _ result: DeliveryResult, seconds: Double) {
+        inFlight[row.channel]?[row.id] = nil
+        defer { wakeup.signal() }
+        let meta: Logger.Metadata = ["channel": "\(row.channel)", "attempt": "\(row.attempts + 1)"]
+        switch result {
+        case .delivered:
+            do { try outbox.delete(id: row.id) } catch {
+                logger.error("cannot remove delivered notification", metadata: meta.merging(["error": "\(error)"]) { $1 })
+            }
+            metricsState.count(row.channel, "delivered")
+            metricsState.observe(latencySeconds: seconds)
+            logger.debug("notification delivered", metadata: meta)
+        case .permanent(let reason):
+            drop(row, result: "failed", message: "notification refused by receiver", reason: reason)
+        case .retry(let after, let reason):
+            let t = now()
+            let attempts = row.attempts + 1
+            let delay = Backoff.delay(attempt: attempts, policy: settings.delivery, retryAfter: after, random: random())
+            if t + delay - row.createdAt > settings.delivery.maxAge {
+                drop(row, result: "expired", message: "notification dropped: retries exceeded the maximum age", reason: reason)
+                return
+            }
+            do {
+                try outbox.reschedule(id: row.id, attempts: attempts, nextAttemptAt: t + delay, lastError: reason)
+            } catch {
+                logger.error("cannot reschedule notification", metadata: meta.merging(["error": "\(error)"]) { $1 })
+            }
+            metricsState.count(row.channel, "retried")
+            logger.warning("notification failed, will retry",
+                           metadata: meta.merging(["reason": "\(reason)", "retry_in_ms": "\(delay)"]) { $1 })
+        }
+    }
+
+    private func drop(_ row: OutboxRow, result: String, message: Logger.Message, reason: String) {
+        do { try outbox.delete(id: row.id) } catch {
+            logger.error("cannot remove notification", metadata: ["channel": "\(row.channel)", "error": "\(error)"])
+        }
+        metricsState.count(row.channel, result)
+        logger.error(message, metadata: ["channel": "\(row.channel)", "attempts": "\(row.attempts + 1)",
+                                         "queued_ms": "\(now() - row.createdAt)", "reason": "\(reason)"])
+    }
+}

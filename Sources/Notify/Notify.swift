@@ -1,1 +1,0 @@
-// The Notify stage: see ARCHITECTURE.md for what it owns and what it may import.

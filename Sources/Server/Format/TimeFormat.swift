@@ -1,0 +1,117 @@
+import Model
+
+/// RFC 3339 and unix-seconds conversions for `Timestamp` (milliseconds), without Foundation.
+enum TimeFormat {
+    /// Go's `time.RFC3339Nano` in UTC (`2026-11-23T16:38:15.12Z`): fraction without trailing zeros.
+    static func rfc3339(_ ms: Timestamp) -> String {
+        let seconds = ms.floorDiv(1000)
+        let millis = Int(ms - seconds * 1000)
+        let days = seconds.floorDiv(86_400)
+        let secondOfDay = Int(seconds - days * 86_400)
+        let (year, month, day) = civil(fromDays: days)
+        var out = pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T"
+        out += pad(secondOfDay / 3600, 2) + ":" + pad(secondOfDay / 60 % 60, 2) + ":" + pad(secondOfDay % 60, 2)
+        if millis != 0 {
+            var fraction = pad(millis, 3)
+            while fraction.last == "0" { fraction.removeLast() }
+            out += "." + fraction
+        }
+        return out + "Z"
+    }
+
+    /// Prometheus' JSON timestamp: unix seconds with up to three decimals (`MarshalTimestamp`).
+    static func unixSeconds(_ ms: Timestamp) -> String {
+        var out = ms < 0 ? "-" : ""
+        let magnitude = ms.magnitude
+        out += String(magnitude / 1000)
+        let fraction = Int(magnitude % 1000)
+        if fraction != 0 { out += "." + pad(fraction, 3) }
+        return out
+    }
+
+    /// Parses RFC 3339 (`2026-11-23T16:38:15.123+01:00`, `Z`, any fraction); nil when malformed.
+    static func parseRFC3339(_ text: String) -> Timestamp? {
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 20 else { return nil }
+        func number(_ from: Int, _ count: Int) -> Int? {
+            guard from + count <= bytes.count else { return nil }
+            var value = 0
+            for byte in bytes[from..<(from + count)] {
+                guard byte >= 48, byte <= 57 else { return nil }
+                value = value * 10 + Int(byte - 48)
+            }
+            return value
+        }
+        guard let year = number(0, 4), bytes[4] == 45, let month = number(5, 2), bytes[7] == 45,
+              let day = number(8, 2), bytes[10] == 84 || bytes[10] == 116,
+              let hour = number(11, 2), bytes[13] == 58, let minute = number(14, 2), bytes[16] == 58,
+              let second = number(17, 2),
+              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+        else { return nil }
+        var index = 19
+        var millis = 0
+        if index < bytes.count, bytes[index] == 46 {
+            index += 1
+            var digits = 0
+            while index < bytes.count, bytes[index] >= 48, bytes[index] <= 57 {
+                if digits < 3 { millis = millis * 10 + Int(bytes[index] - 48) }
+                digits += 1
+                index += 1
+            }
+            guard digits > 0 else { return nil }
+            if digits < 3 { for _ in digits..<3 { millis *= 10 } }
+        }
+        guard index < bytes.count else { return nil }
+        var offsetSeconds = 0
+        if bytes[index] == 90 || bytes[index] == 122 {
+            index += 1
+        } else if bytes[index] == 43 || bytes[index] == 45, let oh = number(index + 1, 2),
+                  index + 3 < bytes.count, bytes[index + 3] == 58, let om = number(index + 4, 2) {
+            offsetSeconds = (oh * 3600 + om * 60) * (bytes[index] == 45 ? -1 : 1)
+            index += 6
+        } else {
+            return nil
+        }
+        guard index == bytes.count else { return nil }
+        let days = daysFromCivil(year: year, month: month, day: day)
+        let seconds = days * 86_400 + Int64(hour * 3600 + minute * 60 + second - offsetSeconds)
+        return seconds * 1000 + Int64(millis)
+    }
+
+    private static func pad(_ value: Int, _ width: Int) -> String {
+        let text = String(value)
+        return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+    }
+
+    // Howard Hinnant's days-from-civil algorithms (proleptic Gregorian calendar).
+    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int64 {
+        let y = Int64(month <= 2 ? year - 1 : year)
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let m = Int64(month)
+        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + Int64(day) - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    static func civil(fromDays days: Int64) -> (year: Int, month: Int, day: Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = Int(doy - (153 * mp + 2) / 5 + 1)
+        let month = Int(mp < 10 ? mp + 3 : mp - 9)
+        let year = Int(yoe + era * 400) + (month <= 2 ? 1 : 0)
+        return (year, month, day)
+    }
+}
+
+extension Int64 {
+    /// Division rounding towards negative infinity.
+    func floorDiv(_ divisor: Int64) -> Int64 {
+        let q = self / divisor
+        return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? q - 1 : q
+    }
+}

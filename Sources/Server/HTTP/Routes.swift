@@ -1,0 +1,129 @@
+import Hummingbird
+
+/// Maps paths and methods to the handlers.
+struct Routes: Sendable {
+    let dependencies: ServerDependencies
+
+    /// Form bodies above this size are refused with 413.
+    static let maxBodyBytes = 1 << 20
+
+    func router(auth: APIAuth) -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.middlewares.add(SecurityHeadersMiddleware())
+        router.middlewares.add(AuthMiddleware(auth: auth))
+        addPrometheusRoutes(router)
+        addSilenceRoutes(router)
+        addLifecycleRoutes(router)
+        addPageRoutes(router)
+        return router
+    }
+
+    private func addPrometheusRoutes(_ router: Router<BasicRequestContext>) {
+        let api = PrometheusAPI(deps: dependencies)
+        let formRoutes: [(String, @Sendable (FormValues) async -> APIReply)] = [
+            ("/api/v1/query", api.query), ("/api/v1/query_range", api.queryRange),
+            ("/api/v1/series", api.series), ("/api/v1/labels", api.labelNames),
+        ]
+        for (path, handler) in formRoutes {
+            for method in [HTTPRequest.Method.get, .post] {
+                router.on(RouterPath(path), method: method) { request, _ in
+                    await Routes.withForm(request, handler).response
+                }
+            }
+        }
+        for method in [HTTPRequest.Method.get, .post] {
+            router.on("/api/v1/label/{name}/values", method: method) { request, context in
+                let name = (try? FormValues.decode(Substring(context.parameters.get("name") ?? ""), plusIsSpace: false)) ?? ""
+                return await Routes.withForm(request) { await api.labelValues(name, $0) }.response
+            }
+        }
+        router.get("/api/v1/alerts") { _, _ in await api.alerts().response }
+        router.get("/api/v1/rules") { request, _ in await Routes.withForm(request, api.rules).response }
+        router.get("/api/v1/targets") { request, _ in await Routes.withForm(request, api.targets).response }
+    }
+
+    private func addSilenceRoutes(_ router: Router<BasicRequestContext>) {
+        let silences = SilencesAPI(deps: dependencies)
+        router.get("/api/v2/silences") { _, _ in await silences.list().response }
+        router.post("/api/v2/silences") { request, _ in
+            var request = request
+            guard let body = try? await request.collectBody(upTo: Routes.maxBodyBytes) else {
+                return APIReply.json(413, "\"request body too large\"").response
+            }
+            return await silences.create(Array(buffer: body)).response
+        }
+        router.get("/api/v2/silence/{id}") { _, context in
+            await silences.get(context.parameters.get("id") ?? "").response
+        }
+        router.delete("/api/v2/silence/{id}") { _, context in
+            await silences.delete(context.parameters.get("id") ?? "").response
+        }
+    }
+
+    private func addLifecycleRoutes(_ router: Router<BasicRequestContext>) {
+        let deps = dependencies
+        for method in [HTTPRequest.Method.get, .head] {
+            router.on("/-/healthy", method: method) { _, _ in APIReply.text(200, "Lookout is Healthy.\n").response }
+            router.on("/-/ready", method: method) { _, _ in
+                await deps.isReady()
+                    ? APIReply.text(200, "Lookout is Ready.\n").response
+                    : APIReply.text(503, "Service Unavailable\n").response
+            }
+        }
+        for method in [HTTPRequest.Method.post, .put] {
+            router.on("/-/reload", method: method) { _, _ in
+                do {
+                    try await deps.reload()
+                    return APIReply.text(200, "").response
+                } catch {
+                    return APIReply.text(500, "failed to reload config: \(error)\n").response
+                }
+            }
+        }
+        router.get("/-/reload") { _, _ in
+            var reply = APIReply.text(405, "Only POST or PUT requests allowed\n")
+            reply.headers = [("Allow", "POST, PUT")]
+            return reply.response
+        }
+        router.get("/metrics") { _, _ in
+            var text = await deps.metrics()
+            ProcessMetrics.write(to: &text)
+            return APIReply(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: text.text).response
+        }
+    }
+
+    private func addPageRoutes(_ router: Router<BasicRequestContext>) {
+        let deps = dependencies
+        router.get("/") { _, _ in
+            APIReply.html(200, StatusPage.render(await deps.status())).response
+        }
+        router.get("/checks/{name}") { _, context in
+            let name = (try? FormValues.decode(Substring(context.parameters.get("name") ?? ""), plusIsSpace: false)) ?? ""
+            let snapshot = await deps.status()
+            guard let check = snapshot.checks.first(where: { $0.name == name }) else {
+                return APIReply.html(404, StatusPage.notFound(name)).response
+            }
+            return APIReply.html(200, StatusPage.renderCheck(check, snapshot: snapshot)).response
+        }
+    }
+
+    /// Collects the parameters of the URL and, for a form POST, the body; malformed input is a
+    /// `bad_data` error as in Prometheus.
+    static func withForm(_ request: Request, _ handler: (FormValues) async -> APIReply) async -> APIReply {
+        do {
+            var form = FormValues()
+            if request.method == .post,
+               request.headers[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true {
+                var request = request
+                let body = try await request.collectBody(upTo: maxBodyBytes)
+                form = try FormValues(urlEncoded: Substring(String(buffer: body)))
+            }
+            if let query = request.uri.query { form.append(try FormValues(urlEncoded: Substring(query))) }
+            return await handler(form)
+        } catch let error as APIError {
+            return .failure(error)
+        } catch {
+            return .failure(APIError(.badData, "error parsing form values: \(error)"))
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import Model
+
+/// Everything the server reads or changes, as closures and a querier, so it never depends on
+/// the concrete stages; the Daemon adapts them. Every member has a harmless default (empty data,
+/// ready, reload succeeds), so callers and tests set only what they have.
+///
+/// Closures may be called concurrently from many requests.
+public struct ServerDependencies: Sendable {
+    /// Evaluates an instant query at a time (milliseconds). Throw `APIError` to choose the error
+    /// type (a parse error is `.badData`, with `APIError.invalidParameter("query", ...)`); any
+    /// other error is answered as `execution` (422). `timeout` is the client's (or the default) limit.
+    public typealias InstantQuery = @Sendable (_ expression: String, _ time: Timestamp, _ timeout: Duration) async throws -> APIQueryResult
+    /// Evaluates a range query; `step` is in milliseconds. Errors as for `InstantQuery`.
+    public typealias RangeQuery = @Sendable (_ expression: String, _ start: Timestamp, _ end: Timestamp, _ step: Int64, _ timeout: Duration) async throws -> APIQueryResult
+
+    /// Answers `/api/v1/series`, `/api/v1/labels` and `/api/v1/label/NAME/values`.
+    public var querier: any SeriesQuerier
+    public var instantQuery: InstantQuery
+    public var rangeQuery: RangeQuery
+    /// Parses a series selector (`up{job="api"}`) into matchers for `match[]`; throws with a
+    /// message on bad input. Defaults to the server's own selector parser.
+    public var parseSelector: @Sendable (String) throws -> [Matcher]
+    /// Active alerts (pending and firing).
+    public var alerts: @Sendable () async -> [Alert]
+    public var ruleGroups: @Sendable () async -> [RuleGroupInfo]
+    public var targets: @Sendable () async -> [TargetInfo]
+    public var silences: @Sendable () async throws -> [SilenceInfo]
+    /// Creates a silence (or replaces the one with the same non-empty id) and returns its id.
+    /// Throw `APIError(.badData, ...)` for an invalid one.
+    public var createSilence: @Sendable (SilenceInfo) async throws -> String
+    /// Expires a silence; returns false when no silence has that id.
+    public var expireSilence: @Sendable (String) async throws -> Bool
+    /// What the status page shows.
+    public var status: @Sendable () async -> StatusSnapshot
+    /// Lookout's own metrics for `/metrics`; the server appends process metrics itself.
+    public var metrics: @Sendable () async -> MetricsText
+    /// Whether `/-/ready` answers 200.
+    public var isReady: @Sendable () async -> Bool
+    /// Reloads the configuration for `POST /-/reload`; a thrown error is reported with 500.
+    public var reload: @Sendable () async throws -> Void
+    /// The current time in milliseconds (the default `time` of an instant query).
+    public var now: @Sendable () -> Timestamp
+
+    /// Creates dependencies in which everything is empty; set the members you have.
+    public init(querier: any SeriesQuerier = MemorySeriesStore()) {
+        self.querier = querier
+        instantQuery = { _, time, _ in .vector([]) }
+        rangeQuery = { _, _, _, _, _ in .matrix([]) }
+        parseSelector = { try SelectorParser.parse($0) }
+        alerts = { [] }
+        ruleGroups = { [] }
+        targets = { [] }
+        silences = { [] }
+        createSilence = { _ in throw APIError(.unavailable, "silences are not available") }
+        expireSilence = { _ in false }
+        let clock = { @Sendable in Timestamp(SystemTime.nowMilliseconds()) }
+        status = { StatusSnapshot(generatedAt: clock()) }
+        metrics = { MetricsText() }
+        isReady = { true }
+        reload = {}
+        now = clock
+    }
+}

@@ -1,0 +1,81 @@
+import Model
+
+/// One health check as the status page shows it: current state, why it last failed, an
+/// uptime bar of equal time buckets (oldest first) and recent latencies.
+public struct CheckStatus: Sendable {
+    /// One bucket of the uptime bar: how many probes ran and how many succeeded.
+    public struct Bucket: Sendable, Equatable {
+        public var start: Timestamp
+        public var total: Int
+        public var successes: Int
+
+        /// Creates a bucket.
+        public init(start: Timestamp, total: Int, successes: Int) {
+            self.start = start
+            self.total = total
+            self.successes = successes
+        }
+
+        /// Successes / total, nil when nothing ran.
+        public var ratio: Double? { total == 0 ? nil : Double(successes) / Double(total) }
+    }
+
+    /// One probe result, for the per-check history page.
+    public struct Event: Sendable, Equatable {
+        public var time: Timestamp
+        public var success: Bool
+        public var seconds: Double
+        public var statusCode: Int?
+        public var reason: String
+
+        /// Creates a history entry.
+        public init(time: Timestamp, success: Bool, seconds: Double, statusCode: Int? = nil, reason: String = "") {
+            self.time = time
+            self.success = success
+            self.seconds = seconds
+            self.statusCode = statusCode
+            self.reason = reason
+        }
+    }
+
+    public var name: String
+    /// What is probed (a URL or host:port), shown beside the name.
+    public var target: String
+    /// nil when the check has not run yet.
+    public var up: Bool?
+    /// Why the last probe failed (empty when it succeeded).
+    public var reason: String
+    public var lastCheck: Timestamp?
+    /// The last probe's duration in seconds.
+    public var latencySeconds: Double?
+    /// Since when the check has been in its current state.
+    public var since: Timestamp?
+    /// Uptime over the bar's whole window, 0...1.
+    public var uptimeRatio: Double?
+    /// The bucket width in milliseconds (for the legend: 90 buckets of 16 minutes is 24 h).
+    public var bucketMilliseconds: Int64
+    public var buckets: [Bucket]
+    /// Recent probe durations in seconds, oldest first; nil where a probe failed.
+    public var latencies: [Double?]
+    /// Recent probe results, newest first.
+    public var history: [Event]
+
+    /// Creates a check description.
+    public init(name: String, target: String, up: Bool?, reason: String = "", lastCheck: Timestamp? = nil,
+                latencySeconds: Double? = nil, since: Timestamp? = nil, uptimeRatio: Double? = nil,
+                bucketMilliseconds: Int64 = 960_000, buckets: [Bucket] = [], latencies: [Double?] = [],
+                history: [Event] = []) {
+        self.name = name
+        self.target = target
+        self.up = up
+        self.reason = reason
+        self.lastCheck = lastCheck
+        self.latencySeconds = latencySeconds
+        self.since = since
+        self.uptimeRatio = uptimeRatio
+        self.bucketMilliseconds = bucketMilliseconds
+        self.buckets = buckets
+        self.latencies = latencies
+        self.history = history
+    }
+}

@@ -1,0 +1,106 @@
+import Model
+
+/// Checks on the overview page and the per-check page: state, reason, uptime bar, latency line.
+extension Page {
+    mutating func checks(_ checks: [CheckStatus], now: Timestamp) {
+        section("Checks", count: checks.count)
+        guard !checks.isEmpty else { html += "<p class=\"muted\">No checks configured.</p>"; return }
+        // Failing checks first, so a phone shows what is wrong without scrolling.
+        let ordered = checks.filter { $0.up == false } + checks.filter { $0.up != false }
+        for check in ordered { checkRow(check, now: now) }
+    }
+
+    private mutating func checkRow(_ check: CheckStatus, now: Timestamp) {
+        let state = check.up.map { $0 ? "up" : "down" } ?? "unknown"
+        html += "<div class=\"check\"><div><span class=\"pill \(state)\">\(state)</span> "
+        html += "<a class=\"name\" href=\"/checks/\(HTML.pathSegment(check.name))\">\(HTML.escape(check.name))</a>"
+        html += " <span class=\"muted small\">\(HTML.escape(check.target))</span></div><div class=\"meta small\">"
+        if let latency = check.latencySeconds { html += HTML.latency(latency) }
+        if let uptime = check.uptimeRatio { html += " · \(HTML.percent(uptime))" }
+        if let since = check.since { html += "<br><span class=\"muted\">\(state) \(HTML.age(now - since))</span>" }
+        html += "</div>"
+        if check.up == false, !check.reason.isEmpty { html += "<div class=\"why small\">\(HTML.escape(check.reason))</div>" }
+        uptimeBar(check, detailed: false)
+        sparkline(check.latencies, cssClass: "spark", height: 28)
+        html += "</div>"
+    }
+
+    mutating func checkDetail(_ check: CheckStatus, now: Timestamp) {
+        let state = check.up.map { $0 ? "up" : "down" } ?? "unknown"
+        html += "<h2>\(HTML.escape(check.name)) <span class=\"pill \(state)\">\(state)</span></h2>"
+        html += "<p class=\"muted\">\(HTML.escape(check.target))</p><p>"
+        if let since = check.since { html += "\(state.capitalized) since \(HTML.since(since, now: now))" }
+        if let last = check.lastCheck { html += " · last probe \(HTML.since(last, now: now))" }
+        if let latency = check.latencySeconds { html += " · \(HTML.latency(latency))" }
+        if let uptime = check.uptimeRatio { html += " · uptime \(HTML.percent(uptime))" }
+        html += "</p>"
+        if check.up == false, !check.reason.isEmpty {
+            html += "<p style=\"color:var(--bad)\">\(HTML.escape(check.reason))</p>"
+        }
+        let window = Int64(check.buckets.count) * check.bucketMilliseconds
+        html += "<h2>Uptime <span class=\"muted small\">(last \(HTML.age(window)), \(check.buckets.count) bars)</span></h2>"
+        uptimeBar(check, detailed: true)
+        html += "<h2>Latency</h2>"
+        sparkline(check.latencies, cssClass: "chart", height: 120)
+        history(check.history, now: now)
+    }
+
+    private mutating func history(_ events: [CheckStatus.Event], now: Timestamp) {
+        html += "<h2>History <span class=\"muted small\">(\(events.count))</span></h2>"
+        guard !events.isEmpty else { html += "<p class=\"muted\">No probes recorded yet.</p>"; return }
+        html += "<table><tr><th>When</th><th>Result</th><th>Latency</th><th class=\"hide-sm\">Status</th></tr>"
+        for event in events {
+            html += "<tr><td class=\"small\">\(HTML.time(event.time))</td><td>"
+            html += event.success ? "<span class=\"pill up\">ok</span>" : "<span class=\"pill down\">failed</span>"
+            if !event.reason.isEmpty { html += "<div class=\"small\">\(HTML.escape(event.reason))</div>" }
+            html += "</td><td>\(HTML.latency(event.seconds))</td><td class=\"hide-sm\">\(event.statusCode.map(String.init) ?? "–")</td></tr>"
+        }
+        html += "</table>"
+    }
+
+    /// One rect per bucket; the class picks the colour. The detailed bar adds a tooltip per bucket.
+    private mutating func uptimeBar(_ check: CheckStatus, detailed: Bool) {
+        let count = max(check.buckets.count, 1)
+        html += "<svg class=\"bar\" viewBox=\"0 0 \(count * 4) 22\" preserveAspectRatio=\"none\" role=\"img\" aria-label=\"uptime "
+        html += check.uptimeRatio.map(HTML.percent) ?? "unknown"
+        html += "\">"
+        for (index, bucket) in check.buckets.enumerated() {
+            let cssClass: String
+            switch bucket.ratio {
+            case nil: cssClass = "b0"
+            case let ratio? where ratio >= 1: cssClass = "b1"
+            case let ratio? where ratio >= 0.9: cssClass = "b2"
+            default: cssClass = "b3"
+            }
+            html += "<rect x=\"\(index * 4)\" width=\"3\" height=\"22\" class=\"\(cssClass)\">"
+            if detailed {
+                html += "<title>\(HTML.time(bucket.start)): "
+                html += bucket.ratio.map { "\(HTML.percent($0)) of \(bucket.total)" } ?? "no data"
+                html += "</title>"
+            }
+            html += "</rect>"
+        }
+        html += "</svg>"
+    }
+
+    /// A line of latencies scaled to the largest; failed probes (nil) break the line.
+    private mutating func sparkline(_ values: [Double?], cssClass: String, height: Int) {
+        let peak = values.compactMap { $0 }.max() ?? 0
+        let width = max(values.count - 1, 1) * 10
+        html += "<svg class=\"\(cssClass)\" viewBox=\"0 0 \(width) \(height)\" preserveAspectRatio=\"none\" role=\"img\" aria-label=\"latency, peak \(HTML.latency(peak))\">"
+        guard peak > 0 else { html += "</svg>"; return }
+        html += "<path class=\"line\" d=\""
+        var penDown = false
+        let usable = Double(height - 2)
+        for (index, value) in values.enumerated() {
+            guard let value, value.isFinite else { penDown = false; continue }
+            let y = 1 + Int((usable - value / peak * usable).rounded())
+            html += penDown ? "L" : "M"
+            html += String(index * 10)
+            html += " "
+            html += String(y)
+            penDown = true
+        }
+        html += "\"/></svg>"
+    }
+}

@@ -1,0 +1,89 @@
+import Model
+
+/// Gathers one query's samples per wanted series from chunks and head, then merges them:
+/// time order, and for equal timestamps the later write wins (head over chunks, later head rows
+/// over earlier ones, held batches over both).
+struct SampleCollector {
+    let ids: [UInt32]
+    private var slots: [Int32]
+    var chunkSamples: [[Sample]]
+    var headSamples: [[Sample]]
+    private var hasData: [Bool]
+
+    /// The wanted ids in any order; results come back in that order.
+    let lowest: UInt32
+    let highest: UInt32
+
+    init(ids: [UInt32]) {
+        self.ids = ids
+        lowest = ids.min() ?? 0
+        highest = ids.max() ?? 0
+        slots = [Int32](repeating: -1, count: Int(highest) + 1)
+        for (slot, id) in ids.enumerated() { slots[Int(id)] = Int32(slot) }
+        chunkSamples = Array(repeating: [], count: ids.count)
+        headSamples = Array(repeating: [], count: ids.count)
+        hasData = Array(repeating: false, count: ids.count)
+    }
+
+    @inline(__always)
+    func slot(of id: UInt32) -> Int? {
+        guard Int(id) < slots.count else { return nil }
+        let slot = slots[Int(id)]
+        return slot < 0 ? nil : Int(slot)
+    }
+
+    mutating func markData(_ slot: Int) { hasData[slot] = true }
+
+    func slotsWithData() -> [Int] {
+        ids.indices.filter { hasData[$0] || !chunkSamples[$0].isEmpty || !headSamples[$0].isEmpty }
+    }
+
+    /// Series with at least one sample, in `ids` order.
+    func finish(_ labels: [Labels]) -> [Series] {
+        var out: [Series] = []
+        for slot in ids.indices {
+            let merged = Self.merge(chunkSamples[slot], headSamples[slot])
+            if !merged.isEmpty { out.append(Series(labels[slot], merged)) }
+        }
+        return out
+    }
+
+    /// `older` is sorted with unique timestamps; `newer` is in write order.
+    static func merge(_ older: [Sample], _ newer: [Sample]) -> [Sample] {
+        if newer.isEmpty { return older }
+        var increasing = true
+        for i in newer.indices.dropFirst() where newer[i].timestamp <= newer[i - 1].timestamp {
+            increasing = false
+            break
+        }
+        if increasing, older.last.map({ $0.timestamp < newer[0].timestamp }) ?? true { return older + newer }
+        var tagged: [(sample: Sample, order: Int)] = []
+        tagged.reserveCapacity(older.count + newer.count)
+        for (i, s) in older.enumerated() { tagged.append((s, i)) }
+        for (i, s) in newer.enumerated() { tagged.append((s, older.count + i)) }
+        tagged.sort { $0.sample.timestamp != $1.sample.timestamp ? $0.sample.timestamp < $1.sample.timestamp : $0.order < $1.order }
+        var out: [Sample] = []
+        out.reserveCapacity(tagged.count)
+        for item in tagged {
+            if let last = out.last, last.timestamp == item.sample.timestamp { out[out.count - 1] = item.sample } else { out.append(item.sample) }
+        }
+        return out
+    }
+
+    /// Adds samples of batches held in memory to a query result.
+    static func merge(_ series: [Series], held: [[LabeledSample]], _ matchers: [Matcher], _ range: ClosedRange<Timestamp>) -> [Series] {
+        var extra: [Labels: [Sample]] = [:]
+        for batch in held {
+            for item in batch where range.contains(item.sample.timestamp) && matchers.allSatisfy({ $0.matches(item.labels) }) {
+                extra[item.labels, default: []].append(item.sample)
+            }
+        }
+        guard !extra.isEmpty else { return series }
+        var out: [Series] = []
+        for s in series {
+            if let more = extra.removeValue(forKey: s.labels) { out.append(Series(s.labels, merge(s.samples, more))) } else { out.append(s) }
+        }
+        for (labels, samples) in extra { out.append(Series(labels, merge([], samples))) }
+        return out
+    }
+}

@@ -1,0 +1,147 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Model
+import SQLite
+
+extension TSDB {
+    /// Stores one batch in one transaction. While the database cannot be written (disk full,
+    /// read-only file, I/O error) batches are kept in memory, still visible to queries, and written
+    /// in order once it recovers; beyond `maxPendingSamples` the oldest are dropped (`stats()` counts
+    /// them). Throws only when the store was opened read-only.
+    public func append(_ batch: [LabeledSample]) throws {
+        guard let writer else { throw SQLiteError(code: 8, message: "\(path) is open read-only") }
+        guard !batch.isEmpty else { return }
+        let failure: SQLiteError? = writer.withLock { state, connection in
+            if held.withLock({ !$0.batches.isEmpty }), let error = flushPending(&state, connection) {
+                hold(batch)
+                return error
+            }
+            do {
+                try write(batch, &state, connection)
+                return nil
+            } catch let error as SQLiteError {
+                hold(batch)
+                return error
+            } catch {
+                hold(batch)
+                return SQLiteError(code: 1, message: "\(error)")
+            }
+        }
+        if let failure { noteFailure(failure) } else { noteSuccess(batch.count) }
+    }
+
+    /// Writes one batch: new series rows, then the head row, in one IMMEDIATE transaction.
+    func write(_ batch: [LabeledSample], _ state: inout WriterState, _ connection: Connection) throws {
+        var ids: [UInt32] = []
+        ids.reserveCapacity(batch.count)
+        var created: [(UInt32, Labels)] = []
+        for item in batch {
+            let key = SeriesKey(item.labels)
+            if let id = state.ids[key] {
+                ids.append(id)
+            } else {
+                let id = state.nextID
+                state.nextID += 1
+                state.ids[key] = id
+                created.append((id, item.labels))
+                ids.append(id)
+            }
+        }
+        let (bytes, summary) = HeadCodec.encode(ids: ids, samples: batch)
+        do {
+            try connection.withTransaction(.immediate) {
+                for (id, labels) in created {
+                    let encoded = LabelCodec.encode(labels)
+                    let insert = try connection.cached("INSERT INTO series(id, hash, labels) VALUES(?, ?, ?)")
+                    try insert.bind(Int64(id), at: 1)
+                    try insert.bind(LabelCodec.hash(encoded), at: 2)
+                    try insert.bind(blob: encoded, at: 3)
+                    try insert.step()
+                    try Schema.insertLabelIndex(connection, id: Int64(id), labels: labels)
+                }
+                let insert = try connection.cached(
+                    "INSERT INTO head(min_ts, max_ts, min_series, max_series, data) VALUES(?, ?, ?, ?, ?)")
+                try insert.bind(summary.minTimestamp, at: 1)
+                try insert.bind(summary.maxTimestamp, at: 2)
+                try insert.bind(Int64(summary.minSeries), at: 3)
+                try insert.bind(Int64(summary.maxSeries), at: 4)
+                try insert.bind(blob: bytes, at: 5)
+                try insert.step()
+            }
+        } catch {
+            for (_, labels) in created { state.ids[SeriesKey(labels)] = nil }
+            state.nextID -= UInt32(created.count)
+            throw error
+        }
+        if !created.isEmpty {
+            index.withLock { index in
+                for (id, labels) in created { index.add(id, labels) }
+            }
+        }
+    }
+
+    /// Keeps a batch in memory, dropping the oldest beyond the bound.
+    func hold(_ batch: [LabeledSample]) {
+        let limit = options.maxPendingSamples
+        let dropped = held.withLock { held in
+            held.batches.append(batch)
+            held.samples += batch.count
+            var dropped = 0
+            while held.samples > limit, held.batches.count > 1 {
+                let oldest = held.batches.removeFirst()
+                held.samples -= oldest.count
+                dropped += oldest.count
+            }
+            return dropped
+        }
+        if dropped > 0 {
+            status.withLock { $0.droppedSamples += dropped }
+            options.log("storage: dropped \(dropped) samples held in memory (limit \(limit))")
+        }
+    }
+
+    /// Writes held batches in order (the caller holds the writer lock); returns the error that stopped it.
+    func flushPending(_ state: inout WriterState, _ connection: Connection) -> SQLiteError? {
+        while let batch = held.withLock({ $0.batches.first }) {
+            do {
+                try write(batch, &state, connection)
+            } catch {
+                return error as? SQLiteError ?? SQLiteError(code: 1, message: "\(error)")
+            }
+            held.withLock { held in
+                held.batches.removeFirst()
+                held.samples -= batch.count
+            }
+        }
+        return nil
+    }
+
+    func noteFailure(_ error: SQLiteError) {
+        let first = status.withLock { status in
+            status.lastError = error.description
+            if status.degradedSince == nil {
+                status.degradedSince = Self.wallClock()
+                return true
+            }
+            return false
+        }
+        if first { options.log("storage: cannot write \(path), keeping samples in memory: \(error)") }
+    }
+
+    func noteSuccess(_ samples: Int) {
+        let recovered = status.withLock { status in
+            status.appendedSamples += samples
+            status.appendedBatches += 1
+            defer { status.degradedSince = nil }
+            return status.degradedSince != nil
+        }
+        if recovered { options.log("storage: writing to \(path) again; samples held in memory were written") }
+    }
+
+    static func wallClock() -> Timestamp {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
+    }
+}

@@ -1,0 +1,215 @@
+import Model
+import SQLite
+
+extension TSDB {
+    /// Moves head rows of complete blocks (ending at or before the block holding `now`) into
+    /// per-series chunks, one block per transaction so appends interleave. Late samples for a block
+    /// already compacted are merged into its chunks. Returns the number of chunks written.
+    @discardableResult
+    public func compact(now: Timestamp) throws -> Int {
+        guard let writer else { throw SQLiteError(code: 8, message: "\(path) is open read-only") }
+        return try housekeeping.withLock { _ in
+            let cutoff = block(of: now) * blockDuration
+            var written = 0
+            while true {
+                let chunks = try writer.withLock { _, connection in try compactOldestBlock(connection, before: cutoff) }
+                guard let chunks else { break }
+                written += chunks
+            }
+            let completeGroups = groupStart(block(of: now))
+            while let chunks = try writer.withLock({ _, connection in try mergeOldestGroup(connection, before: completeGroups) }) {
+                written += chunks
+            }
+            return written
+        }
+    }
+
+    /// Compacts the head rows whose samples start in the oldest block; nil when nothing is left before `cutoff`.
+    private func compactOldestBlock(_ connection: Connection, before cutoff: Timestamp) throws -> Int? {
+        guard let oldest = try connection.scalar("SELECT min(min_ts) FROM head WHERE max_ts < ?", [.integer(cutoff)])?.int64 else {
+            return nil
+        }
+        let blockEnd = (block(of: oldest) + 1) * blockDuration
+        let merged = mergedUntil.withLock { $0 }
+        var rowIDs: [Int64] = []
+        var grouping = BlockGrouping()
+        try connection.forEach("SELECT id, data FROM head WHERE max_ts < ? AND min_ts < ? ORDER BY id",
+                               [.integer(cutoff), .integer(blockEnd)]) { row in
+            rowIDs.append(row.int64(at: 0))
+            try row.withBlob(at: 1) { bytes in
+                try HeadCodec.decode(bytes) { id, sample in
+                    grouping.add(block: chunkBlock(of: sample.timestamp, merged: merged), series: id, sample)
+                }
+            }
+        }
+        let samples = grouping.byKey()
+        try connection.withTransaction(.immediate) {
+            let existing = try connection.cached("SELECT data FROM chunks WHERE key = ?")
+            let insert = try connection.cached("INSERT OR REPLACE INTO chunks(key, data) VALUES(?, ?)")
+            for (key, fresh) in samples {
+                var older: [Sample] = []
+                existing.reset()
+                try existing.bind(key, at: 1)
+                if try existing.step() {
+                    try ChunkCodec.decode(existing.blob(at: 0), in: Timestamp.min...Timestamp.max, into: &older)
+                }
+                existing.reset()
+                let merged = SampleCollector.merge(older, fresh)
+                try insert.bind(key, at: 1)
+                try insert.bind(blob: ChunkCodec.encode(merged[...]), at: 2)
+                try insert.step()
+                insert.reset()
+            }
+            let delete = try connection.cached("DELETE FROM head WHERE id = ?")
+            for id in rowIDs {
+                try delete.bind(id, at: 1)
+                try delete.step()
+                delete.reset()
+            }
+        }
+        return samples.count
+    }
+
+    /// The block a sample's chunk is keyed by: its own, or its group's first once the group is merged.
+    func chunkBlock(of timestamp: Timestamp, merged: Int64?) -> Int64 {
+        let b = block(of: timestamp)
+        guard let merged, b < merged else { return b }
+        return groupStart(b)
+    }
+
+    /// Merges the chunks of the oldest complete group not yet merged into one chunk per series;
+    /// nil when every group before `limit` (a group's first block) is merged.
+    private func mergeOldestGroup(_ connection: Connection, before limit: Int64) throws -> Int? {
+        let merged = mergedUntil.withLock { $0 }
+        let from = merged.map { Schema.chunkKey(block: $0, series: 0) } ?? Int64.min
+        // Skip empty stretches: start at the group of the next chunk that exists.
+        guard let next = try connection.scalar("SELECT min(key) FROM chunks WHERE key >= ?", [.integer(from)])?.int64 else { return nil }
+        let group = groupStart(Schema.block(ofKey: next))
+        guard group + span <= limit else { return nil }
+        var samples: [UInt32: [Sample]] = [:]
+        var order: [UInt32] = []
+        let low = Schema.chunkKey(block: group, series: 0), high = Schema.chunkKey(block: group + span, series: 0)
+        try connection.forEach("SELECT key, data FROM chunks WHERE key >= ? AND key < ? ORDER BY key", [.integer(low), .integer(high)]) { row in
+            let id = Schema.series(ofKey: row.int64(at: 0))
+            if samples[id] == nil { order.append(id) }
+            try row.withBlob(at: 1) { try ChunkCodec.decode($0, in: Timestamp.min...Timestamp.max, into: &samples[id, default: []]) }
+        }
+        try connection.withTransaction(.immediate) {
+            try connection.execute("DELETE FROM chunks WHERE key >= ? AND key < ?", [.integer(low), .integer(high)])
+            let insert = try connection.cached("INSERT INTO chunks(key, data) VALUES(?, ?)")
+            for id in order.sorted() {
+                // Blocks were read in order and never overlap, so the samples are sorted already.
+                try insert.bind(Schema.chunkKey(block: group, series: id), at: 1)
+                try insert.bind(blob: ChunkCodec.encode(samples[id]![...]), at: 2)
+                try insert.step()
+                insert.reset()
+            }
+            try Schema.storeSetting(connection, "merged_until", group + span)
+        }
+        mergedUntil.withLock { $0 = group + span }
+        return order.count
+    }
+
+    /// Deletes chunks whose blocks all ended before `now - retention` and head rows older than that,
+    /// at most 1,000 rows per transaction; then returns free pages to the file system when more than
+    /// a quarter of the file is free (the rest is reused by new chunks). Returns the rows deleted.
+    @discardableResult
+    public func applyRetention(now: Timestamp) throws -> Int {
+        guard let writer else { throw SQLiteError(code: 8, message: "\(path) is open read-only") }
+        return try housekeeping.withLock { _ in
+            let firstKept = block(of: now - options.retention)
+            // A merged chunk keyed by block g holds blocks g ..< g + span: delete it once all are old.
+            let chunkLimit = Schema.chunkKey(block: firstKept - span + 1, series: 0)
+            let headLimit = firstKept * blockDuration
+            var deleted = 0
+            for sql in ["DELETE FROM chunks WHERE key IN (SELECT key FROM chunks WHERE key < ? ORDER BY key LIMIT 1000)",
+                        "DELETE FROM head WHERE id IN (SELECT id FROM head WHERE max_ts < ? LIMIT 1000)"] {
+                while true {
+                    let limit: SQLValue = sql.hasPrefix("DELETE FROM chunks") ? .integer(chunkLimit) : .integer(headLimit)
+                    let changed = try writer.withLock { _, connection in
+                        try connection.withTransaction(.immediate) {
+                            try connection.execute(sql, [limit])
+                            return connection.changes
+                        }
+                    }
+                    deleted += changed
+                    if changed == 0 { break }
+                }
+            }
+            try writer.withLock { _, connection in try releaseFreePages(connection) }
+            return deleted
+        }
+    }
+
+    private func releaseFreePages(_ connection: Connection) throws {
+        let free = try connection.pragmaInt("freelist_count")
+        let total = try connection.pragmaInt("page_count")
+        guard free > 256, free * 4 > total else { return }
+        try connection.execute("PRAGMA incremental_vacuum(\(free - total / 10))")
+    }
+
+    /// Housekeeping loop for the daemon: every `housekeepingInterval`, writes batches held in memory,
+    /// compacts and applies retention; errors are logged and retried next round. Returns when the
+    /// task is cancelled. Blocks a cooperative thread for the duration of each round.
+    public func run() async {
+        while !Task.isCancelled {
+            do {
+                try await Task.sleep(for: options.housekeepingInterval)
+            } catch {
+                return
+            }
+            housekeepingRound(now: Self.wallClock())
+        }
+    }
+
+    /// One round of `run()`, for callers with their own scheduling.
+    public func housekeepingRound(now: Timestamp) {
+        guard let writer else { return }
+        if held.withLock({ !$0.batches.isEmpty }) {
+            if let error = writer.withLock({ flushPending(&$0, $1) }) { noteFailure(error); return }
+            noteSuccess(0)
+        }
+        do {
+            try compact(now: now)
+            try applyRetention(now: now)
+        } catch {
+            let failure = error as? SQLiteError ?? SQLiteError(code: 1, message: "\(error)")
+            status.withLock { $0.lastError = failure.description }
+            options.log("storage: housekeeping of \(path) failed: \(failure)")
+        }
+    }
+}
+
+/// Groups decoded head samples by (block, series) with dense per-series arrays: a dictionary
+/// lookup per sample would cost more than decoding it.
+struct BlockGrouping {
+    private var blocks: [Int64] = []
+    private var series: [[[Sample]]] = []
+    private var last = -1
+
+    mutating func add(block: Int64, series id: UInt32, _ sample: Sample) {
+        if last < 0 || blocks[last] != block {
+            if let found = blocks.firstIndex(of: block) {
+                last = found
+            } else {
+                blocks.append(block)
+                series.append([])
+                last = blocks.count - 1
+            }
+        }
+        let slot = Int(id)
+        if series[last].count <= slot { series[last].append(contentsOf: repeatElement([], count: slot + 1 - series[last].count)) }
+        series[last][slot].append(sample)
+    }
+
+    /// (chunk key, samples in write order), ascending by key.
+    func byKey() -> [(Int64, [Sample])] {
+        var out: [(Int64, [Sample])] = []
+        for (index, block) in blocks.enumerated() {
+            for (id, samples) in series[index].enumerated() where !samples.isEmpty {
+                out.append((Schema.chunkKey(block: block, series: UInt32(id)), samples))
+            }
+        }
+        return out.sorted { $0.0 < $1.0 }
+    }
+}

@@ -1,0 +1,84 @@
+import ArgumentParser
+import Daemon
+import Foundation
+import Model
+import Notify
+import Storage
+
+struct SilenceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "silence", abstract: "Manage silences (stored in the database; the daemon need not run).",
+        subcommands: [Add.self, List.self, Expire.self])
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a silence; prints its ID.")
+        @Option(name: .customLong("match"), help: "A matcher: k=v, k!=v, k=~re or k!~re (repeatable).") var matchers: [String]
+        @Option(name: .customLong("for"), help: "How long, e.g. 2h.") var duration: String
+        @Option(help: "Why.") var comment: String
+        @Option(help: "Who (default: $USER).") var author: String?
+        @OptionGroup var options: ConfigOptions
+
+        func run() throws {
+            guard let millis = PromDuration.parse(duration), millis > 0 else {
+                throw ValidationError("invalid duration \"\(duration)\" for --for")
+            }
+            let manager = try SilenceCommand.manager(options)
+            let who = author ?? ProcessInfo.processInfo.environment["USER"] ?? "lookout-cli"
+            do {
+                let silence = try manager.add(matchers: matchers, duration: millis, comment: comment, createdBy: who,
+                                              now: TimeArgument.nowMillis())
+                print(silence.id)
+            } catch let error as SilenceManager.InvalidSilence {
+                StandardError.write("lookout: \(error)")
+                throw ExitCode(1)
+            } catch {
+                StandardError.write("lookout: \(error)")
+                throw ExitCode(1)
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List silences, newest first.")
+        @Flag(help: "Include expired silences.") var all = false
+        @OptionGroup var options: ConfigOptions
+
+        func run() throws {
+            let manager = try SilenceCommand.manager(options)
+            let now = TimeArgument.nowMillis()
+            let silences = try manager.list().filter { all || $0.state(at: now) != .expired }
+            if silences.isEmpty { print("no silences"); return }
+            print("ID\tSTATE\tMATCHERS\tENDS\tCREATED BY\tCOMMENT")
+            for s in silences {
+                let ends = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(s.endsAt) / 1000))
+                print("\(s.id)\t\(s.state(at: now).rawValue)\t{\(s.matchers.map(\.description).joined(separator: ", "))}\t\(ends)\t\(s.createdBy)\t\(s.comment)")
+            }
+        }
+    }
+
+    struct Expire: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Expire a silence now.")
+        @Argument(help: "The silence ID.") var id: String
+        @OptionGroup var options: ConfigOptions
+
+        func run() throws {
+            let manager = try SilenceCommand.manager(options)
+            guard try manager.expire(id: id, now: TimeArgument.nowMillis()) else {
+                StandardError.write("lookout: no active or pending silence \(id)")
+                throw ExitCode(1)
+            }
+            print("expired \(id)")
+        }
+    }
+
+    static func manager(_ options: ConfigOptions) throws -> SilenceManager {
+        let dir = try StoreLocation.dataDir(options)
+        do {
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            return try SilenceManager(databasePath: StorageDatabase.path(dataDir: dir))
+        } catch {
+            StandardError.write("lookout: cannot open the database in \(dir): \(error)")
+            throw ExitCode(2)
+        }
+    }
+}

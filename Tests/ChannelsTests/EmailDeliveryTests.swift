@@ -1,0 +1,70 @@
+import Curl
+import Foundation
+import Model
+import Notify
+import Testing
+import TestSupport
+@testable import Channels
+
+@Suite(.serialized) struct EmailDeliveryTests {
+    let loop: CurlLoop
+    let dir: TemporaryDirectory
+    let mailbox: String
+
+    init() throws {
+        loop = try CurlLoop()
+        dir = try TemporaryDirectory()
+        mailbox = dir.file("mail")
+        try FileManager.default.createDirectory(atPath: mailbox, withIntermediateDirectories: true)
+    }
+
+    func messages() throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: mailbox).filter { $0.hasSuffix(".eml") }.sorted()
+            .map { try String(contentsOfFile: "\(mailbox)/\($0)", encoding: .utf8) }
+    }
+
+    @Test func startTLSWithAuthDeliversAndLabelsCannotInjectHeadersOrRecipients() async throws {
+        let cert = try await SelfSignedCertificate.make(in: dir, days: 2)
+        let server = try await Helper.launch("loopback_smtp.py", [
+            "--dir", mailbox, "--starttls", cert.certificatePath, cert.keyPath, "--auth", "bot:pa55word"])
+        let spec = EmailSpec(url: "smtp://localhost:\(server.port)", username: "bot", password: "pa55word",
+                             from: "alerts@example.com", to: ["ops@example.com", "dev@example.com"], caFile: cert.certificatePath)
+        let rig = try NotifierRig(channels: ["ops": .email(spec)], databasePath: dir.file("n.db"), loop: loop)
+        let evil = alert("HighErrorRate\r\nBcc: evil@x", extra: ["job": "api\r\n\r\nRCPT TO:<evil@x>"])
+        var annotated = evil
+        annotated.annotations = ["summary": "Größe\r\n.\r\nMAIL FROM:<evil@x>\r\nRCPT TO:<evil@x>\r\nDATA"]
+        await rig.notifier.receive(alerts: [annotated])
+        #expect(await eventually { await rig.delivered("ops") == 1 })
+        await rig.stop()
+        let stored = try messages()
+        #expect(stored.count == 1)
+        let message = stored[0]
+        let header = message.components(separatedBy: "\r\n\r\n")[0].components(separatedBy: "\r\n")
+        #expect(header.contains("X-RcptTo: ops@example.com, dev@example.com"))
+        let names = header.filter { !$0.hasPrefix(" ") && !$0.hasPrefix("\t") }.map { String($0.prefix { $0 != ":" }) }
+        #expect(names == ["X-MailFrom", "X-RcptTo", "Date", "From", "To", "Subject", "Message-ID", "MIME-Version",
+                          "Auto-Submitted", "Content-Type"])
+        #expect(header.first { $0.hasPrefix("Subject: ") } == "Subject: [FIRING:1] HighErrorRate  Bcc: evil@x (critical)")
+        #expect(message.contains("Content-Type: multipart/alternative;"))
+        #expect(message.contains("Gr=C3=B6=C3=9Fe"))
+        #expect(!rig.logs.text.contains("pa55word"))
+    }
+
+    @Test func requiredSTARTTLSFailsPermanentlyAgainstPlainServer() async throws {
+        let server = try await Helper.launch("loopback_smtp.py", ["--dir", mailbox])
+        let transport = CurlTransport(loop: loop)
+        let channel = EmailChannel(name: "ops", spec: EmailSpec(url: "smtp://localhost:\(server.port)", from: "a@example.com",
+                                                                to: ["b@example.com"]), transport: transport, timeout: 5000)
+        let result = await channel.deliver(Samples.firingGroup)
+        guard case .permanent = result else {
+            Issue.record("expected a permanent failure, got \(result)")
+            return
+        }
+        #expect(try messages().isEmpty)
+        var plain = EmailSpec(url: "smtp://localhost:\(server.port)", tls: .none, from: "a@example.com", to: ["b@example.com"])
+        plain.tls = .none
+        let ok = EmailChannel(name: "ops", spec: plain, transport: transport, timeout: 5000)
+        #expect(await ok.deliver(Samples.firingGroup) == .delivered)
+        #expect(try messages().count == 1)
+    }
+}

@@ -1,0 +1,155 @@
+"""CLI commands that read or write the store: query, silence, notify test, test rules."""
+import json
+
+import pytest
+
+from conftest import REPO, run_cli, wait_for
+from receivers import Receiver
+
+CONFIG = """
+global:
+  evaluation_interval: 1s
+  scrape_interval: 1s
+  listen: ""
+host_metrics: true
+alerts:
+  - name: AlwaysOn
+    expr: vector(1) > 0
+    severity: warning
+notify:
+  channels:
+    journal: {log: {}}
+  default_channels: [journal]
+"""
+
+
+@pytest.fixture
+def receiver():
+    r = Receiver()
+    yield r
+    r.close()
+
+
+def test_query_reads_the_store_while_the_daemon_runs(daemon_factory):
+    d = daemon_factory(CONFIG).start()
+    args = ["--config", str(d.config), "--data-dir", str(d.data_dir)]
+    out = wait_for(lambda: (lambda o: o if "alertstate=\"firing\"" in o.stdout else None)(run_cli("query", "ALERTS", *args)),
+                   timeout=20, what="ALERTS firing in the store")
+    assert 'alertname="AlwaysOn"' in out.stdout
+    js = run_cli("query", "sum(ALERTS)", "--json", *args)
+    doc = json.loads(js.stdout)
+    assert doc["status"] == "success" and doc["data"]["resultType"] == "vector"
+    assert doc["data"]["result"][0]["value"][1] == "1"
+    mem = wait_for(lambda: (lambda o: o if "node_memory_MemTotal_bytes" in o.stdout else None)(
+        run_cli("query", "node_memory_MemTotal_bytes > 0", *args)), timeout=10, what="host metrics")
+    assert mem.returncode == 0
+    assert d.stop() == 0
+
+
+def test_query_rejects_bad_expression_with_position(workdir):
+    out = run_cli("query", "sum(rate(x[5m])", "--data-dir", str(workdir))
+    assert out.returncode == 1
+    assert "1:" in out.stderr and "parse error" in out.stderr
+
+
+def test_range_query_over_the_store(daemon_factory):
+    d = daemon_factory(CONFIG).start()
+    args = ["--config", str(d.config), "--data-dir", str(d.data_dir)]
+    wait_for(lambda: "firing" in run_cli("query", "ALERTS", *args).stdout, timeout=20, what="ALERTS")
+    out = run_cli("query", "ALERTS", "--start", "now", "--step", "1s", "--json", *args)
+    doc = json.loads(out.stdout)
+    assert doc["data"]["resultType"] == "matrix"
+    d.stop()
+
+
+def test_silences_work_without_the_daemon(workdir):
+    args = ["--data-dir", str(workdir / "data")]
+    add = run_cli("silence", "add", "--match", "alertname=HighMemory", "--match", "instance=~web-.*",
+                  "--for", "2h", "--comment", "maintenance", "--author", "ops", *args)
+    assert add.returncode == 0, add.stderr
+    sid = add.stdout.strip()
+    listed = run_cli("silence", "list", *args)
+    assert sid in listed.stdout and 'instance=~"web-.*"' in listed.stdout and "active" in listed.stdout
+    assert run_cli("silence", "expire", sid, *args).returncode == 0
+    assert sid not in run_cli("silence", "list", *args).stdout
+    assert sid in run_cli("silence", "list", "--all", *args).stdout
+    assert run_cli("silence", "expire", sid, *args).returncode == 1
+
+
+def test_silence_rejects_bad_input(workdir):
+    args = ["--data-dir", str(workdir / "data")]
+    assert run_cli("silence", "add", "--match", "alertname=~(", "--for", "1h", "--comment", "x", *args).returncode == 1
+    assert run_cli("silence", "add", "--match", "a=~.*", "--for", "1h", "--comment", "x", *args).returncode == 1
+    assert run_cli("silence", "add", "--match", "a=b", "--for", "soon", "--comment", "x", *args).returncode != 0
+
+
+def test_notify_test_delivers_to_a_webhook(workdir, receiver):
+    cfg = workdir / "n.yml"
+    cfg.write_text(f"""
+notify:
+  channels:
+    audit:
+      webhook: {{url: "{receiver.url}/hook"}}
+  default_channels: [audit]
+""")
+    out = run_cli("notify", "test", "audit", "--config", str(cfg))
+    assert out.returncode == 0, out.stderr
+    payload = receiver.json_posts("/hook")[0]
+    assert payload["version"] == "4"
+    assert payload["alerts"][0]["labels"]["alertname"] == "LookoutTest"
+
+
+def test_notify_test_reports_the_receivers_error(workdir, receiver):
+    receiver.status = 400
+    receiver.body = b"invalid_payload"
+    cfg = workdir / "n.yml"
+    cfg.write_text(f"""
+notify:
+  channels:
+    team-slack:
+      slack: {{webhook_url: "{receiver.url}/services/T/B/secret-token"}}
+  default_channels: [team-slack]
+""")
+    out = run_cli("notify", "test", "team-slack", "--config", str(cfg))
+    assert out.returncode == 2
+    assert "400" in out.stderr and "invalid_payload" in out.stderr
+    assert "secret-token" not in out.stderr + out.stdout
+    assert run_cli("notify", "test", "nope", "--config", str(cfg)).returncode == 2
+
+
+def test_test_rules_passes_and_fails_like_promtool(workdir):
+    rules = workdir / "r.yml"
+    rules.write_text("""groups:
+  - name: g
+    rules:
+      - alert: Down
+        expr: up == 0
+        for: 2m
+        labels: {severity: critical}
+        annotations: {summary: "{{ $labels.instance }} down"}
+""")
+    good = workdir / "good.test.yml"
+    good.write_text("""rule_files: [r.yml]
+evaluation_interval: 1m
+tests:
+  - interval: 1m
+    input_series:
+      - series: 'up{job="api", instance="a"}'
+        values: '1 0 0 0 0'
+    alert_rule_test:
+      - eval_time: 2m
+        alertname: Down
+        exp_alerts: []
+      - eval_time: 4m
+        alertname: Down
+        exp_alerts:
+          - exp_labels: {severity: critical, job: api, instance: a}
+            exp_annotations: {summary: "a down"}
+""")
+    out = run_cli("test", "rules", str(good), cwd=workdir)
+    assert out.returncode == 0, out.stdout + out.stderr
+    bad = workdir / "bad.test.yml"
+    bad.write_text(good.read_text().replace('summary: "a down"', 'summary: "b down"'))
+    out = run_cli("test", "rules", str(bad), cwd=workdir)
+    assert out.returncode == 1
+    assert "FAILED" in out.stdout

@@ -1,0 +1,91 @@
+import Testing
+@testable import Exposition
+import Model
+
+/// The cache must never change what a parse returns: warm parses are compared with cold ones.
+@Suite("Series cache")
+struct SeriesCacheTests {
+    typealias Outcome = Result<[String], ExpositionError>
+
+    /// Every entry rendered exactly (value bits included), or the error.
+    static func outcome(_ bytes: [UInt8], _ format: ExpositionFormat, cache: inout SeriesCache) -> Outcome {
+        var parser = ExpositionParser(bytes, format: format, cache: cache)
+        cache = SeriesCache()
+        var lines: [String] = []
+        do {
+            while let entry = try parser.next() {
+                if case let .sample(labels, value, timestamp) = entry {
+                    lines.append("\(labels) \(value.bitPattern) \(timestamp.map(String.init) ?? "-")")
+                } else {
+                    lines.append("\(entry)")
+                }
+            }
+            cache = parser.cache
+            return .success(lines)
+        } catch {
+            cache = parser.cache
+            return .failure(error)
+        }
+    }
+
+    static func cold(_ bytes: [UInt8], _ format: ExpositionFormat) -> Outcome {
+        var cache = SeriesCache()
+        return outcome(bytes, format, cache: &cache)
+    }
+
+    @Test("a warm parse of every corpus payload equals a cold one", arguments: Corpus.payloads("good"))
+    func warmEqualsCold(_ name: String) throws {
+        let bytes = try Corpus.bytes("good/" + name)
+        let format = Corpus.format(of: name)
+        var cache = SeriesCache()
+        let first = SeriesCacheTests.outcome(bytes, format, cache: &cache)
+        #expect(cache.count > 0)
+        let second = SeriesCacheTests.outcome(bytes, format, cache: &cache)
+        #expect(first == second)
+        #expect(try first.get() == SeriesCacheTests.cold(bytes, format).get())
+    }
+
+    @Test("mutated payloads parse the same with a cache warmed on the original")
+    func mutatedWarmEqualsCold() throws {
+        let seeds = try Corpus.payloads("good").map(FuzzTests.Seed.init)
+        var rng = FuzzTests.SplitMix(state: 0xCAC4E)
+        let warmed = seeds.map { seed in
+            var cache = SeriesCache()
+            _ = SeriesCacheTests.outcome(seed.bytes, seed.format, cache: &cache)
+            return cache
+        }
+        for iteration in 0..<3000 {
+            let seed = seeds[iteration % seeds.count]
+            var cache = warmed[iteration % seeds.count]
+            let mutated = FuzzTests.mutate(FuzzTests.window(seed, &rng), &rng)
+            let warm = SeriesCacheTests.outcome(mutated, seed.format, cache: &cache)
+            let cold = SeriesCacheTests.cold(mutated, seed.format)
+            #expect(warm == cold, "\(String(decoding: mutated, as: UTF8.self).debugDescription)")
+            if warm != cold { return }
+        }
+    }
+
+    @Test("a series repeated in another spelling is a duplicate, cold or warm, and a failed parse leaves no false duplicate",
+          arguments: ["a{x=\"1\",y=\"2\"} 1\na{y=\"2\",x=\"1\"} 2\n", "a {x=\"1\", y=\"2\"} 1\na{x=\"1\",y=\"2\",} 2\n",
+                      "a{x=\"1\",y=\"2\"} 1\na{x=\"1\",y=\"2\"} 2\n"])
+    func duplicateSpellings(_ payload: String) {
+        let expected = ExpositionError(line: 2, column: 1, message: "duplicate sample for series a{x=\"1\", y=\"2\"}")
+        #expect(SeriesCacheTests.cold(Array(payload.utf8), .prometheusText) == .failure(expected))
+        var cache = SeriesCache()
+        _ = SeriesCacheTests.outcome(Array(payload.utf8), .prometheusText, cache: &cache)
+        #expect(SeriesCacheTests.outcome(Array(payload.utf8), .prometheusText, cache: &cache) == .failure(expected))
+        let single = Array(payload.utf8.prefix { $0 != UInt8(ascii: "\n") }) + [UInt8(ascii: "\n")]
+        #expect(SeriesCacheTests.outcome(single, .prometheusText, cache: &cache) != .failure(expected))
+    }
+
+    @Test("series missing from a complete payload are forgotten; another format starts afresh")
+    func eviction() {
+        var cache = SeriesCache()
+        _ = SeriesCacheTests.outcome(Array("a{x=\"1\"} 1\nb 2\n".utf8), .prometheusText, cache: &cache)
+        #expect(cache.count == 2)
+        _ = SeriesCacheTests.outcome(Array("a{x=\"1\"} 1\nc 2\n".utf8), .prometheusText, cache: &cache)
+        #expect(cache.count == 2)
+        _ = SeriesCacheTests.outcome(Array("d 1\n# EOF\n".utf8), .openMetrics, cache: &cache)
+        #expect(cache.count == 1)
+    }
+}

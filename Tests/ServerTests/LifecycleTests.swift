@@ -1,0 +1,103 @@
+import Logging
+import Model
+import Synchronization
+import Testing
+@testable import Server
+
+@Suite("Health, readiness, reload and /metrics")
+struct LifecycleTests {
+    struct ReloadFailed: Error, CustomStringConvertible { var description: String { "rules.yml:3:5: unknown key \"exprr\"" } }
+
+    @Test("healthy and ready")
+    func health() async throws {
+        let ready = Mutex(false)
+        var deps = try Fixtures.dependencies()
+        deps.isReady = { ready.withLock { $0 } }
+        try await withServer(deps) { (client: HTTPTestClient) async throws in
+            let healthy = try await client.get("/-/healthy")
+            #expect(healthy.status == 200)
+            #expect(healthy.body == "Lookout is Healthy.\n")
+            #expect(try await client.get("/-/ready").status == 503)
+            ready.withLock { $0 = true }
+            #expect(try await client.get("/-/ready").body == "Lookout is Ready.\n")
+        }
+    }
+
+    @Test("reload only by POST or PUT, reporting failures")
+    func reload() async throws {
+        let calls = Mutex(0)
+        var deps = try Fixtures.dependencies()
+        deps.reload = {
+            let count = calls.withLock { $0 += 1; return $0 }
+            if count == 2 { throw ReloadFailed() }
+        }
+        try await withServer(deps) { (client: HTTPTestClient) async throws in
+            #expect(try await client.send("POST", "/-/reload").status == 200)
+            let failed = try await client.send("PUT", "/-/reload")
+            #expect(failed.status == 500)
+            #expect(failed.body == "failed to reload config: rules.yml:3:5: unknown key \"exprr\"\n")
+            #expect(try await client.get("/-/reload").status == 405)
+            #expect(calls.withLock { $0 } == 2)
+        }
+    }
+
+    @Test("/metrics has Lookout's metrics and process metrics in the text format")
+    func metrics() async throws {
+        var deps = try Fixtures.dependencies()
+        deps.metrics = {
+            var text = MetricsText()
+            text.family("lookout_notifications_total", .counter, help: "Notifications by channel and result.")
+            text.sample("lookout_notifications_total", ["channel": "team-slack", "result": "sent"], 3)
+            text.sample("lookout_notifications_total", ["channel": "pager\"x", "result": "failed"], 1)
+            text.single("lookout_notification_queue_length", .gauge, help: "Queued.", 0)
+            return text
+        }
+        try await withServer(deps) { (client: HTTPTestClient) async throws in
+            let response = try await client.get("/metrics")
+            #expect(response.status == 200)
+            #expect(response.header("Content-Type") == "text/plain; version=0.0.4; charset=utf-8")
+            #expect(response.body.hasPrefix("""
+            # HELP lookout_notifications_total Notifications by channel and result.
+            # TYPE lookout_notifications_total counter
+            lookout_notifications_total{channel="team-slack",result="sent"} 3
+            lookout_notifications_total{channel="pager\\"x",result="failed"} 1
+            # HELP lookout_notification_queue_length Queued.
+            # TYPE lookout_notification_queue_length gauge
+            lookout_notification_queue_length 0
+
+            """))
+            for name in ["process_resident_memory_bytes", "process_cpu_seconds_total", "process_open_fds", "process_start_time_seconds"] {
+                let line = response.body.split(separator: "\n").first { $0.hasPrefix(name + " ") }
+                let value = line.flatMap { Double($0.split(separator: " ")[1]) }
+                #expect(value != nil && value! > 0, "\(name)")
+            }
+        }
+    }
+
+    @Test("run() stops when its task is cancelled")
+    func cancellation() async throws {
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let server = try APIServer(dependencies: Fixtures.dependencies(), listen: "127.0.0.1:0",
+                                   logger: Logger(label: "t", factory: { _ in SwiftLogNoOpLogHandler() }), onListening: { continuation.yield($0) })
+        let task = Task { try await server.run() }
+        var iterator = ports.makeAsyncIterator()
+        let port = try #require(await iterator.next())
+        #expect(try await HTTPTestClient(port: port).get("/-/healthy").status == 200)
+        task.cancel()
+        _ = await task.result
+        await #expect(throws: (any Error).self) { try await HTTPTestClient(port: port).get("/-/healthy") }
+    }
+
+    @Test("listen addresses", arguments: [
+        ("127.0.0.1:9464", "127.0.0.1", 9464), (":9464", "0.0.0.0", 9464), ("[::1]:80", "::1", 80),
+    ])
+    func listen(text: String, host: String, port: Int) {
+        let parsed = APIServer.parseListen(text)
+        #expect(parsed?.0 == host && parsed?.1 == port)
+    }
+
+    @Test func badListen() {
+        #expect(APIServer.parseListen("localhost") == nil)
+        #expect(APIServer.parseListen("h:99999") == nil)
+    }
+}

@@ -1,0 +1,92 @@
+import Model
+import Testing
+@testable import Server
+
+@Suite("Status page")
+struct StatusPageTests {
+    static let hostile = "<script>alert(1)</script>\"'&"
+
+    static func snapshot(now: Timestamp = Fixtures.now) -> StatusSnapshot {
+        let buckets = (0..<90).map { CheckStatus.Bucket(start: now - Int64(90 - $0) * 960_000, total: 16, successes: $0 == 80 ? 15 : 16) }
+        let checks = [
+            CheckStatus(name: "api-health", target: "https://api.example.com/health", up: true, lastCheck: now - 5000,
+                        latencySeconds: 0.085, since: now - 7_200_000, uptimeRatio: 0.9944, buckets: buckets,
+                        latencies: [0.08, 0.09, nil, 0.12, 0.085],
+                        history: [CheckStatus.Event(time: now - 5000, success: true, seconds: 0.085, statusCode: 200)]),
+            CheckStatus(name: hostile, target: "tcp \(hostile)", up: false, reason: "\"><img src=x onerror=alert(2)>",
+                        lastCheck: now, latencySeconds: 5, since: now - 60_000, uptimeRatio: 0.5, buckets: buckets,
+                        latencies: [1, 2, 3],
+                        history: [CheckStatus.Event(time: now, success: false, seconds: 5, reason: "timeout <after> 5s")]),
+        ]
+        let alert = Alert(labels: ["alertname": "ApiDown", "evil": hostile], annotations: ["summary": hostile],
+                          state: .firing, value: 0, activeAt: now - 600_000, firedAt: now - 300_000)
+        let target = TargetInfo(labels: ["job": "api", "instance": hostile], scrapeURL: "http://127.0.0.1:8000/metrics",
+                                health: .down, lastError: hostile, lastScrape: now - 1000, lastScrapeSeconds: 0.002,
+                                intervalMilliseconds: 15_000, timeoutMilliseconds: 10_000)
+        let silence = SilenceInfo(id: "s1", matchers: [try! Matcher("alertname", .equal, hostile)], startsAt: now - 1000,
+                                  endsAt: now + 3_600_000, createdBy: hostile, comment: hostile, updatedAt: now)
+        let notification = NotificationInfo(time: now - 2000, channel: "team-slack", summary: "[FIRING:1] ApiDown \(hostile)",
+                                            result: .failed, detail: hostile)
+        return StatusSnapshot(generatedAt: now, version: "0.1.0", checks: checks, targets: [target], alerts: [alert],
+                              silences: [silence], notifications: [notification], queue: QueueInfo(length: 2, oldest: now - 90_000))
+    }
+
+    @Test("untrusted text is escaped everywhere")
+    func escaping() {
+        let html = StatusPage.render(Self.snapshot())
+        #expect(!html.contains("<script"))
+        #expect(!html.contains("<img"))
+        #expect(!html.contains("alert(1)</"))
+        #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&amp;"))
+        #expect(html.contains("&quot;&gt;&lt;img src=x onerror=alert(2)&gt;"))
+        let detail = StatusPage.renderCheck(Self.snapshot().checks[1], snapshot: Self.snapshot())
+        #expect(!detail.contains("<script") && !detail.contains("<img") && detail.contains("timeout &lt;after&gt; 5s"))
+    }
+
+    @Test("the page loads nothing from elsewhere")
+    func selfContained() {
+        let html = StatusPage.render(Self.snapshot())
+        for forbidden in ["<script", "<link", "<iframe", "src=\"", "url(", "@import"] {
+            #expect(!html.contains(forbidden), "\(forbidden)")
+        }
+        #expect(html.contains("<meta name=\"viewport\""))
+    }
+
+    @Test("each check has its state, reason, 90-bucket bar and sparkline")
+    func checkRows() {
+        let html = StatusPage.render(Self.snapshot())
+        #expect(html.components(separatedBy: "<rect ").count - 1 == 180)
+        #expect(html.contains("class=\"b2\""))   // the half-failed bucket
+        #expect(html.contains("<path class=\"line\" d=\"M0 "))
+        #expect(html.contains("99.44%"))
+        #expect(html.contains("85 ms"))
+        #expect(html.contains("1 firing"))
+        // The failing check is listed first.
+        let down = html.range(of: "pill down\">down")!.lowerBound
+        let up = html.range(of: "href=\"/checks/api-health\"")!.lowerBound
+        #expect(down < up)
+    }
+
+    @Test("served at / and /checks/NAME with a Content-Security-Policy")
+    func served() async throws {
+        var deps = try Fixtures.dependencies()
+        deps.status = { StatusPageTests.snapshot() }
+        try await withServer(deps) { (client: HTTPTestClient) async throws in
+            let page = try await client.get("/")
+            #expect(page.status == 200)
+            #expect(page.header("Content-Type") == "text/html; charset=utf-8")
+            #expect(page.header("Content-Security-Policy")?.hasPrefix("default-src 'none'") == true)
+            #expect(page.header("X-Content-Type-Options") == "nosniff")
+            let detail = try await client.get("/checks/api-health")
+            #expect(detail.status == 200)
+            #expect(detail.body.contains("<title>2023-11-14 22:13:20 UTC: 100% of 16</title>") || detail.body.contains(": 100% of 16</title>"))
+            let encodedName = HTML.pathSegment(StatusPageTests.hostile)
+            let hostile = try await client.get("/checks/\(encodedName)")
+            #expect(hostile.status == 200)
+            #expect(hostile.body.contains("failed"))
+            let missing = try await client.get("/checks/%3Cnope%3E")
+            #expect(missing.status == 404)
+            #expect(missing.body.contains("&lt;nope&gt;"))
+        }
+    }
+}

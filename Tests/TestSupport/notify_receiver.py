@@ -1,0 +1,110 @@
+#!/usr/bin/env python3
+"""Recording receiver for notification tests (Slack, PagerDuty, webhooks). Prints "PORT <n>".
+
+  POST <any path>        recorded; answered by the next scripted response for that path, else
+                         --default-status. PagerDuty semantics on paths ending in /v2/enqueue:
+                         a trigger opens an incident per dedup_key unless one is open, a resolve closes it.
+  POST /_script?path=P   body: JSON list of responses for P, used in order:
+                         {"status": 500, "body": "...", "retry_after": "1", "delay_ms": 0}
+  GET  /_received        JSON list of {path, status, headers, body, time} for every attempt
+  GET  /_count            number of accepted (2xx) posts
+  GET  /_incidents       JSON {dedup_key: {"state": "triggered"|"resolved", "opened": n}}
+"""
+import argparse, json, os, sys, threading, time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlparse, parse_qs
+
+lock = threading.Lock()
+scripts, received, incidents = {}, [], {}
+default_status = 200
+
+
+class Server(ThreadingHTTPServer):
+    request_queue_size = 1024
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def handle_error(self, request, client_address):
+        pass
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
+
+    def log_message(self, *args):
+        pass
+
+    def reply(self, status, body=b"", ctype="application/json", extra=()):
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        for k, v in extra:
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self):
+        url = urlparse(self.path)
+        with lock:
+            if url.path == "/_received":
+                return self.reply(200, json.dumps(received).encode())
+            if url.path == "/_count":
+                return self.reply(200, str(sum(1 for r in received if r["status"] // 100 == 2)).encode())
+            if url.path == "/_incidents":
+                return self.reply(200, json.dumps(incidents).encode())
+        self.reply(404)
+
+    def do_POST(self):
+        url = urlparse(self.path)
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        if url.path == "/_script":
+            path = parse_qs(url.query)["path"][0]
+            with lock:
+                scripts[path] = json.loads(body)
+            return self.reply(200, b"{}")
+        with lock:
+            queue = scripts.get(url.path) or []
+            response = queue.pop(0) if queue else {"status": default_status}
+        delay = response.get("delay_ms", 0)
+        if delay:
+            time.sleep(delay / 1000)
+        status = response.get("status", 200)
+        text = body.decode("utf-8", "replace")
+        with lock:
+            received.append({"path": url.path, "status": status, "headers": dict(self.headers.items()),
+                             "body": text, "time": time.time()})
+            if status == 202 and url.path.endswith("/v2/enqueue"):
+                event = json.loads(text)
+                key = event["dedup_key"]
+                incident = incidents.get(key)
+                if event["event_action"] == "trigger" and (incident is None or incident["state"] == "resolved"):
+                    incidents[key] = {"state": "triggered", "opened": (incident or {"opened": 0})["opened"] + 1}
+                elif event["event_action"] == "resolve" and incident is not None:
+                    incident["state"] = "resolved"
+        extra = [("Retry-After", response["retry_after"])] if "retry_after" in response else []
+        self.reply(status, response.get("body", '{"status":"success"}').encode(), extra=extra)
+
+
+def exit_with_parent():
+    def watch():
+        sys.stdin.buffer.read()
+        os._exit(0)
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def main():
+    global default_status
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--default-status", type=int, default=200)
+    args = ap.parse_args()
+    default_status = args.default_status
+    server = Server(("127.0.0.1", args.port), Handler)
+    exit_with_parent()
+    print("PORT %d" % server.server_address[1], flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
