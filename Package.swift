@@ -74,7 +74,9 @@ let package = Package(
                           exclude: ["python_parse_bench.py"], swiftSettings: swift6),
         .executableTarget(name: "ProbeBench", dependencies: ["Collect", "Curl", "Model"], path: "Benchmarks/ProbeBench", swiftSettings: swift6),
         .executableTarget(name: "QueryBench", dependencies: ["Query", "Model"], path: "Benchmarks/QueryBench", swiftSettings: swift6),
-        .executableTarget(name: "RulesBench", dependencies: ["Rules", "Query", "Model"], path: "Benchmarks/RulesBench", swiftSettings: swift6),
+        .executableTarget(name: "RulesBench", dependencies: [
+            "Rules", "Query", "Model", .product(name: "Logging", package: "swift-log"),
+        ], path: "Benchmarks/RulesBench", swiftSettings: swift6),
         .executableTarget(name: "StatusPageBench", dependencies: ["Server", "Model"], path: "Benchmarks/StatusPageBench", swiftSettings: swift6),
 
         // Tests (Swift Testing).

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Synchronization
 import Testing
 import Model
@@ -26,7 +27,8 @@ func temporaryDirectory() throws -> URL {
 
     func environment(stateStore: AlertStatePersistence? = nil) -> RuleEnvironment {
         RuleEnvironment(query: RuleEnvironment.query(Engine(querier: store)), appender: store, notify: sink.notify,
-                        stateStore: stateStore, externalLabels: ["env": "prod"], externalURL: "http://lookout:9464")
+                        stateStore: stateStore, externalLabels: ["env": "prod"], externalURL: "http://lookout:9464",
+                        logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
     }
 
     func latest(_ name: String, at ts: Timestamp) throws -> [Series] {

@@ -87,3 +87,24 @@ import Model
         #expect(summary == "error rate 12.43% > 10% for 5m on api")
     }
 }
+
+@Suite struct RuleValidationTests {
+    @Test func templateAndExpressionErrorsPointIntoTheConfigFile() {
+        let yaml = """
+        alerts:
+          - name: Broken
+            expr: up == 0
+            annotations:
+              summary: "{{ $labels.job }} {{ if }}"
+          - name: BadExpr
+            expr: sum(up
+        """
+        let result = ConfigLoader.parse(text: yaml, fileName: "lookout.yml", environment: [:], validator: RuleValidation.validator)
+        guard case .failure(let errors) = result else { Issue.record("expected errors"); return }
+        let text = errors.diagnostics.map(\.description).joined(separator: "\n")
+        #expect(text.contains("missing value for command"), "\(text)")
+        #expect(text.contains("lookout.yml:5:"), "\(text)")
+        #expect(text.contains("unclosed left parenthesis"), "\(text)")
+        #expect(text.contains("lookout.yml:7:"), "\(text)")
+    }
+}

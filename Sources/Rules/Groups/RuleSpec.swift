@@ -9,6 +9,7 @@ public struct RuleSpec: Sendable, Hashable {
         case record(String)
     }
 
+    /// Alerting or recording, and the name.
     public var kind: Kind
     /// The PromQL expression.
     public var expr: String
