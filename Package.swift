@@ -92,6 +92,6 @@ let package = Package(
         .testTarget(name: "NotifyTests", dependencies: ["Notify", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "ChannelsTests", dependencies: ["Channels", "TestSupport"], exclude: ["testdata"], swiftSettings: swift6),
         .testTarget(name: "DaemonTests", dependencies: ["Daemon", "TestSupport"], swiftSettings: swift6),
-        .testTarget(name: "ServerTests", dependencies: ["Server", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "ServerTests", dependencies: ["Server", "TestSupport"], exclude: ["testdata"], swiftSettings: swift6),
     ]
 )

@@ -45,6 +45,8 @@ struct FormatTests {
         #expect(try PromParams.time("-292273086-05-16T16:47:06Z") == PromParams.minTime)
         #expect(throws: APIError.self) { try PromParams.time("2023-13-01T00:00:00Z") }
         #expect(throws: APIError.self) { try PromParams.time("1e400") }
+        #expect(try PromParams.time("-9223309901257974") == PromParams.minTime)
+        #expect(try PromParams.time("9223309901257974.999") == PromParams.maxTime)
         #expect(try PromParams.duration("15s") == 15_000)
         #expect(try PromParams.duration("1h30m") == 5_400_000)
         #expect(try PromParams.duration("0.25") == 250)

@@ -55,8 +55,9 @@ struct StatusPageTests {
     @Test("each check has its state, reason, 90-bucket bar and sparkline")
     func checkRows() {
         let html = StatusPage.render(Self.snapshot())
-        #expect(html.components(separatedBy: "<rect ").count - 1 == 180)
-        #expect(html.contains("class=\"b2\""))   // the half-failed bucket
+        // 2 checks × 89 green buckets, and the one amber bucket of each.
+        #expect(html.components(separatedBy: "h3v22h-3z").count - 1 == 180)
+        #expect(html.contains("<path class=\"b2\" d=\"M320 0h3v22h-3z\"/>"))
         #expect(html.contains("<path class=\"line\" d=\"M0 "))
         #expect(html.contains("99.44%"))
         #expect(html.contains("85 ms"))
@@ -79,6 +80,7 @@ struct StatusPageTests {
             #expect(page.header("X-Content-Type-Options") == "nosniff")
             let detail = try await client.get("/checks/api-health")
             #expect(detail.status == 200)
+            #expect(detail.body.components(separatedBy: "<rect ").count - 1 == 90)
             #expect(detail.body.contains("<title>2023-11-14 22:13:20 UTC: 100% of 16</title>") || detail.body.contains(": 100% of 16</title>"))
             let encodedName = HTML.pathSegment(StatusPageTests.hostile)
             let hostile = try await client.get("/checks/\(encodedName)")

@@ -2,8 +2,8 @@ import Model
 
 /// Prometheus' parameter parsing (`web/api/v1/api.go`: `parseTime`, `parseDuration`).
 enum PromParams {
-    /// Prometheus' `MinTime` / `MaxTime`, the defaults for an open `start` / `end`
-    /// (kept well inside Int64 milliseconds so arithmetic on them cannot overflow).
+    /// Prometheus' `MinTime` / `MaxTime` in seconds, taken as milliseconds: the defaults for an
+    /// open `start` / `end`, kept 1000× inside Int64 so arithmetic on them cannot overflow.
     static let minTime: Timestamp = -9_223_309_901_257_974   // -292273086-05-16T16:47:06Z
     static let maxTime: Timestamp = 9_223_309_901_257_974    // 292277025-08-17T07:12:55.807Z
     static let minTimeFormatted = "-292273086-05-16T16:47:06Z"
@@ -14,7 +14,9 @@ enum PromParams {
         if let seconds = Double(text), !text.isEmpty, seconds.isFinite {
             let whole = seconds.rounded(.towardZero)
             let millis = ((seconds - whole) * 1000).rounded()
-            guard Swift.abs(whole) < 9.2e15 else { throw APIError(.badData, "cannot parse \"\(text)\" to a valid timestamp") }
+            // Clients send Prometheus' own MinTime/MaxTime (±9223309901257974 s) for open ranges.
+            if whole <= Double(minTime / 1000) { return minTime }
+            if whole >= Double(maxTime / 1000) { return maxTime }
             return Int64(whole) * 1000 + Int64(millis)
         }
         if let ms = TimeFormat.parseRFC3339(text) { return ms }

@@ -58,29 +58,40 @@ extension Page {
         html += "</table>"
     }
 
-    /// One rect per bucket; the class picks the colour. The detailed bar adds a tooltip per bucket.
+    /// The uptime bar. The overview draws one path per colour (four elements per check instead
+    /// of ninety); the detailed bar draws a rect per bucket with a tooltip.
     private mutating func uptimeBar(_ check: CheckStatus, detailed: Bool) {
         let count = max(check.buckets.count, 1)
         html += "<svg class=\"bar\" viewBox=\"0 0 \(count * 4) 22\" preserveAspectRatio=\"none\" role=\"img\" aria-label=\"uptime "
         html += check.uptimeRatio.map(HTML.percent) ?? "unknown"
         html += "\">"
-        for (index, bucket) in check.buckets.enumerated() {
-            let cssClass: String
-            switch bucket.ratio {
-            case nil: cssClass = "b0"
-            case let ratio? where ratio >= 1: cssClass = "b1"
-            case let ratio? where ratio >= 0.9: cssClass = "b2"
-            default: cssClass = "b3"
-            }
-            html += "<rect x=\"\(index * 4)\" width=\"3\" height=\"22\" class=\"\(cssClass)\">"
-            if detailed {
-                html += "<title>\(HTML.time(bucket.start)): "
+        if detailed {
+            for (index, bucket) in check.buckets.enumerated() {
+                html += "<rect x=\"\(index * 4)\" width=\"3\" height=\"22\" class=\"\(Page.bucketClass(bucket))\"><title>"
+                html += "\(HTML.time(bucket.start)): "
                 html += bucket.ratio.map { "\(HTML.percent($0)) of \(bucket.total)" } ?? "no data"
-                html += "</title>"
+                html += "</title></rect>"
             }
-            html += "</rect>"
+        } else {
+            var paths = ["b1": "", "b2": "", "b3": "", "b0": ""]
+            for (index, bucket) in check.buckets.enumerated() {
+                paths[Page.bucketClass(bucket), default: ""] += "M\(index * 4) 0h3v22h-3z"
+            }
+            for cssClass in ["b1", "b2", "b3", "b0"] where !(paths[cssClass] ?? "").isEmpty {
+                html += "<path class=\"\(cssClass)\" d=\"\(paths[cssClass]!)\"/>"
+            }
         }
         html += "</svg>"
+    }
+
+    /// Green when every probe succeeded, amber from 90%, red below, grey without data.
+    static func bucketClass(_ bucket: CheckStatus.Bucket) -> String {
+        switch bucket.ratio {
+        case nil: "b0"
+        case let ratio? where ratio >= 1: "b1"
+        case let ratio? where ratio >= 0.9: "b2"
+        default: "b3"
+        }
     }
 
     /// A line of latencies scaled to the largest; failed probes (nil) break the line.
