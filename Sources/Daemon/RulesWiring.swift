@@ -11,7 +11,7 @@ import Storage
 enum RulesWiring {
     static func manager(config: LookoutConfig, tsdb: TSDB, stateStore: AlertStateStore,
                         notify: @escaping NotifyFunc) throws -> RuleManager {
-        let engine = Engine(querier: tsdb, options: EngineOptions(timeZone: config.global.timezone))
+        let engine = Engine(querier: tsdb, options: EngineOptions(timeZone: config.global.timezone, defaultSubqueryStep: config.global.evaluationInterval))
         let environment = RuleEnvironment(
             query: RuleEnvironment.query(engine), appender: tsdb, notify: notify, stateStore: stateStore,
             externalLabels: config.global.externalLabels, externalURL: NotifyMapping.externalURL(config),

@@ -119,16 +119,21 @@ final class Runtime: Sendable {
         for problem in collector.update(CollectMapping.specs(config)) {
             logger.warning("collection job not started", metadata: ["problem": "\(problem)"])
         }
+        let settings = NotifyMapping.settings(config)
+        await notifier.reload(settings: settings, channels: Runtime.channels(settings, curl: curl))
         let manager = try RulesWiring.manager(config: config, tsdb: tsdb, stateStore: alertState, notify: forwarder.notify)
         await rules.swap { await manager.run() }
     }
 
+    static func channels(_ settings: NotifySettings, curl: CurlLoop) -> [String: any Channel] {
+        let transport = CurlTransport(loop: curl)
+        return ChannelFactory(http: transport, smtp: transport, logger: Logger(label: "lookout.notify")).makeAll(settings.channels)
+    }
+
     static func makeNotifier(config: LookoutConfig, dataDir: String, curl: CurlLoop) throws -> Notifier {
         let settings = NotifyMapping.settings(config)
-        let transport = CurlTransport(loop: curl)
-        let factory = ChannelFactory(http: transport, smtp: transport, logger: Logger(label: "lookout.notify"))
         do {
-            return try Notifier(settings: settings, channels: factory.makeAll(settings.channels),
+            return try Notifier(settings: settings, channels: channels(settings, curl: curl),
                                 databasePath: StorageDatabase.path(dataDir: dataDir), logger: Logger(label: "lookout.notify"))
         } catch {
             throw StartupError("cannot open the notification queue in \(dataDir): \(error)")

@@ -15,7 +15,7 @@ public enum StatusReport {
         options.readOnly = true
         let tsdb = try TSDB.open(path: path, options: options)
         defer { tsdb.close() }
-        let engine = Engine(querier: tsdb, options: EngineOptions(timeZone: config.global.timezone))
+        let engine = Engine(querier: tsdb, options: EngineOptions(timeZone: config.global.timezone, defaultSubqueryStep: config.global.evaluationInterval))
         var out: [String] = []
         out += checks(config: config, engine: engine, path: path, now: now)
         out += [""] + targets(engine: engine, now: now)

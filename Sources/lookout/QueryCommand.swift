@@ -36,7 +36,7 @@ struct QueryCommand: ParsableCommand {
             throw ExitCode(2)
         }
         defer { tsdb.close() }
-        let engine = Engine(querier: tsdb, options: EngineOptions(timeZone: config.global.timezone))
+        let engine = Engine(querier: tsdb, options: EngineOptions(timeZone: config.global.timezone, defaultSubqueryStep: config.global.evaluationInterval))
         let result: QueryResult
         do {
             if start != nil || step != nil {
