@@ -1,3 +1,4 @@
+import Dispatch
 import Model
 import SQLite
 
@@ -186,7 +187,13 @@ extension TSDB {
             } catch {
                 return
             }
-            housekeepingRound(now: Self.wallClock())
+            // Compaction blocks for a while: keep it off the cooperative pool (one thread per core).
+            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                DispatchQueue.global(qos: .utility).async {
+                    self.housekeepingRound(now: Self.wallClock())
+                    done.resume()
+                }
+            }
         }
     }
 

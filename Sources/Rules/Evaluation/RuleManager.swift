@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Logging
 import Model
@@ -40,7 +41,8 @@ public final class RuleManager: Sendable {
         let interval = max(group.spec.interval, 1)
         var next = now()
         while !Task.isCancelled {
-            group.evaluate(at: next)
+            let at = next
+            await Self.offPool { group.evaluate(at: at) }
             next += interval
             let current = now()
             if current >= next + interval {
@@ -55,6 +57,17 @@ public final class RuleManager: Sendable {
             let wait = next - now()
             if wait > 0 {
                 do { try await Task.sleep(for: .milliseconds(wait)) } catch { return }
+            }
+        }
+    }
+
+    /// Runs blocking evaluation (PromQL over SQLite) on a Dispatch thread rather than the
+    /// cooperative pool, which has one thread per core: a slow group must not starve the others.
+    private static func offPool(_ work: @escaping @Sendable () -> Void) async {
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            DispatchQueue.global().async {
+                work()
+                done.resume()
             }
         }
     }
