@@ -63,6 +63,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Model", "SQLite"], swiftSettings: swift6),
 
         // Benchmarks: release-built executables that print their figures (`swift run -c release NAME`).
+        .executableTarget(name: "QueryBench", dependencies: ["Query", "Model"], path: "Benchmarks/QueryBench", swiftSettings: swift6),
         .executableTarget(name: "StatusPageBench", dependencies: ["Server", "Model"], path: "Benchmarks/StatusPageBench", swiftSettings: swift6),
 
         // Tests (Swift Testing).
@@ -73,7 +74,7 @@ let package = Package(
         .testTarget(name: "ExpositionTests", dependencies: ["Exposition", "Model"], swiftSettings: swift6),
         .testTarget(name: "CollectTests", dependencies: ["Collect", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Model", "TestSupport"], swiftSettings: swift6),
-        .testTarget(name: "QueryTests", dependencies: ["Query", "Model", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "QueryTests", dependencies: ["Query", "Model", "TestSupport"], resources: [.copy("testdata")], swiftSettings: swift6),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "NotifyTests", dependencies: ["Notify", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "ChannelsTests", dependencies: ["Channels", "TestSupport"], swiftSettings: swift6),

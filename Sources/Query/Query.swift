@@ -1,1 +1,0 @@
-// The Query stage: see ARCHITECTURE.md for what it owns and what it may import.
