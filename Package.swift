@@ -64,7 +64,7 @@ let package = Package(
 
         // Benchmarks: release-built executables that print their figures (`swift run -c release NAME`).
         .executableTarget(name: "QueryBench", dependencies: ["Query", "Model"], path: "Benchmarks/QueryBench", swiftSettings: swift6),
-        .executableTarget(name: "StatusPageBench", dependencies: ["Server", "Model"], path: "Benchmarks/StatusPageBench", swiftSettings: swift6),
+        .executableTarget(name: "StatusPageBench", dependencies: ["Server", "Model", .product(name: "Logging", package: "swift-log")], path: "Benchmarks/StatusPageBench", swiftSettings: swift6),
 
         // Tests (Swift Testing).
         .testTarget(name: "ModelTests", dependencies: ["Model"], swiftSettings: swift6),
