@@ -78,6 +78,8 @@ let package = Package(
             "Rules", "Query", "Model", .product(name: "Logging", package: "swift-log"),
         ], path: "Benchmarks/RulesBench", swiftSettings: swift6),
         .executableTarget(name: "StatusPageBench", dependencies: ["Server", "Model"], path: "Benchmarks/StatusPageBench", swiftSettings: swift6),
+        .executableTarget(name: "QueryBench", dependencies: ["Query", "Model"], path: "Benchmarks/QueryBench", swiftSettings: swift6),
+        .executableTarget(name: "StatusPageBench", dependencies: ["Server", "Model", .product(name: "Logging", package: "swift-log")], path: "Benchmarks/StatusPageBench", swiftSettings: swift6),
 
         // Tests (Swift Testing).
         .testTarget(name: "ModelTests", dependencies: ["Model"], swiftSettings: swift6),

@@ -3,6 +3,8 @@
 // median and worst render time. The contract: under 50 ms.
 //
 //     swift run -c release StatusPageBench [checks]
+//     swift run StatusPageBench --serve PORT     # serves a demo snapshot, for screenshots
+import Logging
 import Model
 import Server
 
@@ -58,6 +60,15 @@ func snapshot(checks count: Int) -> StatusSnapshot {
     }
     return StatusSnapshot(generatedAt: now, version: "bench", checks: checks, targets: targets, alerts: alerts,
                           notifications: notifications, queue: QueueInfo(length: 3, oldest: now - 120_000))
+}
+
+if CommandLine.arguments.count > 2, CommandLine.arguments[1] == "--serve" {
+    var deps = ServerDependencies()
+    let now: Timestamp = 1_700_000_000_000
+    deps.status = { DemoData.snapshot(now: now) }
+    let server = try APIServer(dependencies: deps, listen: "127.0.0.1:\(CommandLine.arguments[2])", logger: Logger(label: "demo"))
+    try await server.run()
+    exit(0)
 }
 
 let count = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 200 : 200

@@ -1,4 +1,5 @@
 import Model
+import Query
 
 /// Everything the server reads or changes, as closures and a querier, so it never depends on
 /// the concrete stages; the Daemon adapts them. Every member has a harmless default (empty data,
@@ -41,10 +42,11 @@ public struct ServerDependencies: Sendable {
     /// The current time in milliseconds (the default `time` of an instant query).
     public var now: @Sendable () -> Timestamp
 
-    /// Creates dependencies in which everything is empty; set the members you have.
+    /// Creates dependencies in which everything is empty except the queries, which run on the
+    /// PromQL engine over `querier` with default options (see `useQueryEngine`); set the members you have.
     public init(querier: any SeriesQuerier = MemorySeriesStore()) {
         self.querier = querier
-        instantQuery = { _, time, _ in .vector([]) }
+        instantQuery = { _, _, _ in .vector([]) }
         rangeQuery = { _, _, _, _, _ in .matrix([]) }
         parseSelector = { try SelectorParser.parse($0) }
         alerts = { [] }
@@ -59,5 +61,6 @@ public struct ServerDependencies: Sendable {
         isReady = { true }
         reload = {}
         now = clock
+        useQueryEngine(Engine(querier: querier))
     }
 }

@@ -90,3 +90,22 @@ struct FormatTests {
         #expect(text.text == "# HELP x_seconds Line\\\\one\\nline two\n# TYPE x_seconds histogram\nx_seconds_bucket{le=\"+Inf\"} 3\nx_seconds_sum 1.2345675e+06\nx_seconds_count NaN\n")
     }
 }
+
+@Suite("Status page formats")
+struct StatusFormatTests {
+    @Test("ages, latencies and percentages")
+    func humanFormats() {
+        #expect(HTML.age(45_000) == "45s")
+        #expect(HTML.age(720_000) == "12m")
+        #expect(HTML.age(7_200_000) == "2h")
+        #expect(HTML.age(11_100_000) == "3h 5m")
+        #expect(HTML.age(86_400_000) == "1d")
+        #expect(HTML.age(187_200_000) == "2d 4h")
+        #expect(HTML.latency(0.0854) == "85 ms")
+        #expect(HTML.latency(1.2449) == "1.24 s")
+        #expect(HTML.percent(0.99688) == "99.69%")
+        #expect(HTML.percent(0.5) == "50%")
+        #expect(HTML.percent(1) == "100%")
+        #expect(HTML.pathSegment("a b/<c>") == "a%20b%2F%3Cc%3E")
+    }
+}

@@ -57,3 +57,15 @@ struct RulesAPITests {
         }
     }
 }
+
+@Suite("Endpoints Grafana probes")
+struct GrafanaEndpointTests {
+    @Test("buildinfo, metadata and exemplars answer in Prometheus' shapes")
+    func probes() async throws {
+        try await withServer(Fixtures.dependencies()) { (client: HTTPTestClient) async throws in
+            #expect(try await client.get("/api/v1/status/buildinfo").body == #"{"status":"success","data":{"version":"2.42.0","revision":"lookout","branch":"","buildUser":"","buildDate":"","goVersion":""}}"#)
+            #expect(try await client.get("/api/v1/metadata").body == #"{"status":"success","data":{}}"#)
+            #expect(try await client.post("/api/v1/query_exemplars", form: "query=up").body == #"{"status":"success","data":[]}"#)
+        }
+    }
+}

@@ -58,6 +58,18 @@ extension PrometheusAPI {
         }
     }
 
+    /// The API level Lookout implements, in the shape of Prometheus' build info.
+    static func buildInfo(_ json: inout JSONWriter) {
+        json.beginObject()
+        json.field("version", "2.42.0")
+        json.field("revision", "lookout")
+        json.field("branch", "")
+        json.field("buildUser", "")
+        json.field("buildDate", "")
+        json.field("goVersion", "")
+        json.endObject()
+    }
+
     static func write(_ alert: Alert, to json: inout JSONWriter) {
         json.beginObject()
         json.key("labels"); json.labels(alert.labels)

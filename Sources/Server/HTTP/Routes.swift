@@ -38,6 +38,13 @@ struct Routes: Sendable {
             }
         }
         router.get("/api/v1/alerts") { _, _ in await api.alerts().response }
+        // What Grafana's Prometheus data source asks for besides queries; answered as an
+        // empty Prometheus 2.42 would, so feature detection picks the 2.42 API.
+        router.get("/api/v1/status/buildinfo") { _, _ in APIReply.success { PrometheusAPI.buildInfo(&$0) }.response }
+        router.get("/api/v1/metadata") { _, _ in APIReply.success { $0.raw("{}") }.response }
+        for method in [HTTPRequest.Method.get, .post] {
+            router.on("/api/v1/query_exemplars", method: method) { _, _ in APIReply.success { $0.raw("[]") }.response }
+        }
         router.get("/api/v1/rules") { request, _ in await Routes.withForm(request, api.rules).response }
         router.get("/api/v1/targets") { request, _ in await Routes.withForm(request, api.targets).response }
     }

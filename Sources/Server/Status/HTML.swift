@@ -44,13 +44,13 @@ enum HTML {
         return text.replacingFirst("T", with: " ").dropLast() + " UTC"
     }
 
-    /// A short age such as `45s`, `12m`, `3h 5m`, `2d 4h`.
+    /// A short age such as `45s`, `12m`, `3h 5m`, `2d 4h`, `1d`.
     static func age(_ ms: Int64) -> String {
         let seconds = max(0, ms / 1000)
         if seconds < 60 { return "\(seconds)s" }
         if seconds < 3600 { return "\(seconds / 60)m" }
-        if seconds < 86_400 { return "\(seconds / 3600)h \(seconds / 60 % 60)m" }
-        return "\(seconds / 86_400)d \(seconds / 3600 % 24)h"
+        if seconds < 86_400 { return "\(seconds / 3600)h" + (seconds / 60 % 60 == 0 ? "" : " \(seconds / 60 % 60)m") }
+        return "\(seconds / 86_400)d" + (seconds / 3600 % 24 == 0 ? "" : " \(seconds / 3600 % 24)h")
     }
 
     /// `since 3h 5m` with the exact time as a tooltip.
@@ -64,11 +64,11 @@ enum HTML {
         return "\(fixed(seconds, 2)) s"
     }
 
-    /// A ratio as a percentage with up to three decimals: `99.95%`.
+    /// A ratio as a percentage, with two decimals from 99% where the difference matters: `99.95%`.
     static func percent(_ ratio: Double) -> String {
         let value = ratio * 100
         if value >= 100 { return "100%" }
-        return "\(fixed(value, value >= 99 ? 3 : 1))%"
+        return "\(fixed(value, value >= 99 ? 2 : 1))%"
     }
 
     /// Fixed-point formatting without Foundation, trailing zeros removed.

@@ -5,6 +5,10 @@ extension Page {
     mutating func checks(_ checks: [CheckStatus], now: Timestamp) {
         section("Checks", count: checks.count)
         guard !checks.isEmpty else { html += "<p class=\"muted\">No checks configured.</p>"; return }
+        if let first = checks.first, !first.buckets.isEmpty {
+            let window = Int64(first.buckets.count) * first.bucketMilliseconds
+            html += "<p class=\"muted small\">Bars: uptime over the last \(HTML.age(window)), oldest left. Lines: latency of recent probes.</p>"
+        }
         // Failing checks first, so a phone shows what is wrong without scrolling.
         let ordered = checks.filter { $0.up == false } + checks.filter { $0.up != false }
         for check in ordered { checkRow(check, now: now) }
@@ -40,7 +44,10 @@ extension Page {
         let window = Int64(check.buckets.count) * check.bucketMilliseconds
         html += "<h2>Uptime <span class=\"muted small\">(last \(HTML.age(window)), \(check.buckets.count) bars)</span></h2>"
         uptimeBar(check, detailed: true)
-        html += "<h2>Latency</h2>"
+        let latencies = check.latencies.compactMap { $0 }
+        html += "<h2>Latency <span class=\"muted small\">(last \(check.latencies.count) probes"
+        if let peak = latencies.max(), let low = latencies.min() { html += ", \(HTML.latency(low))–\(HTML.latency(peak))" }
+        html += ")</span></h2>"
         sparkline(check.latencies, cssClass: "chart", height: 120)
         history(check.history, now: now)
     }
@@ -53,7 +60,7 @@ extension Page {
             html += "<tr><td class=\"small\">\(HTML.time(event.time))</td><td>"
             html += event.success ? "<span class=\"pill up\">ok</span>" : "<span class=\"pill down\">failed</span>"
             if !event.reason.isEmpty { html += "<div class=\"small\">\(HTML.escape(event.reason))</div>" }
-            html += "</td><td>\(HTML.latency(event.seconds))</td><td class=\"hide-sm\">\(event.statusCode.map(String.init) ?? "–")</td></tr>"
+            html += "</td><td class=\"nw\">\(HTML.latency(event.seconds))</td><td class=\"hide-sm\">\(event.statusCode.map(String.init) ?? "–")</td></tr>"
         }
         html += "</table>"
     }

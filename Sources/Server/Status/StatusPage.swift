@@ -52,13 +52,13 @@ struct Page {
     *{box-sizing:border-box}body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;padding:12px;max-width:1100px;margin-inline:auto}
     h1{font-size:1.3em;margin:.2em 0}h2{font-size:1.1em;margin:1.4em 0 .5em;border-bottom:1px solid var(--none);padding-bottom:.2em}
     a{color:inherit}.muted{color:var(--muted)}.small{font-size:.85em}
-    .pill{display:inline-block;border-radius:1em;padding:0 .6em;font-size:.85em;font-weight:600;color:#fff;background:var(--muted)}
+    .pill{display:inline-block;white-space:nowrap;border-radius:1em;padding:0 .6em;font-size:.85em;font-weight:600;color:#fff;background:var(--muted)}
     .pill.up,.pill.ok,.pill.sent,.pill.active{background:var(--ok)}.pill.down,.pill.firing,.pill.failed{background:var(--bad)}
     .pill.pending,.pill.retrying,.pill.queued{background:var(--warn)}
     .check{display:grid;grid-template-columns:minmax(0,1fr) auto;gap:2px 12px;padding:8px 0;border-bottom:1px solid var(--none)}
     .check .name{font-weight:600;overflow-wrap:anywhere}.check .meta{text-align:right;white-space:nowrap}
     .check .why{grid-column:1/-1;color:var(--bad);overflow-wrap:anywhere}
-    .check svg{grid-column:1/-1;width:100%;display:block}
+    .check svg{grid-column:1/-1}svg.bar,svg.spark,svg.chart{width:100%;display:block}.nw{white-space:nowrap}
     svg.bar{height:22px}svg.spark{height:28px}svg.chart{height:120px}
     .b1{fill:var(--ok)}.b2{fill:var(--warn)}.b3{fill:var(--bad)}.b0{fill:var(--none)}
     .line{fill:none;stroke:#0969da;stroke-width:1.5;vector-effect:non-scaling-stroke}
