@@ -77,8 +77,6 @@ let package = Package(
         .executableTarget(name: "RulesBench", dependencies: [
             "Rules", "Query", "Model", .product(name: "Logging", package: "swift-log"),
         ], path: "Benchmarks/RulesBench", swiftSettings: swift6),
-        .executableTarget(name: "StatusPageBench", dependencies: ["Server", "Model"], path: "Benchmarks/StatusPageBench", swiftSettings: swift6),
-        .executableTarget(name: "QueryBench", dependencies: ["Query", "Model"], path: "Benchmarks/QueryBench", swiftSettings: swift6),
         .executableTarget(name: "StatusPageBench", dependencies: ["Server", "Model", .product(name: "Logging", package: "swift-log")], path: "Benchmarks/StatusPageBench", swiftSettings: swift6),
 
         // Tests (Swift Testing).

@@ -6,6 +6,8 @@ import Foundation
 import Logging
 import Model
 import Notify
+import Rules
+import Server
 import ServiceLifecycle
 import Storage
 import Synchronization
@@ -25,6 +27,13 @@ final class Runtime: Sendable {
     let checkStatus: CheckStatusStore
     let forwarder = AlertForwarder()
     let rules = SwappableStage("rules")
+    let server = SwappableStage("http")
+    private let rulesManager = Mutex<RuleManager?>(nil)
+
+    /// The configuration in force.
+    var config: LookoutConfig { current.withLock { $0 } }
+    /// The rule manager of the configuration in force.
+    var currentRules: RuleManager? { rulesManager.withLock { $0 } }
     let services: [any Service]
     let statusLine: String
 
@@ -67,6 +76,7 @@ final class Runtime: Sendable {
             StageService("notifier") { await notifier.run() },
             StageService("alert-forwarder") { await forwarder.pump(into: notifier) },
             rules,
+            server,
         ]
         self.statusLine = "config \(source.name): \(config.checks.count) checks, \(config.scrape.count) scrape jobs, data in \(config.global.dataDir)"
     }
@@ -110,6 +120,7 @@ final class Runtime: Sendable {
         let runtime = Runtime(config: config, source: source, logger: logger, tsdb: tsdb, curl: curl,
                               notifier: notifier, alertState: alertState, checkStatus: checkStatus)
         try await runtime.apply(config)
+        try await runtime.startServer(config)
         return runtime
     }
 
@@ -122,7 +133,35 @@ final class Runtime: Sendable {
         let settings = NotifyMapping.settings(config)
         await notifier.reload(settings: settings, channels: Runtime.channels(settings, curl: curl))
         let manager = try RulesWiring.manager(config: config, tsdb: tsdb, stateStore: alertState, notify: forwarder.notify)
+        rulesManager.withLock { $0 = manager }
         await rules.swap { await manager.run() }
+    }
+
+    /// Starts the HTTP server on `global.listen` (none when it is ""). Binding is checked first so
+    /// a taken port is a start-up failure (exit 2), not a crash after READY.
+    func startServer(_ config: LookoutConfig) async throws {
+        guard let listen = config.global.listen else {
+            await server.swap {}
+            return
+        }
+        try PortCheck.assertBindable(host: listen.host, port: listen.port)
+        let auth: Server.APIAuth
+        switch config.global.apiAuth {
+        case nil: auth = .none
+        case .bearerToken(let token): auth = .bearerToken(token.value)
+        case .basic(let username, let hash): auth = .basic(username: username, passwordSHA256: hash.value.lowercased())
+        }
+        let api = try APIServer(dependencies: ServerWiring.dependencies(runtime: self), listen: listen.description,
+                                auth: auth, logger: Logger(label: "lookout.http"))
+        let logger = self.logger
+        await server.swap {
+            do {
+                try await api.run()
+            } catch is CancellationError {
+            } catch {
+                logger.error("HTTP server stopped", metadata: ["error": "\(error)"])
+            }
+        }
     }
 
     static func channels(_ settings: NotifySettings, curl: CurlLoop) -> [String: any Channel] {
@@ -147,8 +186,12 @@ final class Runtime: Sendable {
         case .failure(let errors):
             return errors.diagnostics.map(\.description)
         case .success(let config):
+            let old = self.config
             do {
                 try await apply(config)
+                if "\(old.global.listen.map(\.description) ?? "")" != "\(config.global.listen.map(\.description) ?? "")" {
+                    try await startServer(config)
+                }
             } catch {
                 return ["\(source.name): \(error)"]
             }

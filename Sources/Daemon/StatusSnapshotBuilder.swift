@@ -1,0 +1,84 @@
+import Config
+import Model
+import Notify
+import Server
+import Storage
+
+/// Builds the status page's snapshot: each check's last 24 h in 90 buckets (uptime bar and latency
+/// sparkline) from the stored probe series, plus targets, alerts, silences and the queue.
+enum StatusSnapshotBuilder {
+    static let window: Int64 = 86_400_000
+    static let buckets = 90
+
+    static func build(runtime: Runtime, now: Timestamp) async -> StatusSnapshot {
+        let config = runtime.config
+        let rows = Dictionary(((try? runtime.checkStatus.all()) ?? []).map { ($0.check, $0) }, uniquingKeysWith: { a, _ in a })
+        let range = (now - window)...now
+        let success = seriesByCheck(runtime.tsdb, "probe_success", range)
+        let latency = seriesByCheck(runtime.tsdb, "probe_duration_seconds", range)
+        let checks = config.checks.map { check in
+            checkStatus(check, row: rows[check.name], success: success[check.name] ?? [],
+                        latency: latency[check.name] ?? [], now: now)
+        }
+        let metrics = await runtime.notifier.metrics()
+        let queued = metrics.queueLength.values.reduce(0, +)
+        let oldest = metrics.oldestQueuedSeconds.values.max().map { now - Timestamp($0 * 1000) }
+        let silences = ((try? SilenceManager(databasePath: StorageDatabase.path(dataDir: config.global.dataDir)).list()) ?? [])
+            .filter { $0.state(at: now) != .expired }.map(ServerWiring.silenceInfo)
+        let alerts = runtime.currentRules?.alerts().filter { $0.resolvedAt == nil && $0.state != .inactive } ?? []
+        return StatusSnapshot(generatedAt: now, version: BuildInfo.version, checks: checks,
+                              targets: ServerWiring.targets(runtime: runtime), alerts: alerts, silences: silences,
+                              queue: QueueInfo(length: queued, oldest: queued > 0 ? oldest : nil))
+    }
+
+    static func seriesByCheck(_ tsdb: TSDB, _ name: String, _ range: ClosedRange<Timestamp>) -> [String: [Sample]] {
+        guard let matcher = try? Matcher(Labels.metricName, .equal, name),
+              let series = try? tsdb.select([matcher], in: range) else { return [:] }
+        var out: [String: [Sample]] = [:]
+        for s in series { if let check = s.labels["check"] { out[check, default: []] += s.samples.filter { !$0.isStale } } }
+        return out
+    }
+
+    static func checkStatus(_ check: CheckConfig, row: CheckStatusRow?, success: [Sample], latency: [Sample],
+                            now: Timestamp) -> CheckStatus {
+        let size = window / Int64(buckets)
+        let start = now - window
+        var totals = Array(repeating: 0, count: buckets), oks = Array(repeating: 0, count: buckets)
+        var latencySums = Array(repeating: 0.0, count: buckets), latencyCounts = Array(repeating: 0, count: buckets)
+        for s in success {
+            let i = min(buckets - 1, Int((s.timestamp - start) / size))
+            guard i >= 0 else { continue }
+            totals[i] += 1
+            if s.value == 1 { oks[i] += 1 }
+        }
+        for s in latency {
+            let i = min(buckets - 1, Int((s.timestamp - start) / size))
+            guard i >= 0 else { continue }
+            latencySums[i] += s.value
+            latencyCounts[i] += 1
+        }
+        let bars = (0..<buckets).map { CheckStatus.Bucket(start: start + Int64($0) * size, total: totals[$0], successes: oks[$0]) }
+        let sparkline = (0..<buckets).map { latencyCounts[$0] == 0 ? nil : latencySums[$0] / Double(latencyCounts[$0]) }
+        let total = totals.reduce(0, +)
+        // Since: when the current state began, from the latest change in the stored results.
+        var since: Timestamp?
+        if let last = success.last {
+            since = success.first?.timestamp
+            if let change = success.lastIndex(where: { $0.value != last.value }) { since = success[change + 1].timestamp }
+        }
+        let history = zip(success.suffix(50), latency.suffix(50)).map { s, l in
+            CheckStatus.Event(time: s.timestamp, success: s.value == 1, seconds: l.value,
+                              reason: s.value == 1 ? "" : (row?.lastFailureAt == s.timestamp ? row?.lastFailureReason ?? "" : ""))
+        }
+        let target: String
+        switch check.target {
+        case .http(let url): target = url
+        case .tcp(let address): target = "tcp://\(address)"
+        }
+        return CheckStatus(
+            name: check.name, target: target, up: row?.success, reason: row?.reason ?? "", lastCheck: row?.at,
+            latencySeconds: row?.durationSeconds, since: since,
+            uptimeRatio: total == 0 ? nil : Double(oks.reduce(0, +)) / Double(total),
+            bucketMilliseconds: size, buckets: bars, latencies: sparkline, history: history.reversed())
+    }
+}
