@@ -38,9 +38,18 @@ public final class RuleManager: Sendable {
 
     private func loop(_ group: GroupEvaluator) async {
         let interval = max(group.spec.interval, 1)
+        // Evaluation blocks (queries, SQLite): it runs on the group's own serial queue, which gets a
+        // thread of its own, so slow groups cannot starve the others or the cooperative pool.
+        let queue = DispatchQueue(label: "lookout.rules.\(group.spec.name)")
         var next = now()
         while !Task.isCancelled {
-            group.evaluate(at: next)
+            let at = next
+            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                queue.async {
+                    group.evaluate(at: at)
+                    done.resume()
+                }
+            }
             next += interval
             let current = now()
             if current >= next + interval {
