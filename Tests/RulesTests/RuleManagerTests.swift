@@ -12,10 +12,10 @@ import Storage
             return [QuerySample(labels: Labels(), value: 1)]
         }
         let environment = RuleEnvironment(query: query, appender: store, notify: { _ in })
-        let manager = try RuleManager(groups: [
-            GroupSpec(name: "slow", interval: 10, rules: [RuleSpec(kind: .record("s"), expr: "slow")]),
-            GroupSpec(name: "fast", interval: 10, rules: [RuleSpec(kind: .record("f"), expr: "fast")]),
-        ], environment: environment)
+        // More slow groups than cores: their blocking evaluations must not hold up the fast one.
+        let slowGroups = (0..<6).map { GroupSpec(name: "slow\($0)", interval: 10, rules: [RuleSpec(kind: .record("s"), expr: "slow")]) }
+        let manager = try RuleManager(groups: [slowGroups[0], GroupSpec(name: "fast", interval: 10, rules: [RuleSpec(kind: .record("f"), expr: "fast")])]
+                                      + slowGroups.dropFirst(), environment: environment)
         let task = Task { await manager.run() }
         defer { task.cancel() }
         let deadline = Date().addingTimeInterval(5)

@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import Logging
 import Model
@@ -39,10 +38,18 @@ public final class RuleManager: Sendable {
 
     private func loop(_ group: GroupEvaluator) async {
         let interval = max(group.spec.interval, 1)
+        // Evaluation blocks (queries, SQLite): it runs on the group's own serial queue, which gets a
+        // thread of its own, so slow groups cannot starve the others or the cooperative pool.
+        let queue = DispatchQueue(label: "lookout.rules.\(group.spec.name)")
         var next = now()
         while !Task.isCancelled {
             let at = next
-            await Self.offPool { group.evaluate(at: at) }
+            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                queue.async {
+                    group.evaluate(at: at)
+                    done.resume()
+                }
+            }
             next += interval
             let current = now()
             if current >= next + interval {
@@ -57,17 +64,6 @@ public final class RuleManager: Sendable {
             let wait = next - now()
             if wait > 0 {
                 do { try await Task.sleep(for: .milliseconds(wait)) } catch { return }
-            }
-        }
-    }
-
-    /// Runs blocking evaluation (PromQL over SQLite) on a Dispatch thread rather than the
-    /// cooperative pool, which has one thread per core: a slow group must not starve the others.
-    private static func offPool(_ work: @escaping @Sendable () -> Void) async {
-        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            DispatchQueue.global().async {
-                work()
-                done.resume()
             }
         }
     }
