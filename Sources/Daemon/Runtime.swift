@@ -27,14 +27,19 @@ final class Runtime: Sendable {
     let checkStatus: CheckStatusStore
     let forwarder = AlertForwarder()
     let rules = SwappableStage("rules")
-    let server = SwappableStage("http")
+    private let httpServer = Mutex<APIServer?>(nil)
     private let rulesManager = Mutex<RuleManager?>(nil)
 
     /// The configuration in force.
     var config: LookoutConfig { current.withLock { $0 } }
     /// The rule manager of the configuration in force.
     var currentRules: RuleManager? { rulesManager.withLock { $0 } }
-    let services: [any Service]
+    private let stages: [any Service]
+    /// Every long-running stage, in start-up order; the HTTP server runs as a plain service so it
+    /// drains connections on graceful shutdown.
+    var services: [any Service] {
+        stages + (httpServer.withLock { $0 }.map { [HTTPService(api: $0)] } ?? [])
+    }
     let statusLine: String
 
     private init(config: LookoutConfig, source: ConfigSource, logger: Logger, tsdb: TSDB, curl: CurlLoop,
@@ -70,13 +75,12 @@ final class Runtime: Sendable {
         }
         self.collector = collector
         let forwarder = self.forwarder
-        self.services = [
+        self.stages = [
             StageService("storage") { await tsdb.run() },
             StageService("collector") { await collector.run() },
             StageService("notifier") { await notifier.run() },
             StageService("alert-forwarder") { await forwarder.pump(into: notifier) },
             rules,
-            server,
         ]
         self.statusLine = "config \(source.name): \(config.checks.count) checks, \(config.scrape.count) scrape jobs, data in \(config.global.dataDir)"
     }
@@ -140,10 +144,7 @@ final class Runtime: Sendable {
     /// Starts the HTTP server on `global.listen` (none when it is ""). Binding is checked first so
     /// a taken port is a start-up failure (exit 2), not a crash after READY.
     func startServer(_ config: LookoutConfig) async throws {
-        guard let listen = config.global.listen else {
-            await server.swap {}
-            return
-        }
+        guard let listen = config.global.listen else { return }
         try PortCheck.assertBindable(host: listen.host, port: listen.port)
         let auth: Server.APIAuth
         switch config.global.apiAuth {
@@ -153,15 +154,7 @@ final class Runtime: Sendable {
         }
         let api = try APIServer(dependencies: ServerWiring.dependencies(runtime: self), listen: listen.description,
                                 auth: auth, logger: Logger(label: "lookout.http"))
-        let logger = self.logger
-        await server.swap {
-            do {
-                try await api.run()
-            } catch is CancellationError {
-            } catch {
-                logger.error("HTTP server stopped", metadata: ["error": "\(error)"])
-            }
-        }
+        httpServer.withLock { $0 = api }
     }
 
     static func channels(_ settings: NotifySettings, curl: CurlLoop) -> [String: any Channel] {
@@ -189,8 +182,8 @@ final class Runtime: Sendable {
             let old = self.config
             do {
                 try await apply(config)
-                if "\(old.global.listen.map(\.description) ?? "")" != "\(config.global.listen.map(\.description) ?? "")" {
-                    try await startServer(config)
+                if old.global.listen != config.global.listen {
+                    logger.warning("global.listen changed; the HTTP server keeps its address until a restart")
                 }
             } catch {
                 return ["\(source.name): \(error)"]
@@ -211,4 +204,10 @@ final class Runtime: Sendable {
 struct StartupError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
+}
+
+/// The HTTP server as a service of the group: graceful shutdown lets in-flight requests finish.
+struct HTTPService: Service {
+    let api: APIServer
+    func run() async throws { try await api.run() }
 }
