@@ -43,7 +43,8 @@ public enum Daemon {
             notifier: SystemdNotifier(environment: options.source.environment),
             logger: logger,
             reload: { await runtime.reload() },
-            readyStatus: runtime.statusLine)
+            readyStatus: runtime.statusLine,
+            ready: { await runtime.listening.wait() })
         do {
             try await lifecycle.run()
         } catch {

@@ -13,6 +13,8 @@ struct Lifecycle {
     /// Loads, validates and applies a new configuration; returns the errors that kept the old one.
     let reload: @Sendable () async -> [String]
     let readyStatus: String
+    /// Returns once the stages are ready to serve (listeners bound).
+    let ready: @Sendable () async -> Void
 
     func run() async throws {
         var all = services
@@ -32,7 +34,7 @@ struct Lifecycle {
             all.append(WatchdogService(notifier: notifier, interval: interval))
         }
         // Last, so ServiceGroup has trapped SIGTERM/SIGINT before READY=1 goes out.
-        all.append(ReadinessService(notifier: notifier, logger: logger, status: readyStatus))
+        all.append(ReadinessService(notifier: notifier, logger: logger, status: readyStatus, ready: ready))
         let group = ServiceGroup(configuration: .init(
             services: all.map { .init(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint],
@@ -73,8 +75,10 @@ struct ReadinessService: Service {
     let notifier: SystemdNotifier
     let logger: Logger
     let status: String
+    let ready: @Sendable () async -> Void
 
     func run() async throws {
+        await cancelWhenGracefulShutdown { await ready() }
         notifier.ready(status: status)
         logger.info("lookout ready", metadata: ["status": "\(status)"])
         try? await gracefulShutdown()

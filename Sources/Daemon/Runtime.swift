@@ -28,6 +28,8 @@ final class Runtime: Sendable {
     let forwarder = AlertForwarder()
     let rules = SwappableStage("rules")
     private let httpServer = Mutex<APIServer?>(nil)
+    /// Opens once every listener is bound, so READY=1 means the API answers.
+    let listening = Gate()
     private let rulesManager = Mutex<RuleManager?>(nil)
 
     /// The configuration in force.
@@ -38,7 +40,7 @@ final class Runtime: Sendable {
     /// Every long-running stage, in start-up order; the HTTP server runs as a plain service so it
     /// drains connections on graceful shutdown.
     var services: [any Service] {
-        stages + (httpServer.withLock { $0 }.map { [HTTPService(api: $0)] } ?? [])
+        stages + (httpServer.withLock { $0 }.map { [HTTPService(api: $0, listening: listening)] } ?? [])
     }
     let statusLine: String
 
@@ -144,7 +146,10 @@ final class Runtime: Sendable {
     /// Starts the HTTP server on `global.listen` (none when it is ""). Binding is checked first so
     /// a taken port is a start-up failure (exit 2), not a crash after READY.
     func startServer(_ config: LookoutConfig) async throws {
-        guard let listen = config.global.listen else { return }
+        guard let listen = config.global.listen else {
+            listening.open()
+            return
+        }
         try PortCheck.assertBindable(host: listen.host, port: listen.port)
         let auth: Server.APIAuth
         switch config.global.apiAuth {
@@ -153,7 +158,8 @@ final class Runtime: Sendable {
         case .basic(let username, let hash): auth = .basic(username: username, passwordSHA256: hash.value.lowercased())
         }
         let api = try APIServer(dependencies: ServerWiring.dependencies(runtime: self), listen: listen.description,
-                                auth: auth, logger: Logger(label: "lookout.http"))
+                                auth: auth, logger: Logger(label: "lookout.http"),
+                                onListening: { [listening] _ in listening.open() })
         httpServer.withLock { $0 = api }
     }
 
@@ -209,5 +215,14 @@ struct StartupError: Error, CustomStringConvertible {
 /// The HTTP server as a service of the group: graceful shutdown lets in-flight requests finish.
 struct HTTPService: Service {
     let api: APIServer
-    func run() async throws { try await api.run() }
+    let listening: Gate
+
+    func run() async throws {
+        do {
+            try await api.run()
+        } catch {
+            listening.open()   // never leave readiness (and so shutdown) waiting on a server that died
+            throw error
+        }
+    }
 }
