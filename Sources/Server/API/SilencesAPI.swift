@@ -10,10 +10,21 @@ import Model
 struct SilencesAPI: Sendable {
     let deps: ServerDependencies
 
-    func list() async -> APIReply {
+    /// Lists silences; each `filter` (`alertname="x"`, as in amtool) must match the label set
+    /// the silence's matchers name, as Alertmanager filters.
+    func list(_ form: FormValues) async -> APIReply {
+        var filters: [Matcher] = []
+        for filter in form.all("filter") {
+            do { filters += try SelectorParser.parse("{\(filter)}") } catch {
+                return SilencesAPI.failure(400, "bad matcher format: \(filter)")
+            }
+        }
         do {
             let now = deps.now()
-            let silences = SilencesAPI.sorted(try await deps.silences(), now: now)
+            let silences = SilencesAPI.sorted(try await deps.silences(), now: now).filter { silence in
+                let labels = Labels(silence.matchers.map { Label($0.name, $0.value) })
+                return filters.allSatisfy { $0.matches(labels) }
+            }
             var json = JSONWriter(capacity: 512)
             json.beginArray()
             for silence in silences { SilencesAPI.write(silence, now: now, to: &json) }
