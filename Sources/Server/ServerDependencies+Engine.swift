@@ -6,8 +6,9 @@ extension ServerDependencies {
     /// Prometheus' error types: parse and query-shape errors are `bad_data` (400), storage
     /// failures `internal` (500), everything else `execution` (422).
     ///
-    /// The engine evaluates synchronously, so the `timeout` parameter is not enforced; the
-    /// engine's `maxSamples` bounds the work instead.
+    /// The engine evaluates synchronously: when a query's `timeout` passes, the client gets
+    /// Prometheus' `timeout` error (503) while the evaluation runs on to its end in the
+    /// background, bounded by the engine's `maxSamples`.
     public mutating func useQueryEngine(_ engine: Engine) {
         instantQuery = { expression, time, _ in
             try ServerDependencies.mapQueryErrors { APIQueryResult(try engine.instant(expression, at: time)) }

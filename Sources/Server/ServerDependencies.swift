@@ -16,15 +16,20 @@ public struct ServerDependencies: Sendable {
 
     /// Answers `/api/v1/series`, `/api/v1/labels` and `/api/v1/label/NAME/values`.
     public var querier: any SeriesQuerier
+    /// Answers `/api/v1/query`.
     public var instantQuery: InstantQuery
+    /// Answers `/api/v1/query_range`.
     public var rangeQuery: RangeQuery
     /// Parses a series selector (`up{job="api"}`) into matchers for `match[]`; throws with a
     /// message on bad input. Defaults to the server's own selector parser.
     public var parseSelector: @Sendable (String) throws -> [Matcher]
     /// Active alerts (pending and firing).
     public var alerts: @Sendable () async -> [Alert]
+    /// Rule groups for `/api/v1/rules`.
     public var ruleGroups: @Sendable () async -> [RuleGroupInfo]
+    /// Scrape targets for `/api/v1/targets`.
     public var targets: @Sendable () async -> [TargetInfo]
+    /// Every silence, expired ones included (Alertmanager lists them too).
     public var silences: @Sendable () async throws -> [SilenceInfo]
     /// Creates a silence (or replaces the one with the same non-empty id) and returns its id.
     /// Throw `APIError(.badData, ...)` for an invalid one.

@@ -64,6 +64,15 @@ struct FormatTests {
         #expect(throws: (any Error).self) { try SelectorParser.parse("{a=~\"(\"}") }
     }
 
+    @Test("Alertmanager filter matchers")
+    func filters() {
+        #expect(SilencesAPI.parseFilter(#"alertname="ApiDown""#)?.description == #"alertname="ApiDown""#)
+        #expect(SilencesAPI.parseFilter("job=~api.*")?.description == #"job=~"api.*""#)
+        #expect(SilencesAPI.parseFilter("env != staging")?.description == #"env!="staging""#)
+        #expect(SilencesAPI.parseFilter("alertname") == nil)
+        #expect(SilencesAPI.parseFilter("1x=y") == nil)
+    }
+
     @Test("form decoding")
     func forms() throws {
         let form = try FormValues(urlEncoded: "match%5B%5D=up&match[]=a+b&x=%E2%9C%93&empty&=v")

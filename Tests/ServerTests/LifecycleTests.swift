@@ -101,3 +101,32 @@ struct LifecycleTests {
         #expect(APIServer.parseListen("h:99999") == nil)
     }
 }
+
+@Suite("Lookout's own metrics")
+struct LookoutMetricsTests {
+    @Test("names, types and labels as SPEC.md lists them")
+    func text() {
+        let metrics = LookoutMetrics(notifications: [("team-slack", "sent", 12), ("pager", "failed", 1)], notificationQueueLength: 2,
+                                     ruleEvaluationSeconds: [("lookout", 0.0125)], scrapeDurationSeconds: [("api", "127.0.0.1:8000", 0.004)],
+                                     storageBytes: 52_428_800)
+        #expect(metrics.text.text == """
+        # HELP lookout_notifications_total Notifications handed to channels, by channel and result.
+        # TYPE lookout_notifications_total counter
+        lookout_notifications_total{channel="team-slack",result="sent"} 12
+        lookout_notifications_total{channel="pager",result="failed"} 1
+        # HELP lookout_notification_queue_length Notifications waiting in the durable outbox.
+        # TYPE lookout_notification_queue_length gauge
+        lookout_notification_queue_length 2
+        # HELP lookout_rule_evaluation_seconds Duration of the last evaluation of each rule group.
+        # TYPE lookout_rule_evaluation_seconds gauge
+        lookout_rule_evaluation_seconds{rule_group="lookout"} 0.0125
+        # HELP lookout_scrape_duration_seconds Duration of the last scrape of each target.
+        # TYPE lookout_scrape_duration_seconds gauge
+        lookout_scrape_duration_seconds{instance="127.0.0.1:8000",job="api"} 0.004
+        # HELP lookout_storage_bytes Size of the SQLite database files in bytes.
+        # TYPE lookout_storage_bytes gauge
+        lookout_storage_bytes 5.24288e+07
+
+        """)
+    }
+}

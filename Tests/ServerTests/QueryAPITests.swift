@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Model
 import Testing
 @testable import Server
@@ -22,6 +25,10 @@ struct FakeEngine {
                                          LabeledSample(["k": "e"], Sample(time, 0.1 + 0.2))])
         case "timeout_seconds": return .scalar(Sample(time, Double(timeout.components.seconds)))
         case "slow": throw APIError(.timeout, "query timed out in query execution")
+        case "sleepy":
+            // Blocks its thread as the synchronous engine does, ignoring cancellation.
+            usleep(3_000_000)
+            return .scalar(Sample(time, 1))
         case "boom": throw PlainError(description: "expanding series: disk on fire")
         default: throw APIError.invalidParameter("query", "1:\(expression.count + 1): parse error: unexpected end of input")
         }
@@ -94,6 +101,12 @@ struct QueryAPITests {
         try await withServer(deps()) { (client: HTTPTestClient) async throws in
             #expect(try await client.get("/api/v1/query?query=timeout_seconds&time=1").body.contains(#""120"]"#))
             #expect(try await client.get("/api/v1/query?query=timeout_seconds&time=1&timeout=5s").body.contains(#""5"]"#))
+            let clock = ContinuousClock()
+            let start = clock.now
+            let slow = try await client.get("/api/v1/query?query=sleepy&time=1&timeout=0.2")
+            #expect(slow.status == 503)
+            #expect(slow.body == #"{"status":"error","errorType":"timeout","error":"query timed out in expression evaluation"}"#)
+            #expect(clock.now - start < .seconds(2))
             let bad = try await client.get("/api/v1/query?query=up&timeout=soon")
             #expect(bad.status == 400)
             #expect(bad.body == #"{"status":"error","errorType":"bad_data","error":"invalid parameter \"timeout\": cannot parse \"soon\" to a valid duration"}"#)

@@ -54,6 +54,9 @@ struct SilencesAPITests {
             let silence = #"{"id":"s1","status":{"state":"active"},"updatedAt":"2023-11-14T22:13:20Z","comment":"maintenance","createdBy":"ops \u003cops@example.com\u003e","endsAt":"2023-11-15T00:00:00Z","matchers":[{"isEqual":true,"isRegex":false,"name":"alertname","value":"ApiDown"},{"isEqual":false,"isRegex":true,"name":"env","value":"stag.*"}],"startsAt":"2023-11-14T22:13:20Z"}"#
             #expect(list.body == "[\(silence)]")
             #expect(try await client.get("/api/v2/silence/s1").body == silence)
+            #expect(try await client.get("/api/v2/silences?filter=alertname%3D%22ApiDown%22").body == "[\(silence)]")
+            #expect(try await client.get("/api/v2/silences?filter=alertname%3D%22Other%22").body == "[]")
+            #expect(try await client.get("/api/v2/silences?filter=alertname").status == 400)
             let deleted = try await client.send("DELETE", "/api/v2/silence/s1")
             #expect(deleted.status == 200)
             #expect(try await client.get("/api/v2/silences").body.contains(#""state":"expired""#))

@@ -15,7 +15,7 @@ struct PrometheusAPI: Sendable {
             let time = try PromParams.time(form, "time", default: deps.now())
             let timeout = try timeoutParameter(form)
             let expression = try expressionParameter(form)
-            let result = try await evaluate { try await deps.instantQuery(expression, time, timeout) }
+            let result = try await evaluate(timeout) { [deps] in try await deps.instantQuery(expression, time, timeout) }
             return .success { result.write(to: &$0) }
         } catch {
             return .failure(error)
@@ -37,7 +37,7 @@ struct PrometheusAPI: Sendable {
             }
             let timeout = try timeoutParameter(form)
             let expression = try expressionParameter(form)
-            let result = try await evaluate { try await deps.rangeQuery(expression, start, end, step, timeout) }
+            let result = try await evaluate(timeout) { [deps] in try await deps.rangeQuery(expression, start, end, step, timeout) }
             return .success { result.write(to: &$0) }
         } catch {
             return .failure(error)
@@ -136,10 +136,10 @@ struct PrometheusAPI: Sendable {
         do { return try body() } catch { throw APIError(.internal, "\(error)") }
     }
 
-    /// Runs a query closure and maps what it throws to Prometheus' error types.
-    private func evaluate(_ body: () async throws -> APIQueryResult) async throws(APIError) -> APIQueryResult {
+    /// Runs a query closure within `timeout` and maps what it throws to Prometheus' error types.
+    private func evaluate(_ timeout: Duration, _ body: @escaping @Sendable () async throws -> APIQueryResult) async throws(APIError) -> APIQueryResult {
         do {
-            return try await body()
+            return try await Deadline.run(timeout, body)
         } catch let error as APIError {
             throw error
         } catch is CancellationError {

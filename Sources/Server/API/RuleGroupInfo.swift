@@ -13,15 +13,23 @@ public struct RuleInfo: Sendable {
         case recording
     }
 
+    /// The alert name or recorded series name.
     public var name: String
+    /// The expression as written.
     public var query: String
+    /// Labels the rule adds.
     public var labels: Labels
+    /// Annotation templates (alerting rules).
     public var annotations: Labels
+    /// Alerting or recording, with what belongs to each.
     public var kind: Kind
+    /// Outcome of the last evaluation.
     public var health: RuleHealth
+    /// The last evaluation's error, empty when healthy.
     public var lastError: String
-    /// Seconds the last evaluation took.
+    /// Seconds the rule's last evaluation took.
     public var evaluationSeconds: Double
+    /// When the last evaluation ran, nil before the first.
     public var lastEvaluation: Timestamp?
 
     /// Creates a rule description.
@@ -50,11 +58,17 @@ public struct RuleInfo: Sendable {
 
 /// One rule group as `/api/v1/rules` lists it.
 public struct RuleGroupInfo: Sendable {
+    /// The group's name.
     public var name: String
+    /// The file the group came from (or the main config for shorthand alerts).
     public var file: String
+    /// Evaluation interval.
     public var intervalMilliseconds: Int64
+    /// The group's rules in file order.
     public var rules: [RuleInfo]
+    /// Seconds the group's last evaluation took.
     public var evaluationSeconds: Double
+    /// When the last evaluation ran, nil before the first.
     public var lastEvaluation: Timestamp?
 
     /// Creates a group description.

@@ -9,11 +9,17 @@ public struct SilenceInfo: Sendable, Equatable {
 
     /// Empty for a silence that is about to be created.
     public var id: String
+    /// Alerts matching all of these are silenced.
     public var matchers: [Matcher]
+    /// Start (ms).
     public var startsAt: Timestamp
+    /// End (ms); expiring a silence sets it to now.
     public var endsAt: Timestamp
+    /// Who created it.
     public var createdBy: String
+    /// Why.
     public var comment: String
+    /// Last change (ms).
     public var updatedAt: Timestamp
 
     /// Creates a silence description.

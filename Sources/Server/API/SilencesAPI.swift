@@ -10,10 +10,22 @@ import Model
 struct SilencesAPI: Sendable {
     let deps: ServerDependencies
 
-    func list() async -> APIReply {
+    /// Lists silences; each `filter` (`alertname="x"`, as in amtool) must match the label set
+    /// the silence's matchers name, as Alertmanager filters.
+    func list(_ form: FormValues) async -> APIReply {
+        var filters: [Matcher] = []
+        for filter in form.all("filter") {
+            guard let matcher = SilencesAPI.parseFilter(filter) else {
+                return SilencesAPI.failure(400, "bad matcher format: \(filter)")
+            }
+            filters.append(matcher)
+        }
         do {
             let now = deps.now()
-            let silences = SilencesAPI.sorted(try await deps.silences(), now: now)
+            let silences = SilencesAPI.sorted(try await deps.silences(), now: now).filter { silence in
+                let labels = Labels(silence.matchers.map { Label($0.name, $0.value) })
+                return filters.allSatisfy { $0.matches(labels) }
+            }
             var json = JSONWriter(capacity: 512)
             json.beginArray()
             for silence in silences { SilencesAPI.write(silence, now: now, to: &json) }
@@ -111,6 +123,23 @@ struct SilencesAPI: Sendable {
         json.endArray()
         json.field("startsAt", TimeFormat.rfc3339(silence.startsAt))
         json.endObject()
+    }
+
+    /// Alertmanager's matcher syntax, value quoted or not: `alertname="x"`, `job=~api.*`.
+    static func parseFilter(_ text: String) -> Matcher? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard let opStart = trimmed.firstIndex(where: { $0 == "=" || $0 == "!" }) else { return nil }
+        let name = trimmed[..<opStart].trimmingCharacters(in: .whitespaces)
+        let rest = trimmed[opStart...]
+        let kind: Matcher.Kind
+        if rest.hasPrefix("=~") { kind = .regexMatch } else if rest.hasPrefix("!~") { kind = .regexNoMatch }
+        else if rest.hasPrefix("!=") { kind = .notEqual } else if rest.hasPrefix("=") { kind = .equal } else { return nil }
+        var value = rest.dropFirst(kind.rawValue.count).trimmingCharacters(in: .whitespaces)
+        if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") {
+            value = String(value.dropFirst().dropLast()).replacingOccurrences(of: "\\\"", with: "\"")
+        }
+        guard PromParams.isValidLabelName(name) else { return nil }
+        return try? Matcher(name, kind, value)
     }
 
     private static func failure(_ status: Int, _ message: String) -> APIReply {

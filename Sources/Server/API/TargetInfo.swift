@@ -9,12 +9,19 @@ public struct TargetInfo: Sendable {
 
     /// The target's labels after relabelling (`job`, `instance` and target labels).
     public var labels: Labels
+    /// The URL scraped.
     public var scrapeURL: String
+    /// Result of the last scrape.
     public var health: Health
+    /// Why the last scrape failed, empty when it succeeded.
     public var lastError: String
+    /// When the last scrape ran (ms), nil before the first.
     public var lastScrape: Timestamp?
+    /// How long it took.
     public var lastScrapeSeconds: Double
+    /// Scrape interval.
     public var intervalMilliseconds: Int64
+    /// Scrape timeout.
     public var timeoutMilliseconds: Int64
 
     /// Creates a target description.

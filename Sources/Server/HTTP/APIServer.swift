@@ -9,6 +9,7 @@ import Logging
 public struct APIServer: Sendable {
     /// A `listen` value that is not `host:port`.
     public struct ListenAddressError: Error, CustomStringConvertible {
+        /// The value as configured.
         public let address: String
         public var description: String { "invalid listen address \"\(address)\": expected host:port" }
     }

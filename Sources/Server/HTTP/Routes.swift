@@ -51,7 +51,7 @@ struct Routes: Sendable {
 
     private func addSilenceRoutes(_ router: Router<BasicRequestContext>) {
         let silences = SilencesAPI(deps: dependencies)
-        router.get("/api/v2/silences") { _, _ in await silences.list().response }
+        router.get("/api/v2/silences") { request, _ in await Routes.withForm(request, silences.list).response }
         router.post("/api/v2/silences") { request, _ in
             var request = request
             guard let body = try? await request.collectBody(upTo: Routes.maxBodyBytes) else {

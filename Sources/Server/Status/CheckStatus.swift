@@ -5,8 +5,11 @@ import Model
 public struct CheckStatus: Sendable {
     /// One bucket of the uptime bar: how many probes ran and how many succeeded.
     public struct Bucket: Sendable, Equatable {
+        /// Start of the bucket (ms).
         public var start: Timestamp
+        /// Probes that ran in the bucket.
         public var total: Int
+        /// Probes that succeeded.
         public var successes: Int
 
         /// Creates a bucket.
@@ -22,10 +25,15 @@ public struct CheckStatus: Sendable {
 
     /// One probe result, for the per-check history page.
     public struct Event: Sendable, Equatable {
+        /// When the probe ran (ms).
         public var time: Timestamp
+        /// Whether it succeeded.
         public var success: Bool
+        /// Its duration in seconds.
         public var seconds: Double
+        /// The HTTP status, nil for TCP checks or when no response came.
         public var statusCode: Int?
+        /// Why it failed (empty on success).
         public var reason: String
 
         /// Creates a history entry.
@@ -38,6 +46,7 @@ public struct CheckStatus: Sendable {
         }
     }
 
+    /// The check's name (`probe_*{check="NAME"}`).
     public var name: String
     /// What is probed (a URL or host:port), shown beside the name.
     public var target: String
@@ -45,6 +54,7 @@ public struct CheckStatus: Sendable {
     public var up: Bool?
     /// Why the last probe failed (empty when it succeeded).
     public var reason: String
+    /// When the last probe ran.
     public var lastCheck: Timestamp?
     /// The last probe's duration in seconds.
     public var latencySeconds: Double?
@@ -54,6 +64,7 @@ public struct CheckStatus: Sendable {
     public var uptimeRatio: Double?
     /// The bucket width in milliseconds (for the legend: 90 buckets of 16 minutes is 24 h).
     public var bucketMilliseconds: Int64
+    /// The uptime bar, oldest first (the page is designed for 90).
     public var buckets: [Bucket]
     /// Recent probe durations in seconds, oldest first; nil where a probe failed.
     public var latencies: [Double?]

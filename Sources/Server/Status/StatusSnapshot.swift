@@ -7,10 +7,13 @@ public struct NotificationInfo: Sendable {
         case sent, failed, retrying, queued
     }
 
+    /// When it happened (ms).
     public var time: Timestamp
+    /// The channel name from the config.
     public var channel: String
     /// A one-line summary such as `[FIRING:2] HighErrorRate api`.
     public var summary: String
+    /// What happened.
     public var result: Result
     /// The receiver's error or other detail (empty when sent).
     public var detail: String
@@ -27,6 +30,7 @@ public struct NotificationInfo: Sendable {
 
 /// The notification outbox as the status page shows it.
 public struct QueueInfo: Sendable {
+    /// Notifications waiting to be delivered.
     public var length: Int
     /// When the oldest undelivered notification was queued.
     public var oldest: Timestamp?
@@ -40,15 +44,21 @@ public struct QueueInfo: Sendable {
 
 /// Everything the status page shows, gathered at one moment.
 public struct StatusSnapshot: Sendable {
+    /// When the snapshot was taken (ms); ages on the page are relative to it.
     public var generatedAt: Timestamp
+    /// Lookout's version, shown in the header.
     public var version: String
+    /// Checks in configuration order (the page lists failing ones first).
     public var checks: [CheckStatus]
+    /// Scrape targets.
     public var targets: [TargetInfo]
     /// Pending and firing alerts (resolved ones are left out).
     public var alerts: [Alert]
+    /// Silences; expired ones are not shown.
     public var silences: [SilenceInfo]
     /// Newest first.
     public var notifications: [NotificationInfo]
+    /// The notification outbox.
     public var queue: QueueInfo
 
     /// Creates a snapshot.
