@@ -32,6 +32,20 @@ final class Runtime: Sendable {
     let listening = Gate()
     private let rulesManager = Mutex<RuleManager?>(nil)
 
+    /// The dead man's switch, when configured (its URL is fixed until a restart).
+    private var heartbeat: [any Service] {
+        guard let beat = config.global.heartbeat else { return [] }
+        return [HeartbeatService(url: beat.url.value, interval: .milliseconds(beat.interval), loop: curl,
+                                 logger: Logger(label: "lookout.heartbeat"), healthy: { [weak self] in
+            // Vouch only while every rule group has evaluated within three of its intervals.
+            guard let self, let groups = self.currentRules?.status() else { return false }
+            let now = Clock.now()
+            return groups.allSatisfy { g in
+                g.metrics.lastEvaluation.map { now - $0 <= 3 * max(g.spec.interval, 1000) } ?? true
+            }
+        })]
+    }
+
     /// The configuration in force.
     var config: LookoutConfig { current.withLock { $0 } }
     /// The rule manager of the configuration in force.
@@ -40,7 +54,7 @@ final class Runtime: Sendable {
     /// Every long-running stage, in start-up order; the HTTP server runs as a plain service so it
     /// drains connections on graceful shutdown.
     var services: [any Service] {
-        stages + (httpServer.withLock { $0 }.map { [HTTPService(api: $0, listening: listening)] } ?? [])
+        stages + (httpServer.withLock { $0 }.map { [HTTPService(api: $0, listening: listening)] } ?? []) + heartbeat
     }
     let statusLine: String
 
