@@ -2,32 +2,46 @@ import Synchronization
 
 /// An in-memory implementation of both storage seams: used by `lookout test rules`, by tests,
 /// and as the reference the SQLite store is checked against. Thread-safe.
+///
+/// Series are indexed by metric name, so a selector with `__name__="x"` touches only the series
+/// of `x`; samples are kept sorted, so a time range is found by binary search.
 public final class MemorySeriesStore: SeriesAppender, SeriesQuerier {
-    private let series = Mutex<[Labels: [Sample]]>([:])
+    private struct State {
+        var series: [Labels: [Sample]] = [:]
+        var byName: [String: Set<Labels>] = [:]
+    }
+
+    private let state = Mutex(State())
 
     public init() {}
 
     public func append(_ batch: [LabeledSample]) throws {
-        series.withLock { all in
+        state.withLock { all in
             for item in batch {
-                var samples = all[item.labels, default: []]
+                var samples = all.series.removeValue(forKey: item.labels) ?? []
+                if samples.isEmpty { all.byName[item.labels.metricName ?? "", default: []].insert(item.labels) }
                 if let last = samples.last, last.timestamp >= item.sample.timestamp {
-                    let index = samples.firstIndex { $0.timestamp >= item.sample.timestamp }!
+                    let index = Self.firstIndex(in: samples, atOrAfter: item.sample.timestamp)
                     if samples[index].timestamp == item.sample.timestamp { samples[index] = item.sample } else { samples.insert(item.sample, at: index) }
                 } else {
                     samples.append(item.sample)
                 }
-                all[item.labels] = samples
+                all.series[item.labels] = samples
             }
         }
     }
 
     public func select(_ matchers: [Matcher], in range: ClosedRange<Timestamp>) throws -> [Series] {
-        let snapshot = series.withLock { $0 }
+        let name = matchers.first { $0.name == Labels.metricName && $0.kind == .equal }?.value
         var out: [Series] = []
-        for (labels, samples) in snapshot where matchers.allSatisfy({ $0.matches(labels) }) {
-            let inRange = samples.filter { range.contains($0.timestamp) }
-            if !inRange.isEmpty { out.append(Series(labels, inRange)) }
+        state.withLock { all in
+            let candidates: [Labels] = name.map { Array(all.byName[$0] ?? []) } ?? Array(all.series.keys)
+            for labels in candidates where matchers.allSatisfy({ $0.matches(labels) }) {
+                guard let samples = all.series[labels] else { continue }
+                let lower = Self.firstIndex(in: samples, atOrAfter: range.lowerBound)
+                let upper = range.upperBound == .max ? samples.count : Self.firstIndex(in: samples, atOrAfter: range.upperBound + 1)
+                if lower < upper { out.append(Series(labels, Array(samples[lower..<upper]))) }
+            }
         }
         return out.sorted { $0.labels < $1.labels }
     }
@@ -40,5 +54,15 @@ public final class MemorySeriesStore: SeriesAppender, SeriesQuerier {
     public func labelValues(_ name: String, matching matchers: [Matcher], in range: ClosedRange<Timestamp>) throws -> [String] {
         let values = try select(matchers, in: range).compactMap { $0.labels[name] }
         return Array(Set(values)).sorted()
+    }
+
+    /// The index of the first sample at or after `timestamp` (binary search over sorted samples).
+    private static func firstIndex(in samples: [Sample], atOrAfter timestamp: Timestamp) -> Int {
+        var low = 0, high = samples.count
+        while low < high {
+            let mid = (low + high) / 2
+            if samples[mid].timestamp < timestamp { low = mid + 1 } else { high = mid }
+        }
+        return low
     }
 }
