@@ -9,6 +9,7 @@ struct RegexPattern: Sendable {
         case prefix(String)          // `foo.*`
         case any                     // `.*`
         case nonEmpty                // `.+`
+        case wildcard([Character?])  // literals and `.` only, e.g. `5..`; nil is any character but newline
         case regex(CompiledRegex)
     }
 
@@ -20,6 +21,10 @@ struct RegexPattern: Sendable {
         if RegexPattern.isLiteral(source) { shape = .literal(source); return }
         let parts = source.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
         if parts.count > 1, parts.allSatisfy(RegexPattern.isLiteral) { shape = .alternatives(Set(parts)); return }
+        if source.contains("."), RegexPattern.isLiteral(String(source.filter { $0 != "." })) {
+            shape = .wildcard(source.map { $0 == "." ? nil : $0 })
+            return
+        }
         if source.hasSuffix(".*"), RegexPattern.isLiteral(String(source.dropLast(2))) {
             shape = .prefix(String(source.dropLast(2)))
             return
@@ -38,6 +43,9 @@ struct RegexPattern: Sendable {
         case .prefix(let prefix): return value.hasPrefix(prefix) && !value.contains("\n")
         case .any: return !value.contains("\n")
         case .nonEmpty: return !value.isEmpty && !value.contains("\n")
+        case .wildcard(let pattern):
+            guard value.count == pattern.count else { return false }
+            return zip(value, pattern).allSatisfy { ch, want in want.map { $0 == ch } ?? (ch != "\n") }
         case .regex(let regex): return regex.wholeMatches(value)
         }
     }

@@ -27,7 +27,7 @@ import Testing
     @Test(arguments: [
         ("5..", "500", true), ("5..", "5000", false), ("5..", "x500", false),
         ("api|web", "web", true), ("api|web", "webx", false), ("foo.*", "foobar", true),
-        (".*", "", true), (".+", "", false), ("a[0-9]+", "a12", true), ("a[0-9]+", "a12b", false),
+        (".*", "", true), (".+", "", false), ("a.c", "abc", true), ("a.c", "a\nc", false), ("5..", "50", false), ("a[0-9]+", "a12", true), ("a[0-9]+", "a12b", false),
     ])
     func regexIsAnchored(pattern: String, value: String, expected: Bool) throws {
         #expect(try Matcher("x", .regexMatch, pattern).matches(value) == expected)

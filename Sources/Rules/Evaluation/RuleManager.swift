@@ -28,28 +28,39 @@ public final class RuleManager: Sendable {
     }
 
     /// Evaluates every group on its interval until the task is cancelled.
+    ///
+    /// Each group runs on a thread of its own, outside the cooperative pool: evaluation blocks
+    /// (PromQL over SQLite), and neither a slow group nor a busy pool (an API flood) may delay
+    /// another group's rounds.
     public func run() async {
-        await withDiscardingTaskGroup { taskGroup in
-            for group in groups {
-                taskGroup.addTask { await self.loop(group) }
+        let stop = StopSignal()
+        let finished = DispatchGroup()
+        for group in groups {
+            finished.enter()
+            let thread = Thread { [self] in
+                self.loop(group, stop: stop)
+                finished.leave()
             }
+            thread.name = "lookout-rules"
+            thread.start()
+        }
+        let (stream, continuation) = AsyncStream<Never>.makeStream()
+        await withTaskCancellationHandler {
+            for await _ in stream {}
+        } onCancel: {
+            continuation.finish()
+        }
+        stop.fire()
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            finished.notify(queue: .global()) { done.resume() }
         }
     }
 
-    private func loop(_ group: GroupEvaluator) async {
+    private func loop(_ group: GroupEvaluator, stop: StopSignal) {
         let interval = max(group.spec.interval, 1)
-        // Evaluation blocks (queries, SQLite): it runs on the group's own serial queue, which gets a
-        // thread of its own, so slow groups cannot starve the others or the cooperative pool.
-        let queue = DispatchQueue(label: "lookout.rules.\(group.spec.name)")
         var next = now()
-        while !Task.isCancelled {
-            let at = next
-            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-                queue.async {
-                    group.evaluate(at: at)
-                    done.resume()
-                }
-            }
+        while !stop.isFired {
+            group.evaluate(at: next)
             next += interval
             let current = now()
             if current >= next + interval {
@@ -62,9 +73,7 @@ public final class RuleManager: Sendable {
                 ])
             }
             let wait = next - now()
-            if wait > 0 {
-                do { try await Task.sleep(for: .milliseconds(wait)) } catch { return }
-            }
+            if wait > 0 { stop.wait(milliseconds: wait) }
         }
     }
 
@@ -74,5 +83,32 @@ public final class RuleManager: Sendable {
     /// Every active alert (pending, firing, and resolved within retention) of every group.
     public func alerts() -> [Alert] {
         groups.flatMap { $0.status().rules.flatMap(\.alerts) }
+    }
+}
+
+/// A stop flag that sleeping group threads wake up for at once.
+final class StopSignal: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var fired = false
+
+    var isFired: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return fired
+    }
+
+    func fire() {
+        condition.lock()
+        fired = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Sleeps up to `milliseconds`, returning early when fired.
+    func wait(milliseconds: Int64) {
+        condition.lock()
+        defer { condition.unlock() }
+        let deadline = Date().addingTimeInterval(Double(milliseconds) / 1000)
+        while !fired && condition.wait(until: deadline) {}
     }
 }
