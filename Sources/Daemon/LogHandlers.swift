@@ -66,7 +66,8 @@ public enum LogLine {
         return jsonString(value)
     }
 
-    static func jsonString(_ value: String) -> String {
+    /// `value` as a JSON string literal, quotes included.
+    public static func jsonString(_ value: String) -> String {
         var out = "\""
         for scalar in value.unicodeScalars {
             switch scalar {
