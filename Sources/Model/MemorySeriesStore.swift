@@ -8,7 +8,8 @@ import Synchronization
 public final class MemorySeriesStore: SeriesAppender, SeriesQuerier {
     private struct State {
         var series: [Labels: [Sample]] = [:]
-        var byName: [String: Set<Labels>] = [:]
+        /// Label sets per metric name, kept sorted so selections need no sort.
+        var byName: [String: [Labels]] = [:]
     }
 
     private let state = Mutex(State())
@@ -19,7 +20,7 @@ public final class MemorySeriesStore: SeriesAppender, SeriesQuerier {
         state.withLock { all in
             for item in batch {
                 var samples = all.series.removeValue(forKey: item.labels) ?? []
-                if samples.isEmpty { all.byName[item.labels.metricName ?? "", default: []].insert(item.labels) }
+                if samples.isEmpty { Self.insertSorted(item.labels, into: &all.byName[item.labels.metricName ?? "", default: []]) }
                 if let last = samples.last, last.timestamp >= item.sample.timestamp {
                     let index = Self.firstIndex(in: samples, atOrAfter: item.sample.timestamp)
                     if samples[index].timestamp == item.sample.timestamp { samples[index] = item.sample } else { samples.insert(item.sample, at: index) }
@@ -35,7 +36,7 @@ public final class MemorySeriesStore: SeriesAppender, SeriesQuerier {
         let name = matchers.first { $0.name == Labels.metricName && $0.kind == .equal }?.value
         var out: [Series] = []
         state.withLock { all in
-            let candidates: [Labels] = name.map { Array(all.byName[$0] ?? []) } ?? Array(all.series.keys)
+            let candidates: [Labels] = name.map { all.byName[$0] ?? [] } ?? all.series.keys.sorted()
             for labels in candidates where matchers.allSatisfy({ $0.matches(labels) }) {
                 guard let samples = all.series[labels] else { continue }
                 let lower = Self.firstIndex(in: samples, atOrAfter: range.lowerBound)
@@ -43,7 +44,7 @@ public final class MemorySeriesStore: SeriesAppender, SeriesQuerier {
                 if lower < upper { out.append(Series(labels, Array(samples[lower..<upper]))) }
             }
         }
-        return out.sorted { $0.labels < $1.labels }
+        return out
     }
 
     public func labelNames(matching matchers: [Matcher], in range: ClosedRange<Timestamp>) throws -> [String] {
@@ -54,6 +55,15 @@ public final class MemorySeriesStore: SeriesAppender, SeriesQuerier {
     public func labelValues(_ name: String, matching matchers: [Matcher], in range: ClosedRange<Timestamp>) throws -> [String] {
         let values = try select(matchers, in: range).compactMap { $0.labels[name] }
         return Array(Set(values)).sorted()
+    }
+
+    private static func insertSorted(_ labels: Labels, into list: inout [Labels]) {
+        var low = 0, high = list.count
+        while low < high {
+            let mid = (low + high) / 2
+            if list[mid] < labels { low = mid + 1 } else { high = mid }
+        }
+        list.insert(labels, at: low)
     }
 
     /// The index of the first sample at or after `timestamp` (binary search over sorted samples).
