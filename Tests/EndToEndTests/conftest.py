@@ -88,12 +88,15 @@ class Daemon:
         self.proc = None
 
     def start(self, wait_ready=True):
-        self._stderr = open(self.stderr_path, "wb")
+        seen = len(self.notify.drain())  # a restart must wait for its own READY, not an old one
+        if getattr(self, "_stderr", None):
+            self._stderr.close()
+        self._stderr = open(self.stderr_path, "ab")
         self.proc = subprocess.Popen(
             [lookout_bin(), "run", "--config", str(self.config), "--data-dir", str(self.data_dir)],
             env=self.env, stdout=subprocess.DEVNULL, stderr=self._stderr, cwd=self.workdir)
         if wait_ready:
-            self.notify.wait_for("READY=1")
+            self.notify.wait_for("READY=1", after=seen)
         return self
 
     def log(self) -> str:
