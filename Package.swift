@@ -21,6 +21,7 @@ let package = Package(
         // C shims for the variadic C APIs Swift cannot call.
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
         .target(name: "CSQLite", linkerSettings: [.linkedLibrary("sqlite3")]),
+        .target(name: "CSnappy", linkerSettings: [.linkedLibrary("snappy")]),
 
         .target(name: "Model", swiftSettings: swift6),
         .target(name: "SQLite", dependencies: ["CSQLite"], swiftSettings: swift6),
@@ -46,6 +47,10 @@ let package = Package(
             "Model", "Config", "Notify", "Curl",
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: swift6),
+        .target(name: "Forward", dependencies: [
+            "Model", "Config", "Curl", "SQLite", "CSnappy",
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: swift6),
         .target(name: "Server", dependencies: [
             "Model", "Config", "Query", "Rules", "Notify", "Storage",
             .product(name: "Logging", package: "swift-log"),
@@ -53,7 +58,7 @@ let package = Package(
         ], swiftSettings: swift6),
         .target(name: "Daemon", dependencies: [
             "Model", "Config", "Curl", "Collect", "Storage", "Query", "Rules", "Notify", "Channels", "Server",
-            "CCurl", "CSQLite",
+            "Forward", "CCurl", "CSQLite",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -92,6 +97,7 @@ let package = Package(
         .testTarget(name: "NotifyTests", dependencies: ["Notify", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "ChannelsTests", dependencies: ["Channels", "TestSupport"], exclude: ["testdata"], swiftSettings: swift6),
         .testTarget(name: "DaemonTests", dependencies: ["Daemon", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "ForwardTests", dependencies: ["Forward", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "ServerTests", dependencies: ["Server", "TestSupport"], exclude: ["testdata"], swiftSettings: swift6),
     ]
 )
