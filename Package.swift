@@ -97,7 +97,7 @@ let package = Package(
         .testTarget(name: "NotifyTests", dependencies: ["Notify", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "ChannelsTests", dependencies: ["Channels", "TestSupport"], exclude: ["testdata"], swiftSettings: swift6),
         .testTarget(name: "DaemonTests", dependencies: ["Daemon", "TestSupport"], swiftSettings: swift6),
-        .testTarget(name: "ForwardTests", dependencies: ["Forward", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "ForwardTests", dependencies: ["Forward", "TestSupport"], exclude: ["testdata"], swiftSettings: swift6),
         .testTarget(name: "ServerTests", dependencies: ["Server", "TestSupport"], exclude: ["testdata"], swiftSettings: swift6),
     ]
 )
