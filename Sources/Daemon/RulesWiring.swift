@@ -10,10 +10,10 @@ import Storage
 /// store, alerts handed to the notifier in order, state persisted in the database.
 enum RulesWiring {
     static func manager(config: LookoutConfig, tsdb: TSDB, stateStore: AlertStateStore,
-                        notify: @escaping NotifyFunc) throws -> RuleManager {
+                        notify: @escaping NotifyFunc, appender: (any SeriesAppender)? = nil) throws -> RuleManager {
         let engine = Engine(querier: tsdb, options: EngineOptions(timeZone: config.global.timezone, defaultSubqueryStep: config.global.evaluationInterval))
         let environment = RuleEnvironment(
-            query: RuleEnvironment.query(engine), appender: tsdb, notify: notify, stateStore: stateStore,
+            query: RuleEnvironment.query(engine), appender: appender ?? tsdb, notify: notify, stateStore: stateStore,
             externalLabels: config.global.externalLabels, externalURL: NotifyMapping.externalURL(config),
             logger: Logger(label: "lookout.rules"))
         var groups = GroupSpec.all(from: config)

@@ -2,6 +2,7 @@ import Channels
 import Collect
 import Config
 import Curl
+import Forward
 import Foundation
 import Logging
 import Model
@@ -24,6 +25,7 @@ final class Runtime: Sendable {
     let notifier: Notifier
     let alertState: AlertStateStore
     let collector: Collector
+    let remoteWriter: RemoteWriter
     let checkStatus: CheckStatusStore
     let forwarder = AlertForwarder()
     let rules = SwappableStage("rules")
@@ -68,9 +70,11 @@ final class Runtime: Sendable {
         self.notifier = notifier
         self.alertState = alertState
         self.checkStatus = checkStatus
+        let remoteWriter = RemoteWriteWiring.writer(config: config, curl: curl)
+        self.remoteWriter = remoteWriter
         let collectLogger = Logger(label: "lookout.collect")
         let lastOutcome = Mutex<[String: Bool]>([:])
-        let collector = Collector(loop: curl, appender: tsdb, logger: collectLogger) { result in
+        let collector = Collector(loop: curl, appender: TeeAppender(tsdb, remoteWriter), logger: collectLogger) { result in
             do {
                 try checkStatus.record(check: result.check, success: result.success, at: result.timestamp,
                                        durationSeconds: Double(result.duration.components.seconds)
@@ -93,6 +97,7 @@ final class Runtime: Sendable {
         let forwarder = self.forwarder
         self.stages = [
             StageService("storage") { await tsdb.run() },
+            StageService("remote-write") { await remoteWriter.run() },
             StageService("collector") { await collector.run() },
             StageService("notifier") { await notifier.run() },
             StageService("alert-forwarder") { await forwarder.pump(into: notifier) },
@@ -152,7 +157,9 @@ final class Runtime: Sendable {
         }
         let settings = NotifyMapping.settings(config)
         await notifier.reload(settings: settings, channels: Runtime.channels(settings, curl: curl))
-        let manager = try RulesWiring.manager(config: config, tsdb: tsdb, stateStore: alertState, notify: forwarder.notify)
+        try await RemoteWriteWiring.apply(config, to: remoteWriter)
+        let manager = try RulesWiring.manager(config: config, tsdb: tsdb, stateStore: alertState, notify: forwarder.notify,
+                                              appender: TeeAppender(tsdb, remoteWriter))
         rulesManager.withLock { $0 = manager }
         await rules.swap { await manager.run() }
     }

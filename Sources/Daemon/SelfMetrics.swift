@@ -48,6 +48,7 @@ enum SelfMetrics {
             m.single("lookout_storage_dropped_samples_total", .counter, help: "Samples dropped after the in-memory hold overflowed.", Double(stats.droppedSamples))
             m.single("lookout_storage_degraded", .gauge, help: "1 while the database cannot be written.", stats.degraded ? 1 : 0)
         }
+        RemoteWriteWiring.render(runtime.remoteWriter, into: &m)
         return m
     }
 }
