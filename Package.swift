@@ -82,6 +82,9 @@ let package = Package(
         .executableTarget(name: "RulesBench", dependencies: [
             "Rules", "Query", "Model", .product(name: "Logging", package: "swift-log"),
         ], path: "Benchmarks/RulesBench", swiftSettings: swift6),
+        .executableTarget(name: "RemoteWriteBench", dependencies: [
+            "Forward", "Config", "Curl", "Exposition", "Model", .product(name: "Logging", package: "swift-log"),
+        ], path: "Benchmarks/RemoteWriteBench", exclude: ["fake_target.py"], swiftSettings: swift6),
         .executableTarget(name: "StatusPageBench", dependencies: ["Server", "Model", .product(name: "Logging", package: "swift-log")], path: "Benchmarks/StatusPageBench", swiftSettings: swift6),
 
         // Tests (Swift Testing).

@@ -9,7 +9,7 @@
   GET  /_received        JSON list of {status, headers, body (hex of the compressed body)}
                          (not kept with --count-only)
   GET  /_stats           JSON {"requests", "accepted", "wire_bytes", "raw_bytes", "series", "samples"}
-                         over accepted requests
+                         over accepted requests that carry samples ("without_samples" counts the others)
 """
 import argparse, ctypes, json, os, sys, threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -17,7 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 snappy = ctypes.CDLL("libsnappy.so.1")
 lock = threading.Lock()
 script, received = [], []
-stats = {"requests": 0, "accepted": 0, "wire_bytes": 0, "raw_bytes": 0, "series": 0, "samples": 0}
+stats = {"requests": 0, "accepted": 0, "without_samples": 0, "wire_bytes": 0, "raw_bytes": 0, "series": 0, "samples": 0}
 options = None
 
 
@@ -113,6 +113,7 @@ class Handler(BaseHTTPRequestHandler):
         with lock:
             response = script.pop(0) if script else {"status": options.default_status}
         status = response.get("status", 200)
+        samples = 0
         if status // 100 == 2:
             try:
                 raw = uncompress(body)
@@ -121,7 +122,9 @@ class Handler(BaseHTTPRequestHandler):
                 status, response = 400, {"body": "undecodable body: %s" % e}
         with lock:
             stats["requests"] += 1
-            if status // 100 == 2:
+            if status // 100 == 2 and samples == 0:
+                stats["without_samples"] += 1   # metadata-only requests (Prometheus sends them too)
+            elif status // 100 == 2:
                 stats["accepted"] += 1
                 stats["wire_bytes"] += len(body)
                 stats["raw_bytes"] += len(raw)
