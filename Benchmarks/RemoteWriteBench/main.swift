@@ -71,6 +71,15 @@ func launch(_ arguments: [String]) throws -> (Process, Int?) {
     return (process, Int(text.dropFirst(5).prefix { $0.isNumber }))
 }
 
+/// Ends a helper process. `Process.waitUntilExit()` can hang here (its run loop misses the exit),
+/// so the child is killed and reaped directly.
+func stop(_ process: Process) {
+    let pid = process.processIdentifier
+    kill(pid, SIGKILL)
+    var status: Int32 = 0
+    _ = waitpid(pid, &status, 0)
+}
+
 struct SinkStats: Decodable {
     var accepted: Int
     var wire_bytes: Int
@@ -111,7 +120,7 @@ struct LookoutResult {
 
 func runLookout(base: [(Labels, Double)], maxSamplesPerSend: Int, shards: Int) async throws -> LookoutResult {
     let (sink, port) = try launch(["python3", sinkScript, "--count-only"])
-    defer { sink.terminate(); sink.waitUntilExit() }
+    defer { stop(sink) }
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rwbench-\(UUID().uuidString)").path
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -220,7 +229,7 @@ func runPrometheusComparison() async throws -> PrometheusResult {
                                         remoteWrite: "http://127.0.0.1:\(sinkPort!)/api/v1/write")
     let (without, _) = try startPrometheus(directory: directory, name: "without", targetList: targetList, remoteWrite: nil)
     defer {
-        for p in [with, without, sink, targetsProcess] { p.terminate(); p.waitUntilExit() }
+        for p in [with, without, sink, targetsProcess] { stop(p) }
     }
     try await Task.sleep(for: .seconds(10))   // start-up, first scrapes, remote write shards settled
     let s0 = await sinkStats(sinkPort!)!, a0 = procCPUSeconds(with.processIdentifier), b0 = procCPUSeconds(without.processIdentifier)
