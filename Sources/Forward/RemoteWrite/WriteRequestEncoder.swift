@@ -77,18 +77,21 @@ struct WriteRequestEncoder {
     /// Calls `body` with the series' labels and the external labels it lacks, sorted by name.
     @inline(__always)
     private func forEachMerged(_ labels: Labels, _ body: (Label) -> Void) {
-        if externalLabels.isEmpty {
-            for label in labels { body(label) }
+        // The arrays, not the `Labels` collection: its conformance lives in another module and
+        // is not specialised here, which costs a witness call per index step.
+        let own = labels.storage, external = externalLabels.storage
+        if external.isEmpty {
+            for label in own { body(label) }
             return
         }
-        var i = labels.startIndex, j = externalLabels.startIndex
-        while i < labels.endIndex || j < externalLabels.endIndex {
-            if j == externalLabels.endIndex || (i < labels.endIndex && labels[i].name <= externalLabels[j].name) {
-                if j < externalLabels.endIndex && labels[i].name == externalLabels[j].name { j += 1 }
-                body(labels[i])
+        var i = 0, j = 0
+        while i < own.count || j < external.count {
+            if j == external.count || (i < own.count && own[i].name <= external[j].name) {
+                if j < external.count && own[i].name == external[j].name { j += 1 }
+                body(own[i])
                 i += 1
             } else {
-                body(externalLabels[j])
+                body(external[j])
                 j += 1
             }
         }
