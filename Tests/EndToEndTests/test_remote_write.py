@@ -113,8 +113,16 @@ def prometheus(workdir):
     p.log.close()
 
 
-def test_samples_arrive_unchanged_and_survive_an_outage(daemon_factory, target, prometheus):
+def test_samples_arrive_unchanged_and_survive_an_outage(daemon_factory, target, prometheus, workdir):
     port = free_port()
+    (workdir / "rules.yml").write_text("""
+groups:
+  - name: demo
+    interval: 1s
+    rules:
+      - record: job:demo_requests:sum
+        expr: sum by (job) (demo_requests_total)
+""")
     write_url = f"{prometheus.url}/api/v1/write"
     d = daemon_factory(f"""
 global:
@@ -122,6 +130,7 @@ global:
   evaluation_interval: 1s
   listen: 127.0.0.1:{port}
 host_metrics: false
+rule_files: [rules.yml]
 scrape:
   - job: demo
     targets: ["{target.receiver.url.replace('http://', '')}"]
@@ -132,7 +141,7 @@ remote_write:
       - {{source_labels: [__name__], regex: "scrape_.*", action: drop}}
     queue: {{max_samples_per_send: 50, shards: 2}}
 """).start()
-    selector = '{job="demo"}'
+    selector = '{job="demo", __name__!~".*:.*"}'
 
     # Same series and values, at a moment both have fully seen.
     def caught_up():
@@ -143,6 +152,12 @@ remote_write:
     names = {dict(labels)["__name__"] for labels, _ in local}
     assert names == {"demo_requests_total", "demo_temperature_celsius", "up"}
     assert prometheus.query('count({__name__=~"scrape_.*"})', time.time()) == [], "write_relabel drop"
+    # Recording-rule results are shipped too, as Prometheus does.
+    def recorded():
+        at = time.time() - 3
+        local = lookout_query(port, "job:demo_requests:sum", at)
+        return local if local and prometheus.query("job:demo_requests:sum", at) == local else None
+    wait_for(recorded, timeout=10, interval=0.5, what="recording-rule results at the receiver")
 
     # Outage: the receiver is gone for a while; Lookout keeps scraping into its backlog.
     prometheus.stop()
