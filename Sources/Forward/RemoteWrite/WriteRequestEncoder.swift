@@ -29,19 +29,41 @@ struct WriteRequestEncoder {
     }
 
     /// Encodes `samples` (each its own `TimeSeries`) into `bytes`, replacing what was there.
+    /// Two passes: sizes first (protobuf prefixes every message with its length), then the bytes,
+    /// written through a pointer into a buffer of exactly the right size.
     mutating func encode<C: Collection>(_ samples: C) where C.Element == LabeledSample {
-        bytes.removeAll(keepingCapacity: true)
+        labelSizes.removeAll(keepingCapacity: true)
+        var total = 0
         for sample in samples {
-            let labelsSize = labelsSize(sample.labels)
-            let sampleSize = Self.sampleSize(sample.sample)
-            let seriesSize = labelsSize + 1 + Self.varintSize(UInt64(sampleSize)) + sampleSize
-            bytes.append(0x0A)  // WriteRequest.timeseries, length-delimited
-            appendVarint(UInt64(seriesSize))
-            writeLabels(sample.labels)
-            bytes.append(0x12)  // TimeSeries.samples, length-delimited
-            appendVarint(UInt64(sampleSize))
-            writeSample(sample.sample)
+            let labels = labelsSize(sample.labels)
+            labelSizes.append(labels)
+            let seriesSize = Self.seriesSize(labels: labels, sample: sample.sample)
+            total += 1 + Self.varintSize(UInt64(seriesSize)) + seriesSize
         }
+        bytes.removeAll(keepingCapacity: true)
+        bytes.append(contentsOf: repeatElement(0, count: total))
+        let sizes = labelSizes
+        let external = externalLabels.storage
+        bytes.withUnsafeMutableBufferPointer { buffer in
+            var out = ProtobufWriter(base: buffer.baseAddress!)
+            for (sample, labels) in zip(samples, sizes) {
+                let sampleSize = Self.sampleSize(sample.sample)
+                out.byte(0x0A)  // WriteRequest.timeseries, length-delimited
+                out.varint(UInt64(Self.seriesSize(labels: labels, sample: sample.sample)))
+                Self.forEachMerged(sample.labels.storage, external) { out.label($0) }
+                out.byte(0x12)  // TimeSeries.samples, length-delimited
+                out.varint(UInt64(sampleSize))
+                out.sample(sample.sample)
+            }
+            precondition(out.offset == total, "protobuf size mismatch")
+        }
+    }
+
+    private var labelSizes: [Int] = []
+
+    private static func seriesSize(labels: Int, sample: Sample) -> Int {
+        let size = sampleSize(sample)
+        return labels + 1 + varintSize(UInt64(size)) + size
     }
 
     // MARK: Sizes
@@ -52,7 +74,7 @@ struct WriteRequestEncoder {
         return bits == 0 ? 1 : (bits + 6) / 7
     }
 
-    private static func stringFieldSize(_ count: Int) -> Int {
+    static func stringFieldSize(_ count: Int) -> Int {
         count == 0 ? 0 : 1 + varintSize(UInt64(count)) + count
     }
 
@@ -61,25 +83,24 @@ struct WriteRequestEncoder {
         return 1 + varintSize(UInt64(inner)) + inner
     }
 
-    private static func sampleSize(_ sample: Sample) -> Int {
+    static func sampleSize(_ sample: Sample) -> Int {
         (sample.value.bitPattern == 0 ? 0 : 9)
             + (sample.timestamp == 0 ? 0 : 1 + varintSize(UInt64(bitPattern: sample.timestamp)))
     }
 
     private func labelsSize(_ labels: Labels) -> Int {
         var size = 0
-        forEachMerged(labels) { size += Self.labelSize($0) }
+        Self.forEachMerged(labels.storage, externalLabels.storage) { size += Self.labelSize($0) }
         return size
     }
 
     // MARK: Writing
 
     /// Calls `body` with the series' labels and the external labels it lacks, sorted by name.
+    /// Works on the arrays, not the `Labels` collection: its conformance lives in another module
+    /// and is not specialised here, which would cost a witness call per index step.
     @inline(__always)
-    private func forEachMerged(_ labels: Labels, _ body: (Label) -> Void) {
-        // The arrays, not the `Labels` collection: its conformance lives in another module and
-        // is not specialised here, which costs a witness call per index step.
-        let own = labels.storage, external = externalLabels.storage
+    private static func forEachMerged(_ own: [Label], _ external: [Label], _ body: (Label) -> Void) {
         if external.isEmpty {
             for label in own { body(label) }
             return
@@ -97,44 +118,6 @@ struct WriteRequestEncoder {
         }
     }
 
-    private mutating func writeLabels(_ labels: Labels) {
-        var out = bytes
-        bytes = []
-        forEachMerged(labels) { label in
-            let nameCount = label.name.utf8.count, valueCount = label.value.utf8.count
-            let inner = Self.stringFieldSize(nameCount) + Self.stringFieldSize(valueCount)
-            out.append(0x0A)  // TimeSeries.labels
-            Self.appendVarint(UInt64(inner), to: &out)
-            if nameCount > 0 {
-                out.append(0x0A)  // Label.name
-                Self.appendVarint(UInt64(nameCount), to: &out)
-                out.append(contentsOf: label.name.utf8)
-            }
-            if valueCount > 0 {
-                out.append(0x12)  // Label.value
-                Self.appendVarint(UInt64(valueCount), to: &out)
-                out.append(contentsOf: label.value.utf8)
-            }
-        }
-        bytes = out
-    }
-
-    private mutating func writeSample(_ sample: Sample) {
-        let bits = sample.value.bitPattern
-        if bits != 0 {
-            bytes.append(0x09)  // Sample.value, 64-bit little-endian
-            withUnsafeBytes(of: bits.littleEndian) { bytes.append(contentsOf: $0) }
-        }
-        if sample.timestamp != 0 {
-            bytes.append(0x10)  // Sample.timestamp, varint (two's complement for negatives)
-            appendVarint(UInt64(bitPattern: sample.timestamp))
-        }
-    }
-
-    private mutating func appendVarint(_ value: UInt64) {
-        Self.appendVarint(value, to: &bytes)
-    }
-
     @inline(__always)
     static func appendVarint(_ value: UInt64, to out: inout [UInt8]) {
         var v = value
@@ -143,5 +126,61 @@ struct WriteRequestEncoder {
             v >>= 7
         }
         out.append(UInt8(v))
+    }
+}
+
+/// Writes protobuf fields through a pointer into a buffer already sized for them.
+private struct ProtobufWriter {
+    let base: UnsafeMutablePointer<UInt8>
+    var offset = 0
+
+    @inline(__always)
+    mutating func byte(_ value: UInt8) {
+        base[offset] = value
+        offset += 1
+    }
+
+    @inline(__always)
+    mutating func varint(_ value: UInt64) {
+        var v = value
+        while v >= 0x80 {
+            byte(UInt8(truncatingIfNeeded: v) | 0x80)
+            v >>= 7
+        }
+        byte(UInt8(v))
+    }
+
+    mutating func string(tag: UInt8, _ text: String) {
+        var text = text
+        text.withUTF8 { utf8 in
+            guard utf8.count > 0 else { return }
+            byte(tag)
+            varint(UInt64(utf8.count))
+            (base + offset).update(from: utf8.baseAddress!, count: utf8.count)
+            offset += utf8.count
+        }
+    }
+
+    mutating func label(_ label: Label) {
+        let inner = WriteRequestEncoder.stringFieldSize(label.name.utf8.count)
+            + WriteRequestEncoder.stringFieldSize(label.value.utf8.count)
+        byte(0x0A)  // TimeSeries.labels
+        varint(UInt64(inner))
+        string(tag: 0x0A, label.name)   // Label.name
+        string(tag: 0x12, label.value)  // Label.value
+    }
+
+    mutating func sample(_ sample: Sample) {
+        let bits = sample.value.bitPattern
+        if bits != 0 {
+            byte(0x09)  // Sample.value, 64-bit little-endian
+            withUnsafeBytes(of: bits.littleEndian) { raw in
+                for b in raw { byte(b) }
+            }
+        }
+        if sample.timestamp != 0 {
+            byte(0x10)  // Sample.timestamp, varint (two's complement for negatives)
+            varint(UInt64(bitPattern: sample.timestamp))
+        }
     }
 }
