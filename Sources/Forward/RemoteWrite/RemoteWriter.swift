@@ -33,6 +33,8 @@ public final class RemoteWriter: Sendable {
         var stopped = false
     }
     private let state = Mutex(State())
+    /// The last `update`, so updates run one after another (SIGHUP and `/-/reload` may race).
+    private let lastUpdate = Mutex<Task<Void, any Error>?>(nil)
 
     /// A writer with no endpoints; the backlog file is opened by the first `update` that has some.
     /// `userAgent` is sent with every request (e.g. `Lookout/1.2.0`).
@@ -64,6 +66,19 @@ public final class RemoteWriter: Sendable {
     /// out of order. Backlogs of endpoints no longer configured are deleted. Throws when the
     /// backlog database cannot be opened or a relabel regex does not compile.
     public func update(_ configs: [RemoteWriteConfig], externalLabels: Labels) async throws {
+        let mine = lastUpdate.withLock { last -> Task<Void, any Error> in
+            let previous = last
+            let task = Task {
+                _ = await previous?.result
+                try await self.replaceQueues(configs, externalLabels: externalLabels)
+            }
+            last = task
+            return task
+        }
+        try await mine.value
+    }
+
+    private func replaceQueues(_ configs: [RemoteWriteConfig], externalLabels: Labels) async throws {
         let backlog = try openBacklog(needed: !configs.isEmpty)
         guard let backlog else { return }
         let built = try build(configs, externalLabels: externalLabels, backlog: backlog)
@@ -82,6 +97,7 @@ public final class RemoteWriter: Sendable {
         state.withLock { state in
             guard !state.stopped else { return }
             state.queues = state.queues.map { running in
+                guard running.task == nil else { return running }
                 let queue = running.queue
                 return Running(queue: queue, task: Task { await queue.run() })
             }
