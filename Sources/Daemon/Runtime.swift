@@ -26,6 +26,7 @@ final class Runtime: Sendable {
     let collector: Collector
     let checkStatus: CheckStatusStore
     let forwarder = AlertForwarder()
+    let alertmanager: AlertmanagerWiring
     let rules = SwappableStage("rules")
     private let httpServer = Mutex<APIServer?>(nil)
     /// Opens once every listener is bound, so READY=1 means the API answers.
@@ -68,6 +69,7 @@ final class Runtime: Sendable {
         self.notifier = notifier
         self.alertState = alertState
         self.checkStatus = checkStatus
+        self.alertmanager = AlertmanagerWiring(dataDir: config.global.dataDir, curl: curl)
         let collectLogger = Logger(label: "lookout.collect")
         let lastOutcome = Mutex<[String: Bool]>([:])
         let collector = Collector(loop: curl, appender: tsdb, logger: collectLogger) { result in
@@ -152,7 +154,9 @@ final class Runtime: Sendable {
         }
         let settings = NotifyMapping.settings(config)
         await notifier.reload(settings: settings, channels: Runtime.channels(settings, curl: curl))
-        let manager = try RulesWiring.manager(config: config, tsdb: tsdb, stateStore: alertState, notify: forwarder.notify)
+        try alertmanager.apply(config, groups: GroupSpec.all(from: config))
+        let manager = try RulesWiring.manager(config: config, tsdb: tsdb, stateStore: alertState,
+                                              notify: alertmanager.fanOut(forwarder.notify))
         rulesManager.withLock { $0 = manager }
         await rules.swap { await manager.run() }
     }
@@ -215,6 +219,7 @@ final class Runtime: Sendable {
 
     /// Closes the store after every stage has stopped.
     func close() async {
+        alertmanager.stop()
         curl.shutdown()
         tsdb.close()
     }
