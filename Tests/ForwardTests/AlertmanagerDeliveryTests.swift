@@ -19,7 +19,7 @@ import TestSupport
     private func forwarder(_ options: AlertmanagerOptions = amOptions(),
                            logger: Logger? = nil) throws -> AlertmanagerForwarder {
         try AlertmanagerForwarder(databasePath: dir.file("alertmanager.db"), loop: loop, options: options,
-                                  logger: logger ?? Logger(label: "test"))
+                                  logger: logger ?? Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
     }
 
     @Test func everyInstanceGetsEveryAlertWithPrometheusPayload() async throws {
