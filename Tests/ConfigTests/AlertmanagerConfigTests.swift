@@ -17,3 +17,22 @@ import Testing
         #expect(token.value == "tok")
     }
 }
+
+/// The README's Alertmanager example must load as written.
+@Suite struct AlertmanagerReadmeTests {
+    @Test func readmeExampleLoads() throws {
+        let readme = Fixtures.read(Fixtures.repoRoot + "/README.md")
+        let section = try #require(readme.range(of: "### Alertmanager"))
+        let rest = readme[section.upperBound...]
+        let start = try #require(rest.range(of: "```yaml\n"))
+        let end = try #require(rest[start.upperBound...].range(of: "```"))
+        let yaml = String(rest[start.upperBound..<end.lowerBound])
+        let result = ConfigLoader.parse(text: yaml, fileName: "README.md", directory: Fixtures.repoRoot,
+                                        environment: ["ALERTMANAGER_TOKEN": "t0ken"], validator: Fixtures.validator)
+        let config = try result.get()
+        #expect(config.alertmanagers.count == 3)
+        #expect(config.alertmanagers[2].timeout == 5_000 && config.alertmanagers[2].headers["X-Scope-OrgID"]?.value == "team-a")
+        guard case .bearerToken(let token)? = config.alertmanagers[2].auth else { Issue.record("bearer token"); return }
+        #expect(token.value == "t0ken")
+    }
+}
