@@ -12,14 +12,10 @@ import Synchronization
 /// resolved ones at once and then every resend delay while retained), so every batch they hand
 /// out goes to every instance as it is.
 final class AlertmanagerWiring: Sendable {
-    /// Prometheus' `--rules.alert.resend-delay`, which the rule evaluator uses too.
-    static let resendDelay: Int64 = 60_000
-
     private let dataDir: String
     private let curl: CurlLoop
     private let forwarder = Mutex<AlertmanagerForwarder?>(nil)
-    /// Alert name → longest interval of a group holding that alert (for `endsAt`).
-    private let intervals = Mutex<(byName: [String: Int64], fallback: Int64)>(([:], 60_000))
+    private let validity = Mutex(AlertValidity(groups: [], fallback: 60_000))
     private let configured = Mutex(0)
 
     init(dataDir: String, curl: CurlLoop) {
@@ -33,13 +29,7 @@ final class AlertmanagerWiring: Sendable {
 
     /// Rebuilds the instance list (opening the queue the first time one is configured).
     func apply(_ config: LookoutConfig, groups: [GroupSpec]) throws {
-        var byName: [String: Int64] = [:]
-        for group in groups {
-            for rule in group.rules {
-                if case .alert(let name) = rule.kind { byName[name] = max(byName[name] ?? 0, group.interval) }
-            }
-        }
-        intervals.withLock { $0 = (byName, config.global.evaluationInterval) }
+        validity.withLock { $0 = AlertValidity(groups: groups, fallback: config.global.evaluationInterval) }
         configured.withLock { $0 = config.alertmanagers.count }
         let existing = forwarder.withLock { $0 }
         if existing == nil && config.alertmanagers.isEmpty { return }
@@ -67,11 +57,8 @@ final class AlertmanagerWiring: Sendable {
 
     func send(_ alerts: [Alert]) {
         guard let active = forwarder.withLock({ $0 }) else { return }
-        let table = intervals.withLock { $0 }
-        active.send(alerts) { alert in
-            // As Prometheus' `sendAlerts`: room for two missed evaluations or failed sends.
-            4 * max(Self.resendDelay, table.byName[alert.name] ?? table.fallback)
-        }
+        let table = validity.withLock { $0 }
+        active.send(alerts, validFor: table.validFor)
     }
 
     func stop() {
@@ -94,5 +81,30 @@ final class AlertmanagerWiring: Sendable {
         perInstance("lookout_alertmanager_queue_length", .gauge, "Alerts waiting to be sent to an Alertmanager.") { Double($0.queueLength) }
         perInstance("lookout_alertmanager_queue_oldest_seconds", .gauge,
                     "Age of the oldest alert waiting for an Alertmanager.") { $0.oldestQueuedSeconds }
+    }
+}
+
+/// How long a firing alert stays valid in Alertmanager (its `endsAt` ahead of the send), as
+/// Prometheus' `sendAlerts`: `4 × max(resend delay, evaluation interval)`, room for two missed
+/// evaluations or failed sends. The interval is that of the alert's group, looked up by alert
+/// name (the longest if several groups define it); the global one when the name is unknown.
+struct AlertValidity: Sendable {
+    /// Prometheus' `--rules.alert.resend-delay`, which the rule evaluator uses too.
+    static let resendDelay: Int64 = 60_000
+
+    private var intervals: [String: Int64] = [:]
+    private let fallback: Int64
+
+    init(groups: [GroupSpec], fallback: Int64) {
+        self.fallback = fallback
+        for group in groups {
+            for rule in group.rules {
+                if case .alert(let name) = rule.kind { intervals[name] = max(intervals[name] ?? 0, group.interval) }
+            }
+        }
+    }
+
+    func validFor(_ alert: Alert) -> Int64 {
+        4 * max(Self.resendDelay, intervals[alert.name] ?? fallback)
     }
 }
