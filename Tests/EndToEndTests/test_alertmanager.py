@@ -208,3 +208,26 @@ def test_alerts_reach_every_instance_group_and_resolve(daemon_factory, workdir, 
     wait_for(lambda: metric(port, "lookout_alertmanagers_discovered") == 1, 10, what="one instance after reload")
     assert metric(port, "lookout_alertmanager_queue_length", f'{{url="{am2.url}"}}') is None
     assert d.stop() == 0
+
+
+def test_queued_alerts_survive_kill_9(daemon_factory, workdir, app, hook):
+    am = Alertmanager(workdir, "am", hook.url)  # not started yet: Lookout can only queue
+    rules = workdir / "rules.yml"
+    rules.write_text(RULES)
+    port = free_port()
+    d = daemon_factory(lookout_config(app, [am], port, rules)).start()
+    try:
+        app.healthy = False
+        wait_for(lambda: metric(port, "lookout_alertmanager_queue_length", f'{{url="{am.url}"}}') == 2, 15,
+                 what="two alerts queued for the down Alertmanager")
+        d.kill9()
+        am.start()
+        # The rules restored their state and resend only a minute after the first send, so what
+        # arrives within seconds of the restart came from the durable queue.
+        d.start()
+        wait_for(lambda: len(am.alerts()) == 2, 15, what="queued alerts delivered after kill -9")
+        assert {a["labels"]["check"] for a in am.alerts()} == {"api-health", "api-ready"}
+        assert metric(port, "lookout_alertmanager_queue_length", f'{{url="{am.url}"}}') == 0
+        assert d.stop() == 0
+    finally:
+        am.stop()
