@@ -12,6 +12,7 @@ public struct AlertmanagerOptions: Sendable {
     public var maxQueueAge: Int64 = 3_600_000
     /// First retry delay (ms); doubles per failed attempt up to `maxBackoff`, half of it jittered.
     public var initialBackoff: Int64 = 500
+    /// Longest retry delay (ms), also the cap on a `Retry-After`.
     public var maxBackoff: Int64 = 30_000
     /// The clock, in ms since the epoch.
     public var now: @Sendable () -> Timestamp = { Timestamp((Date().timeIntervalSince1970 * 1000).rounded()) }

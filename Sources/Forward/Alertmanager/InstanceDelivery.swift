@@ -72,7 +72,7 @@ struct InstanceDelivery {
             // First failure and then every tenth: a long outage must not flood the journal.
             if failures == 1 || failures % 10 == 0 {
                 logger.warning("cannot send alerts to Alertmanager; will retry", metadata: [
-                    "reason": "\(reason)", "attempt": "\(failures)", "queued": "\(batch.count)+", "retry_in_ms": "\(delay)",
+                    "reason": "\(reason)", "attempt": "\(failures)", "batch": "\(batch.count)", "retry_in_ms": "\(delay)",
                 ])
             }
             return delay
