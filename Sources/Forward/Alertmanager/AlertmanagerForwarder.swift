@@ -55,6 +55,7 @@ public final class AlertmanagerForwarder: Sendable {
             sender.task.cancel()
             sender.wake.finish()
         }
+        logger.info("forwarding alerts to Alertmanager", metadata: ["instances": "\(endpoints.keys.sorted().joined(separator: ", "))"])
         counters.withLock { all in
             for key in all.keys where endpoints[key] == nil { all[key] = nil }
             for key in endpoints.keys where all[key] == nil { all[key] = AlertmanagerCounters() }
