@@ -55,10 +55,10 @@ extension Notifier {
 
     private func start(_ row: OutboxRow, in group: inout TaskGroup<Void>) {
         guard let channel = channels[row.channel] else { return }
-        let notification: GroupNotification
+        let notification: QueuedMessage
         do {
             guard let payload = try outbox.payload(id: row.id) else { return }
-            notification = try JSONDecoder().decode(GroupNotification.self, from: Data(payload))
+            notification = try QueuedMessage.decode(payload)
         } catch {
             drop(row, result: "failed", message: "cannot decode queued notification", reason: "\(error)")
             return
