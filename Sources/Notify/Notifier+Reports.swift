@@ -33,10 +33,4 @@ extension Notifier {
     public func reportDays() throws -> [String: String] {
         try reportLog.lastDays()
     }
-
-    /// Sends a report through one channel now, bypassing the outbox (for previews).
-    public func sendReport(_ report: ReportNotification, channel name: String) async -> DeliveryResult {
-        guard let channel = channels[name] else { return .permanent(reason: "unknown channel \(name)") }
-        return await channel.deliver(report.addressed(to: name))
-    }
 }

@@ -129,6 +129,9 @@ struct RecordingChannel: Channel {
         #expect(delivered.count == 1)
         #expect(delivered.first?.channel == "ops" && delivered.first?.day == "2026-11-23")
         #expect(delivered.first?.title == "[REPORT] daily — 2026-11-23")
+        while await queued(notifier) > 0 && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
         #expect(await queued(notifier) == 0)
     }
 }
