@@ -135,3 +135,23 @@ struct RecordingChannel: Channel {
         #expect(await queued(notifier) == 0)
     }
 }
+
+@Suite struct QueuedMessageTests {
+    @Test func reportsAndAlertNotificationsShareTheOutboxAndOldRowsStillDecode() throws {
+        let report = ReportNotification(channel: "ops", name: "daily", day: "2026-11-23", timeZone: "UTC", generatedAt: 5,
+                                        alerts: AlertsSection(windowMilliseconds: 86_400_000, entries: []))
+        guard case .report(let back) = try QueuedMessage.decode(try QueuedMessage.encode(report)) else {
+            Issue.record("a report must decode as a report")
+            return
+        }
+        #expect(back == report)
+        // Alert notifications are stored as bare GroupNotification JSON, as before reports existed.
+        let group = GroupNotification(channel: "ops", groupKey: "{}:{}", groupLabels: ["alertname": "A"],
+                                      alerts: [firing(["alertname": "A"])], createdAt: 5)
+        guard case .alerts(let alerts) = try QueuedMessage.decode(Array(try JSONEncoder().encode(group))) else {
+            Issue.record("a group notification must decode as alerts")
+            return
+        }
+        #expect(alerts == group)
+    }
+}
