@@ -42,6 +42,7 @@ enum LookoutDecoder {
         // Declared names count even when the declaration itself has errors: one mistake, one message.
         let channelNames = fields?["notify"]?.node["channels"]?.mapping?.keys.compactMap { $0.scalar?.string } ?? []
         checkReferences(references, checks: checkNodes.compactMap(name(key: "name")), channels: channelNames)
+        ReportDecoder.rejectPagerDuty(reportNodes, channels: notify.channels)
         return config
     }
 

@@ -27,6 +27,7 @@ final class Runtime: Sendable {
     let checkStatus: CheckStatusStore
     let forwarder = AlertForwarder()
     let alertmanager: AlertmanagerWiring
+    let reports: ReportWiring
     let rules = SwappableStage("rules")
     private let httpServer = Mutex<APIServer?>(nil)
     /// Opens once every listener is bound, so READY=1 means the API answers.
@@ -70,6 +71,8 @@ final class Runtime: Sendable {
         self.alertState = alertState
         self.checkStatus = checkStatus
         self.alertmanager = AlertmanagerWiring(dataDir: config.global.dataDir, curl: curl)
+        let reports = ReportWiring(config: config, notifier: notifier, tsdb: tsdb, checkStatus: checkStatus, alertState: alertState)
+        self.reports = reports
         let collectLogger = Logger(label: "lookout.collect")
         let lastOutcome = Mutex<[String: Bool]>([:])
         let collector = Collector(loop: curl, appender: tsdb, logger: collectLogger) { result in
@@ -99,6 +102,7 @@ final class Runtime: Sendable {
             StageService("notifier") { await notifier.run() },
             StageService("alert-forwarder") { await forwarder.pump(into: notifier) },
             rules,
+            StageService("reports") { await reports.scheduler.run() },
         ]
         self.statusLine = "config \(source.name): \(config.checks.count) checks, \(config.scrape.count) scrape jobs, data in \(config.global.dataDir)"
     }
@@ -159,6 +163,7 @@ final class Runtime: Sendable {
                                               notify: alertmanager.fanOut(forwarder.notify))
         rulesManager.withLock { $0 = manager }
         await rules.swap { await manager.run() }
+        await reports.apply(config)
     }
 
     /// Starts the HTTP server on `global.listen` (none when it is ""). Binding is checked first so
