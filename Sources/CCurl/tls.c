@@ -98,8 +98,10 @@ int lk_easy_use_cached_ca(CURL *easy, const char *path) {
     X509_STORE_free(store);
     /* No CAINFO, no CAPATH and no libcurl cache: libcurl 7.88 sets its store up lazily, after
        the SSL_CTX callback, and a cached (empty) store would replace ours. Uncached, it only
-       ORs the flags set above into our store and loads nothing (Debian's build has no CA
-       fallback); libcurl 8.3+ sets it up before the callback, which then replaces it. */
+       ORs the flags set above into our store again (the same bits: a harmless rewrite even
+       from two loop threads) and loads nothing (Debian's build has no CA fallback); libcurl
+       8.3+ sets it up before the callback, which then replaces it. The callback may also run for
+       an HTTPS proxy's own TLS, so such a proxy is verified against the same store. */
     if (curl_easy_setopt(easy, CURLOPT_CAINFO, (char *)NULL) != CURLE_OK
         || curl_easy_setopt(easy, CURLOPT_CAPATH, (char *)NULL) != CURLE_OK
         || curl_easy_setopt(easy, CURLOPT_CA_CACHE_TIMEOUT, 0L) != CURLE_OK

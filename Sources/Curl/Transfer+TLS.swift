@@ -27,10 +27,12 @@ extension Transfer {
     /// still open (a probe's connection is closed by the time the transfer returns).
     func notePeerCertificates(statusLine: UnsafeRawBufferPointer) {
         guard captureExpiry, statusLine.starts(with: Self.statusPrefix) else { return }
+        // Each response replaces the last: the final one's connection is what is reported
+        // (none after a redirect from https to plain http, as blackbox_exporter does).
         var expiry: Int64 = 0
-        if lk_easy_peer_earliest_expiry(easy, &expiry) == 1 { peerExpiry = expiry }
+        peerExpiry = lk_easy_peer_earliest_expiry(easy, &expiry) == 1 ? expiry : nil
         let reused = lk_easy_session_reused(easy)
-        if reused >= 0 { sessionResumed = reused == 1 }
+        sessionResumed = reused >= 0 ? reused == 1 : nil
     }
 
     private static let statusPrefix = Array("HTTP/".utf8)
