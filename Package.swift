@@ -19,7 +19,7 @@ let package = Package(
     ],
     targets: [
         // C shims for the variadic C APIs Swift cannot call.
-        .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
+        .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl"), .linkedLibrary("ssl"), .linkedLibrary("crypto")]),
         .target(name: "CSQLite", linkerSettings: [.linkedLibrary("sqlite3")]),
         .target(name: "CSnappy", linkerSettings: [.linkedLibrary("snappy")]),
 

@@ -51,6 +51,8 @@ func startNginx(in directory: String, httpPort: Int, httpsPort: Int, certificate
             server {
                 listen 127.0.0.1:\(httpPort);
                 listen 127.0.0.1:\(httpsPort) ssl;
+                # nginx 1.22 defaults to TLS 1.0-1.2; public sites negotiate 1.3.
+                ssl_protocols TLSv1.2 TLSv1.3;
                 ssl_certificate \(certificate);
                 ssl_certificate_key \(key);
                 location / { default_type application/json; return 200 '{"status":"healthy","checks":{"database":"ok"}}'; }
@@ -77,11 +79,13 @@ func startBlackbox(in directory: String, port: Int, caFile: String) throws -> Ch
                      ["--config.file=\(directory)/blackbox.yml", "--web.listen-address=127.0.0.1:\(port)"])
 }
 
-func makeCertificate(in directory: String) throws -> (certificate: String, key: String) {
+/// The server key: `rsa:2048` or `ec` (P-256, as most public sites' leaf certificates now are).
+func makeCertificate(in directory: String, keyType: String) throws -> (certificate: String, key: String) {
     let certificate = "\(directory)/cert.pem", key = "\(directory)/key.pem"
     let openssl = Process()
     openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-    openssl.arguments = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", certificate,
+    let newKey = keyType == "ec" ? ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"] : ["-newkey", "rsa:2048"]
+    openssl.arguments = ["req", "-x509"] + newKey + ["-nodes", "-keyout", key, "-out", certificate,
                          "-days", "30", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"]
     openssl.standardError = FileHandle.nullDevice
     try openssl.run()

@@ -1,25 +1,41 @@
 // ProbeBench: CPU and wall time of Lookout's probes against local nginx, next to
 // blackbox_exporter probing the same endpoints in the same run.
-//   swift run -c release ProbeBench [rounds]
+//   swift run -c release ProbeBench [rounds] [rsa|ec] [https]
+// The second argument picks the server key (RSA-2048 by default); `https` runs only the
+// Lookout and plain-libcurl HTTPS cases (for valgrind --tool=callgrind).
 import Collect
 import Curl
 import Foundation
 
-let rounds = Int(CommandLine.arguments.dropFirst().first ?? "") ?? 3
-let httpPort = 18_480, httpsPort = 18_443, blackboxPort = 19_415
+let arguments = Array(CommandLine.arguments.dropFirst())
+let rounds = Int(arguments.first ?? "") ?? 3
+let keyType = arguments.dropFirst().first ?? "rsa"
+let httpsOnly = arguments.contains("https")
+// Under valgrind Foundation's Process cannot spawn children, so PROBEBENCH_PEER=PORT:CA_FILE
+// points the `https` mode at a TLS server started by hand instead of nginx.
+let externalPeer = ProcessInfo.processInfo.environment["PROBEBENCH_PEER"]?.split(separator: ":").map(String.init)
+let httpPort = 18_480, blackboxPort = 19_415
+let httpsPort = externalPeer.flatMap { Int($0[0]) } ?? 18_443
 let directory = NSTemporaryDirectory() + "probebench-\(getpid())"
 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(atPath: directory) }
 
-let (certificate, key) = try makeCertificate(in: directory)
-let nginx = try startNginx(in: directory, httpPort: httpPort, httpsPort: httpsPort, certificate: certificate, key: key)
-defer { nginx.stop() }
-let blackbox = try startBlackbox(in: directory, port: blackboxPort, caFile: certificate)
-defer { blackbox.stop() }
 let loop = try CurlLoop()
-try await waitForPort(httpPort, loop: loop)
-try await waitForPort(blackboxPort, loop: loop)
-
+let certificate: String
+var children: [Child] = []
+defer { for child in children { child.stop() } }
+if let externalPeer, externalPeer.count == 2, httpsOnly {
+    certificate = externalPeer[1]
+} else {
+    let made = try makeCertificate(in: directory, keyType: keyType)
+    certificate = made.certificate
+    children.append(try startNginx(in: directory, httpPort: httpPort, httpsPort: httpsPort,
+                                   certificate: made.certificate, key: made.key))
+    let blackbox = try startBlackbox(in: directory, port: blackboxPort, caFile: certificate)
+    children.append(blackbox)
+    try await waitForPort(httpPort, loop: loop)
+    try await waitForPort(blackboxPort, loop: loop)
+}
 func httpSpecs(_ count: Int) -> [ProbeSpec] {
     (0..<count).map { index in
         var spec = ProbeSpec(name: "check-\(index)", target: .http(url: "http://127.0.0.1:\(httpPort)/health?i=\(index)"))
@@ -28,32 +44,47 @@ func httpSpecs(_ count: Int) -> [ProbeSpec] {
     }
 }
 
-func httpsSpecs(_ count: Int) -> [ProbeSpec] {
+/// The system bundle plus the test certificate: what a check without `ca_file` verifies against.
+let bundle = "\(directory)/bundle.pem"
+try (String(contentsOfFile: "/etc/ssl/certs/ca-certificates.crt", encoding: .utf8)
+     + String(contentsOfFile: certificate, encoding: .utf8)).write(toFile: bundle, atomically: true, encoding: .utf8)
+
+/// `mixed`: every other check verifies against the 140-certificate bundle instead of the one
+/// certificate, as in a daemon where some checks set `ca_file` and most do not.
+func httpsSpecs(_ count: Int, mixed: Bool = false) -> [ProbeSpec] {
     (0..<count).map { index in
         var spec = ProbeSpec(name: "tls-\(index)", target: .http(url: "https://127.0.0.1:\(httpsPort)/health?i=\(index)"))
-        spec.caFile = certificate
+        spec.caFile = mixed && index % 2 == 0 ? bundle : certificate
         spec.tlsMinDays = 14
         return spec
     }
 }
 
-print("ProbeBench: \(rounds) rounds each; nginx 1.22 on loopback; 100 probes in flight; CPU = user+sys")
+let keyName = keyType == "ec" ? "ECDSA P-256" : "RSA-2048"
+print("ProbeBench: \(rounds) rounds each; nginx 1.22 on loopback, TLS 1.3, \(keyName) server key; "
+    + "100 probes in flight; CPU = user+sys")
 print("| case | round | wall | CPU | CPU per probe | failures |")
 print("| --- | --- | --- | --- | --- | --- |")
 for round in 1...rounds {
-    let http = try await measureLookout(httpSpecs(1000), loop: loop)
-    report("Lookout, 1,000 HTTP checks", round, http)
-    let bbHTTP = try await measureBlackbox(count: 1000, url: { "http://127.0.0.1:\(httpPort)/health?i=\($0)" },
-                                           blackbox: blackbox, port: blackboxPort, loop: loop)
-    report("blackbox_exporter, 1,000 HTTP probes", round, bbHTTP)
+    if !httpsOnly {
+        let http = try await measureLookout(httpSpecs(1000), loop: loop)
+        report("Lookout, 1,000 HTTP checks", round, http)
+        let bbHTTP = try await measureBlackbox(count: 1000, url: { "http://127.0.0.1:\(httpPort)/health?i=\($0)" },
+                                               blackbox: children[1], port: blackboxPort, loop: loop)
+        report("blackbox_exporter, 1,000 HTTP probes", round, bbHTTP)
+    }
     let https = try await measureLookout(httpsSpecs(200), loop: loop)
     report("Lookout, 200 HTTPS checks (new handshake each)", round, https)
-    let bbHTTPS = try await measureBlackbox(count: 200, url: { "https://127.0.0.1:\(httpsPort)/health?i=\($0)" },
-                                            blackbox: blackbox, port: blackboxPort, loop: loop)
-    report("blackbox_exporter, 200 HTTPS probes", round, bbHTTPS)
+    let mixed = try await measureLookout(httpsSpecs(200, mixed: true), loop: loop)
+    report("Lookout, 200 HTTPS checks, CA file alternating: system bundle / one certificate", round, mixed)
+    if !httpsOnly {
+        let bbHTTPS = try await measureBlackbox(count: 200, url: { "https://127.0.0.1:\(httpsPort)/health?i=\($0)" },
+                                                blackbox: children[1], port: blackboxPort, loop: loop)
+        report("blackbox_exporter, 200 HTTPS probes", round, bbHTTPS)
+    }
     for certificates in [false, true] {
         let raw = await measureRawHTTPS(count: 200, port: httpsPort, caFile: certificate, certificates: certificates, loop: loop)
-        report("Curl only, 200 HTTPS GETs, new handshake each, CERTINFO \(certificates ? "on" : "off")", round, raw)
+        report("Curl only, 200 HTTPS GETs, new handshake each, expiry read \(certificates ? "on" : "off")", round, raw)
     }
 }
 print("(blackbox CPU is the exporter process only; the client driving it is not counted.)")

@@ -36,25 +36,31 @@ struct EmailChannel: Channel {
     }
 
     func render(_ n: GroupNotification) throws -> EmailMessage {
+        try compose(subject: n.title, idSeed: n.groupKey + "\u{0}" + String(n.createdAt) + "\u{0}" + n.channel,
+                    date: n.createdAt, text: EmailBody.text(n), html: EmailBody.html(n))
+    }
+
+    /// One multipart/alternative message; every header value is built and encoded here.
+    func compose(subject: String, idSeed: String, date: Timestamp, text: String, html: String) throws -> EmailMessage {
         for address in [spec.from] + spec.to where !MIME.isSafeAddress(address) {
             throw RenderError(description: "invalid email address \(address.debugDescription)")
         }
         guard !spec.to.isEmpty else { throw RenderError(description: "no recipients") }
         let domain = spec.from.split(separator: "@").last.map(String.init) ?? "lookout"
-        let id = Fingerprint.hex(n.groupKey + "\u{0}" + String(n.createdAt) + "\u{0}" + n.channel)
+        let id = Fingerprint.hex(idSeed)
         let boundary = "=_lookout_" + id
         var lines = [
-            "Date: " + Formats.rfc5322(n.createdAt),
+            "Date: " + Formats.rfc5322(date),
             "From: " + spec.from,
             "To: " + spec.to.joined(separator: ", "),
-            "Subject: " + MIME.headerValue(n.title),
+            "Subject: " + MIME.headerValue(subject),
             "Message-ID: <\(id)@\(domain)>",
             "MIME-Version: 1.0",
             "Auto-Submitted: auto-generated",
             "Content-Type: multipart/alternative; boundary=\"\(boundary)\"",
             "",
         ]
-        for (type, body) in [("text/plain", EmailBody.text(n)), ("text/html", EmailBody.html(n))] {
+        for (type, body) in [("text/plain", text), ("text/html", html)] {
             lines += ["--" + boundary, "Content-Type: \(type); charset=UTF-8",
                       "Content-Transfer-Encoding: quoted-printable", "", MIME.quotedPrintable(body)]
         }

@@ -23,6 +23,10 @@ struct LogChannel: Channel {
 
     func send(_ request: [Logger.Metadata]) async -> DeliveryResult {
         for metadata in request {
+            if metadata["report"] != nil {
+                logger.info("report", metadata: metadata)
+                continue
+            }
             let firing = metadata["status"] == "firing"
             logger.log(level: firing ? .warning : .info, "alert notification", metadata: metadata)
         }

@@ -52,6 +52,13 @@ struct PagerDutyChannel: Channel {
         return OutboundHTTPRequest(url: spec.url, headers: [("Content-Type", "application/json")], body: try Formats.json(event))
     }
 
+    struct ReportRefused: Error, CustomStringConvertible {
+        var description: String { "PagerDuty is for incidents; reports are not sent to PagerDuty channels" }
+    }
+
+    /// Config validation keeps reports away from PagerDuty; a report that gets here anyway is dropped.
+    func renderReport(_ report: ReportNotification) throws -> OutboundHTTPRequest { throw ReportRefused() }
+
     func send(_ request: OutboundHTTPRequest) async -> DeliveryResult {
         await HTTPClassifier.send(request, via: transport, timeout: timeout)
     }

@@ -1,6 +1,6 @@
 import Model
 
-/// Decoding of `scrape:`, `sql:`, `remote_write:` and `alertmanagers:`.
+/// Decoding of `scrape:`, `sql:` and `remote_write:` (`alertmanagers:` is in Decode+Alertmanager).
 enum CollectDecoder {
     static let scrapeKeys = [
         "job", "targets", "metrics_path", "scheme", "interval", "timeout", "labels", "honor_labels",
@@ -93,10 +93,5 @@ enum CollectDecoder {
         queue.maxBacklogAge = fields.duration("max_backlog_age", positive: true) ?? queue.maxBacklogAge
         queue.maxBacklogBytes = fields["max_backlog_bytes"]?.byteSize() ?? queue.maxBacklogBytes
         return queue
-    }
-
-    static func decodeAlertmanager(_ cursor: Cursor) -> AlertmanagerConfig? {
-        guard let fields = cursor.fields(["url"]), let url = fields.required("url")?.url() else { return nil }
-        return AlertmanagerConfig(url: url)
     }
 }

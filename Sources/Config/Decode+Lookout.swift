@@ -37,11 +37,12 @@ enum LookoutDecoder {
             sql: sqlNodes.compactMap { CollectDecoder.decodeSQL($0, global: global) },
             ruleFileGlobs: fields?.stringList("rule_files") ?? [], ruleFiles: [], alerts: alerts, notify: notify,
             remoteWrite: fields?["remote_write"]?.sequence()?.compactMap(CollectDecoder.decodeRemoteWrite) ?? [],
-            alertmanagers: fields?["alertmanagers"]?.sequence()?.compactMap(CollectDecoder.decodeAlertmanager) ?? [],
+            alertmanagers: AlertmanagerDecoder.decodeAll(fields?["alertmanagers"]),
             reports: reportNodes.compactMap { ReportDecoder.decode($0, references: &references) })
         // Declared names count even when the declaration itself has errors: one mistake, one message.
         let channelNames = fields?["notify"]?.node["channels"]?.mapping?.keys.compactMap { $0.scalar?.string } ?? []
         checkReferences(references, checks: checkNodes.compactMap(name(key: "name")), channels: channelNames)
+        ReportDecoder.rejectPagerDuty(reportNodes, channels: notify.channels)
         return config
     }
 

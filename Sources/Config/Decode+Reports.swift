@@ -32,3 +32,24 @@ enum ReportDecoder {
         return nil
     }
 }
+
+extension ReportDecoder {
+    /// PagerDuty is for incidents: a daily digest there would page someone every morning, so a
+    /// report naming a PagerDuty channel is a configuration error at that list item.
+    static func rejectPagerDuty(_ nodes: [Cursor], channels: [ChannelConfig]) {
+        let pagers = Set(channels.compactMap { channel -> String? in
+            if case .pagerduty = channel.kind { return channel.name }
+            return nil
+        })
+        guard !pagers.isEmpty else { return }
+        for report in nodes {
+            guard let list = report.node["channels"], case .sequence(let items) = list else { continue }
+            let listCursor = report.child("channels", list)
+            for (index, item) in items.enumerated() {
+                guard let name = item.scalar?.string, pagers.contains(name) else { continue }
+                listCursor.element(index, item).error(
+                    "channel \"\(name)\" is a PagerDuty channel; reports go to Slack, email, webhook or log channels")
+            }
+        }
+    }
+}

@@ -131,16 +131,6 @@ public struct RemoteWriteQueue: Sendable {
     }
 }
 
-/// One `alertmanagers[]` entry (Alertmanager API v2).
-public struct AlertmanagerConfig: Sendable {
-    public var url: String
-
-    /// Memberwise initialiser, for building configs in code.
-    public init(url: String) {
-        self.url = url
-    }
-}
-
 /// One scheduled digest (`reports[]`).
 public struct ReportConfig: Sendable {
     public enum Section: String, Sendable, CaseIterable { case cost, alerts, uptime }

@@ -1,28 +1,9 @@
 import CCurl
 import Glibc
 
-/// Reads certificate dates from libcurl's `CURLINFO_CERTINFO` ("Expire date:Nov 25 16:40:00 2026 GMT").
+/// Parses certificate dates as OpenSSL prints them (`CURLINFO_CERTINFO`'s "Expire date:" lines).
+/// Probes now read `notAfter` directly (CCurl/tls.c); this stays for callers holding such text.
 enum CertificateInfo {
-    static func earliestExpiry(of transfer: Transfer) -> UnixTime? {
-        var info: UnsafeMutablePointer<curl_certinfo>?
-        guard lk_easy_getinfo_certinfo(transfer.easy, &info) == CURLE_OK, let info,
-              let chain = info.pointee.certinfo else { return nil }
-        var earliest: UnixTime?
-        for index in 0..<Int(info.pointee.num_of_certs) {
-            var item = chain[index]
-            while let node = item {
-                if let data = node.pointee.data {
-                    let line = String(cString: data)
-                    if line.hasPrefix("Expire date:"), let date = parseDate(line.dropFirst("Expire date:".count)) {
-                        earliest = min(earliest ?? date, date)
-                    }
-                }
-                item = node.pointee.next
-            }
-        }
-        return earliest
-    }
-
     private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
     /// Parses OpenSSL's `ASN1_TIME_print` form, `Mon DD HH:MM:SS YYYY GMT`, into Unix time.

@@ -20,11 +20,8 @@ extension Transfer {
         try set(CURLOPT_TIMEOUT_MS, request.timeout.milliseconds)
         try set(CURLOPT_FOLLOWLOCATION, request.followRedirects ? 1 : 0)
         try set(CURLOPT_MAXREDIRS, request.maxRedirects)
-        if let caFile = request.caFile { try set(CURLOPT_CAINFO, caFile) }
-        if request.insecure {
-            try set(CURLOPT_SSL_VERIFYPEER, 0)
-            try set(CURLOPT_SSL_VERIFYHOST, 0)
-        }
+        try configureTrust(caFile: request.caFile, insecure: request.insecure,
+                           ownConnection: request.freshConnection || request.captureCertificates)
         switch request.ipVersion {
         case .any: break
         case .v4: try set(CURLOPT_IPRESOLVE, Int(CURL_IPRESOLVE_V4))
@@ -36,10 +33,12 @@ extension Transfer {
             // Fails early on a declared Content-Length; the write callback catches the rest.
             try set(CURLOPT_MAXFILESIZE_LARGE, offset: Int64(limit))
         }
-        if request.captureCertificates { try set(CURLOPT_CERTINFO, 1) }
+        captureExpiry = request.captureCertificates
         if request.freshConnection || request.captureCertificates {
             try set(CURLOPT_FRESH_CONNECT, 1)
             try set(CURLOPT_FORBID_REUSE, 1)
+            // A probe measures a full handshake, never a resumed session.
+            try set(CURLOPT_SSL_SESSIONID_CACHE, 0)
         }
         try configureMethod(request)
         try set(CURLOPT_HTTPHEADER, list: request.headers.map { "\($0.name): \($0.value)" })
@@ -76,7 +75,8 @@ extension HTTPResponse {
             connect: .microseconds(transfer.info(offset: CURLINFO_CONNECT_TIME_T)),
             tlsHandshake: .microseconds(transfer.info(offset: CURLINFO_APPCONNECT_TIME_T)),
             firstByte: .microseconds(transfer.info(offset: CURLINFO_STARTTRANSFER_TIME_T)))
-        certificateExpiry = request.captureCertificates ? CertificateInfo.earliestExpiry(of: transfer) : nil
+        certificateExpiry = request.captureCertificates ? transfer.peerExpiry : nil
+        tlsSessionResumed = transfer.sessionResumed
         effectiveURL = Redaction.redactURL(Substring(transfer.info(string: CURLINFO_EFFECTIVE_URL) ?? request.url))
         redirectCount = transfer.info(CURLINFO_REDIRECT_COUNT)
     }

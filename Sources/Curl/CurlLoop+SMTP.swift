@@ -21,11 +21,7 @@ extension Transfer {
         case .startTLS, .implicitTLS: try set(CURLOPT_USE_SSL, Int(CURLUSESSL_ALL.rawValue))
         case .none: try set(CURLOPT_USE_SSL, Int(CURLUSESSL_NONE.rawValue))
         }
-        if let caFile = message.caFile { try set(CURLOPT_CAINFO, caFile) }
-        if message.insecure {
-            try set(CURLOPT_SSL_VERIFYPEER, 0)
-            try set(CURLOPT_SSL_VERIFYHOST, 0)
-        }
+        try configureTrust(caFile: message.caFile, insecure: message.insecure, ownConnection: false)
         if let username = message.username { try set(CURLOPT_USERNAME, username) }
         if let password = message.password { try set(CURLOPT_PASSWORD, password) }
         try set(CURLOPT_MAIL_FROM, "<\(message.from)>")

@@ -71,6 +71,9 @@ public struct HTTPResponse: Sendable {
     public var effectiveURL: String
     /// Redirects followed to get here.
     public var redirectCount: Int
+    /// Whether the TLS session of the final response was resumed; nil for plain HTTP or
+    /// when certificates were not captured.
+    var tlsSessionResumed: Bool?
 
     /// The first value of header `name`, compared case-insensitively.
     public func header(_ name: String) -> String? {

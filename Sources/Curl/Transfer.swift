@@ -18,6 +18,10 @@ final class Transfer: @unchecked Sendable {
     var exceededBodyLimit = false
     var upload: [UInt8] = []
     var uploadOffset = 0
+    /// Read the peer certificates' expiry at each response (see `notePeerCertificates`).
+    var captureExpiry = false
+    var peerExpiry: UnixTime?
+    var sessionResumed: Bool?
 
     var continuation: CheckedContinuation<CURLcode, any Error>?
     /// Set on the loop thread when a cancel command arrives, possibly before the add.
@@ -144,6 +148,7 @@ private let transferWriteHeader: curl_write_callback = { pointer, size, count, u
     guard let pointer, let userdata else { return 0 }
     let transfer = Unmanaged<Transfer>.fromOpaque(userdata).takeUnretainedValue()
     let bytes = UnsafeRawBufferPointer(start: pointer, count: n)
+    transfer.notePeerCertificates(statusLine: bytes)
     transfer.headerLines.append(String(decoding: bytes, as: UTF8.self))
     return n
 }

@@ -28,6 +28,8 @@ final class Runtime: Sendable {
     let remoteWriter: RemoteWriter
     let checkStatus: CheckStatusStore
     let forwarder = AlertForwarder()
+    let alertmanager: AlertmanagerWiring
+    let reports: ReportWiring
     let rules = SwappableStage("rules")
     private let httpServer = Mutex<APIServer?>(nil)
     /// Opens once every listener is bound, so READY=1 means the API answers.
@@ -70,6 +72,9 @@ final class Runtime: Sendable {
         self.notifier = notifier
         self.alertState = alertState
         self.checkStatus = checkStatus
+        self.alertmanager = AlertmanagerWiring(dataDir: config.global.dataDir, curl: curl)
+        let reports = ReportWiring(config: config, notifier: notifier, tsdb: tsdb, checkStatus: checkStatus, alertState: alertState)
+        self.reports = reports
         let remoteWriter = RemoteWriteWiring.writer(config: config, curl: curl)
         self.remoteWriter = remoteWriter
         let collectLogger = Logger(label: "lookout.collect")
@@ -102,6 +107,7 @@ final class Runtime: Sendable {
             StageService("notifier") { await notifier.run() },
             StageService("alert-forwarder") { await forwarder.pump(into: notifier) },
             rules,
+            StageService("reports") { await reports.scheduler.run() },
         ]
         self.statusLine = "config \(source.name): \(config.checks.count) checks, \(config.scrape.count) scrape jobs, data in \(config.global.dataDir)"
     }
@@ -158,10 +164,13 @@ final class Runtime: Sendable {
         let settings = NotifyMapping.settings(config)
         await notifier.reload(settings: settings, channels: Runtime.channels(settings, curl: curl))
         try await RemoteWriteWiring.apply(config, to: remoteWriter)
-        let manager = try RulesWiring.manager(config: config, tsdb: tsdb, stateStore: alertState, notify: forwarder.notify,
+        try alertmanager.apply(config, groups: GroupSpec.all(from: config))
+        let manager = try RulesWiring.manager(config: config, tsdb: tsdb, stateStore: alertState,
+                                              notify: alertmanager.fanOut(forwarder.notify),
                                               appender: TeeAppender(tsdb, remoteWriter))
         rulesManager.withLock { $0 = manager }
         await rules.swap { await manager.run() }
+        await reports.apply(config)
     }
 
     /// Starts the HTTP server on `global.listen` (none when it is ""). Binding is checked first so
@@ -222,6 +231,7 @@ final class Runtime: Sendable {
 
     /// Closes the store after every stage has stopped.
     func close() async {
+        alertmanager.stop()
         curl.shutdown()
         tsdb.close()
     }

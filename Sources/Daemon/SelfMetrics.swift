@@ -27,6 +27,8 @@ enum SelfMetrics {
         m.sample("lookout_notification_delivery_seconds_sum", Labels(), notify.latencySum)
         m.sample("lookout_notification_delivery_seconds_count", Labels(), Double(notify.latencyCount))
 
+        runtime.alertmanager.render(into: &m)
+
         let groups = runtime.currentRules?.status() ?? []
         m.family("lookout_rule_evaluation_seconds", .gauge, help: "Duration of the last evaluation of each rule group.")
         for g in groups { m.sample("lookout_rule_evaluation_seconds", ["rule_group": g.spec.name, "file": g.spec.file], g.metrics.lastDurationSeconds) }

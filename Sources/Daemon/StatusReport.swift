@@ -80,7 +80,7 @@ public enum StatusReport {
         return lines
     }
 
-    private static func vectorByLabel(_ engine: Engine, _ expr: String, label: String, now: Timestamp) -> [String: Double] {
+    static func vectorByLabel(_ engine: Engine, _ expr: String, label: String, now: Timestamp) -> [String: Double] {
         guard case .vector(let elements)? = try? engine.instant(expr, at: now) else { return [:] }
         var out: [String: Double] = [:]
         for element in elements { if let key = element.labels[label] { out[key] = element.sample.value } }

@@ -1,3 +1,4 @@
+import Foundation
 import Model
 
 /// What a receiver made of one delivery attempt.
@@ -22,6 +23,9 @@ public protocol Channel: Sendable {
     /// Builds the request for one notification. Throws only for notifications that can never be
     /// sent (they are dropped as permanent failures).
     func render(_ notification: GroupNotification) throws -> Request
+    /// Builds the request for one scheduled report. Channels that cannot carry reports (PagerDuty
+    /// is for incidents) throw; the report is then dropped as a permanent failure.
+    func renderReport(_ report: ReportNotification) throws -> Request
     /// Sends one rendered request and classifies the outcome.
     func send(_ request: Request) async -> DeliveryResult
 }
@@ -36,5 +40,46 @@ extension Channel {
             return .permanent(reason: "cannot render notification: \(error)")
         }
         return await send(request)
+    }
+
+    /// Renders and sends a report; a render failure is a permanent failure.
+    public func deliver(_ report: ReportNotification) async -> DeliveryResult {
+        let request: Request
+        do {
+            request = try renderReport(report)
+        } catch {
+            return .permanent(reason: "cannot render report: \(error)")
+        }
+        return await send(request)
+    }
+
+    /// Delivers whichever kind of message was queued.
+    func deliver(_ message: QueuedMessage) async -> DeliveryResult {
+        switch message {
+        case .alerts(let notification): return await deliver(notification)
+        case .report(let report): return await deliver(report)
+        }
+    }
+}
+
+/// What an outbox row carries. Alert notifications are stored as bare `GroupNotification` JSON
+/// (as before reports existed, so queued rows of older versions still decode); reports under a
+/// `report` key.
+enum QueuedMessage: Sendable {
+    case alerts(GroupNotification)
+    case report(ReportNotification)
+
+    private struct ReportEnvelope: Codable {
+        var report: ReportNotification
+    }
+
+    static func encode(_ report: ReportNotification) throws -> [UInt8] {
+        Array(try JSONEncoder().encode(ReportEnvelope(report: report)))
+    }
+
+    static func decode(_ payload: [UInt8]) throws -> QueuedMessage {
+        let data = Data(payload)
+        if let envelope = try? JSONDecoder().decode(ReportEnvelope.self, from: data) { return .report(envelope.report) }
+        return .alerts(try JSONDecoder().decode(GroupNotification.self, from: data))
     }
 }

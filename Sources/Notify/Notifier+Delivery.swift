@@ -4,6 +4,9 @@ import Model
 import Storage
 
 extension Notifier {
+    /// How long deliveries in flight may finish after shutdown began.
+    static let shutdownGrace: Duration = .seconds(3)
+
     /// Starts every delivery that is due and allowed (per-channel parallelism, one per alert group
     /// at a time, in queue order); returns how long to wait (ms) before something else is due.
     func startDeliveries(in group: inout TaskGroup<Void>) -> Int64 {
@@ -55,10 +58,10 @@ extension Notifier {
 
     private func start(_ row: OutboxRow, in group: inout TaskGroup<Void>) {
         guard let channel = channels[row.channel] else { return }
-        let notification: GroupNotification
+        let notification: QueuedMessage
         do {
             guard let payload = try outbox.payload(id: row.id) else { return }
-            notification = try JSONDecoder().decode(GroupNotification.self, from: Data(payload))
+            notification = try QueuedMessage.decode(payload)
         } catch {
             drop(row, result: "failed", message: "cannot decode queued notification", reason: "\(error)")
             return
@@ -66,7 +69,17 @@ extension Notifier {
         inFlight[row.channel, default: [:]][row.id] = row.groupKey
         group.addTask {
             let started = ContinuousClock.now
-            let result = await channel.deliver(notification)
+            // On shutdown an attempt gets a grace period before it is cancelled: cancelling one the
+            // receiver is already answering would deliver it a second time after the restart.
+            let attempt = Task { await channel.deliver(notification) }
+            let result = await withTaskCancellationHandler {
+                await attempt.value
+            } onCancel: {
+                Task {
+                    try? await Task.sleep(for: Notifier.shutdownGrace)
+                    attempt.cancel()
+                }
+            }
             let elapsed = ContinuousClock.now - started
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
             await self.finish(row, result, seconds: seconds)

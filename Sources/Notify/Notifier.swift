@@ -23,6 +23,7 @@ public actor Notifier {
     let outbox: OutboxStore
     let nlog: NotificationLogStore
     let silences: SilenceStore
+    let reportLog: ReportLogStore
     /// Deliveries running: channel → outbox id → group key.
     var inFlight: [String: [Int64: String]] = [:]
     /// Channels that may have queued notifications.
@@ -45,6 +46,7 @@ public actor Notifier {
         outbox = try OutboxStore(db)
         nlog = try NotificationLogStore(db)
         silences = try SilenceStore(db)
+        reportLog = try ReportLogStore(db)
         var log: [NotifyCore.LogKey: NotificationLogEntry] = [:]
         for r in try nlog.all() {
             log[.init(channel: r.channel, groupKey: r.groupKey)] =

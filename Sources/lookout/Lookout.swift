@@ -6,7 +6,7 @@ struct Lookout: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lookout",
         abstract: "A single-binary monitoring daemon: probes, scrapes, stores, alerts, notifies.",
-        subcommands: [Run.self, Check.self, QueryCommand.self, TestCommand.self, NotifyCommand.self, SilenceCommand.self, StatusCommand.self, Version.self])
+        subcommands: [Run.self, Check.self, QueryCommand.self, TestCommand.self, NotifyCommand.self, ReportCommand.self, SilenceCommand.self, StatusCommand.self, Version.self])
 }
 
 struct Version: ParsableCommand {

@@ -100,6 +100,22 @@ import TestSupport
         #expect(await new.queued() == 0)
     }
 
+    @Test func deliveryInFlightAtShutdownFinishesInsteadOfBeingSentAgainLater() async throws {
+        let receiver = try await Receiver(loop: loop)
+        try await receiver.script("/hook", [["status": 200, "delay_ms": 1000]])
+        let rig = try NotifierRig(channels: ["audit": .webhook(WebhookSpec(url: receiver.url("/hook")))],
+                                  databasePath: dir.file("n.db"), loop: loop)
+        await rig.notifier.receive(alerts: [alert("Slow")])
+        #expect(await eventually { await rig.queued() == 1 })
+        try await Task.sleep(for: .milliseconds(300))  // the receiver is now answering, slowly
+        let stopping = ContinuousClock.now
+        await rig.stop()
+        #expect(ContinuousClock.now - stopping < .seconds(3), "the grace period bounds shutdown")
+        #expect(await rig.delivered("audit") == 1)
+        #expect(await rig.queued() == 0, "accepted by the receiver, so not queued for a second delivery")
+        #expect(try await receiver.received(path: "/hook").count == 1)
+    }
+
     @Test func pagerDutyResolveClosesTheIncidentItOpenedAndRetriesOpenNoSecond() async throws {
         let receiver = try await Receiver(loop: loop, defaultStatus: 202)
         try await receiver.script("/v2/enqueue", [["status": 500], ["status": 202, "delay_ms": 2500]])

@@ -7,8 +7,10 @@ import Storage
 @Suite struct RuleManagerTests {
     @Test func slowGroupDoesNotDelayAnother() async throws {
         let store = MemorySeriesStore()
+        // Slow evaluations block until the test lets them go, so the outcome does not depend on load.
+        let gate = Latch()
         let query: QueryFunc = { expr, _ in
-            if expr == "slow" { Thread.sleep(forTimeInterval: 0.4) }
+            if expr == "slow" { gate.wait() }
             return [QuerySample(labels: Labels(), value: 1)]
         }
         let environment = RuleEnvironment(query: query, appender: store, notify: { _ in })
@@ -18,17 +20,23 @@ import Storage
                                       + slowGroups.dropFirst(), environment: environment)
         let task = Task { await manager.run() }
         defer { task.cancel() }
-        let deadline = Date().addingTimeInterval(5)
-        while manager.groups[1].status().metrics.evaluations < 5 && Date() < deadline {
-            await Task.yield()
-            try await Task.sleep(for: .milliseconds(5))
-        }
-        let slow = manager.groups[0].status().metrics
+        try await waitUntil { manager.groups[1].status().metrics.evaluations >= 5 }
         #expect(manager.groups[1].status().metrics.evaluations >= 5)
-        #expect(slow.evaluations <= 1)
+        #expect(manager.groups[0].status().metrics.evaluations == 0)
+        gate.release()
+        try await waitUntil { manager.groups[0].status().metrics.missedIterations > 0 }
         task.cancel()
         await task.value
+        #expect(manager.groups[0].status().metrics.evaluations >= 1)
         #expect(manager.groups[0].status().metrics.missedIterations > 0)
+    }
+
+    /// Polls `condition` until it holds or 10 s pass.
+    private func waitUntil(_ condition: () -> Bool) async throws {
+        let deadline = Date().addingTimeInterval(10)
+        while !condition() && Date() < deadline {
+            try await Task.sleep(for: .milliseconds(5))
+        }
     }
 
     @Test func forgetsStateOfRulesThatNoLongerExist() throws {
@@ -43,5 +51,24 @@ import Storage
                                       environment: environment)
         #expect(try stateStore.loadAll().map(\.ruleKey) == ["#g#Kept"])
         #expect(manager.alerts().map(\.name) == ["Gone"])
+    }
+}
+
+/// Blocks callers of `wait()` until `release()`; stays open afterwards.
+private final class Latch: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var isOpen = false
+
+    func wait() {
+        condition.lock()
+        while !isOpen { condition.wait() }
+        condition.unlock()
+    }
+
+    func release() {
+        condition.lock()
+        isOpen = true
+        condition.broadcast()
+        condition.unlock()
     }
 }

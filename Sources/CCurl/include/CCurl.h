@@ -1,6 +1,7 @@
 #ifndef LOOKOUT_CCURL_H
 #define LOOKOUT_CCURL_H
 #include <curl/curl.h>
+#include <stdint.h>
 
 /* Typed wrappers for libcurl's variadic setopt/getinfo calls, which Swift cannot call. */
 CURLcode lk_easy_setopt_long(CURL *h, CURLoption o, long v);
@@ -18,4 +19,14 @@ CURLcode lk_easy_getinfo_pointer(CURL *h, CURLINFO i, void **out);
 CURLcode lk_easy_getinfo_string(CURL *h, CURLINFO i, char **out);
 CURLcode lk_easy_getinfo_certinfo(CURL *h, struct curl_certinfo **out);
 CURLMcode lk_multi_setopt_long(CURLM *m, CURLMoption o, long v);
+
+/* TLS over libcurl's OpenSSL backend (tls.c). */
+/* libcurl's built-in CA bundle path, or NULL. */
+const char *lk_default_ca_file(void);
+/* Verifies against `path` through a process-wide parsed store (see tls.c); 0 if unreadable. */
+int lk_easy_use_cached_ca(CURL *easy, const char *path);
+/* During a transfer: the earliest notAfter (Unix seconds) of the peer's chain; 0 if none. */
+int lk_easy_peer_earliest_expiry(CURL *easy, int64_t *out);
+/* During a transfer: 1 if the TLS session was resumed, 0 if new, -1 if unknown. */
+int lk_easy_session_reused(CURL *easy);
 #endif

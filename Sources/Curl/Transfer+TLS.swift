@@ -1,0 +1,39 @@
+import CCurl
+
+extension Transfer {
+    /// libcurl's built-in CA bundle (Debian: /etc/ssl/certs/ca-certificates.crt).
+    static let defaultCAFile: String? = lk_default_ca_file().map { String(cString: $0) }
+
+    /// Sets how the server certificate is verified: against `caFile` (the system bundle when
+    /// nil), or not at all.
+    ///
+    /// A transfer on a connection of its own (`ownConnection`: fresh and never reused, as every
+    /// probe's) verifies through a parsed CA store kept per file for the process (CCurl/tls.c):
+    /// libcurl's cache holds one CA file per multi handle and re-parses a whole bundle on every
+    /// switch. Pooled connections keep libcurl's own loading, because libcurl matches a pooled
+    /// connection to a request by its CAINFO path, which the process-wide store leaves unset.
+    func configureTrust(caFile: String?, insecure: Bool, ownConnection: Bool) throws(CurlError) {
+        if insecure {
+            try set(CURLOPT_SSL_VERIFYPEER, 0)
+            try set(CURLOPT_SSL_VERIFYHOST, 0)
+            return
+        }
+        if ownConnection, let file = caFile ?? Self.defaultCAFile, lk_easy_use_cached_ca(easy, file) == 1 { return }
+        // Unreadable or not PEM: let libcurl load it and report the error as it always has.
+        if let caFile { try set(CURLOPT_CAINFO, caFile) }
+    }
+
+    /// Reads the peer chain's earliest expiry on each status line, while the connection is
+    /// still open (a probe's connection is closed by the time the transfer returns).
+    func notePeerCertificates(statusLine: UnsafeRawBufferPointer) {
+        guard captureExpiry, statusLine.starts(with: Self.statusPrefix) else { return }
+        // Each response replaces the last: the final one's connection is what is reported
+        // (none after a redirect from https to plain http, as blackbox_exporter does).
+        var expiry: Int64 = 0
+        peerExpiry = lk_easy_peer_earliest_expiry(easy, &expiry) == 1 ? expiry : nil
+        let reused = lk_easy_session_reused(easy)
+        sessionResumed = reused >= 0 ? reused == 1 : nil
+    }
+
+    private static let statusPrefix = Array("HTTP/".utf8)
+}
