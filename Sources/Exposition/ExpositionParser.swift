@@ -42,6 +42,10 @@ public struct ExpositionParser {
     var previousLabelName: Range<Int>?
     static let metricNameHash = Array(Labels.metricName.utf8).withUnsafeBufferPointer { StringInterner.hash($0) }
 
+    /// A 64-bit hash of the labels of the sample `next()` returned last, the same for equal label
+    /// sets however they were written: lets a caller recognise a series without hashing its `Labels`.
+    public var lastSeriesHash: UInt64 { seriesHash }
+
     /// Series decoded by this and earlier parses of the same target; see `SeriesCache`.
     public internal(set) var cache: SeriesCache
 
