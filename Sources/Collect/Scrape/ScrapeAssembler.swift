@@ -17,6 +17,9 @@ public struct ScrapeAssembler: Sendable {
     /// Series decoded in earlier scrapes of this target, so steady-state scrapes skip label decoding.
     private var seriesCache = SeriesCache()
 
+    /// How many series the parser's cache holds (the last scrape's, once it succeeded).
+    var cachedSeries: Int { seriesCache.count }
+
     /// An assembler for `target` with no previous scrape.
     public init(target: ScrapeTarget) {
         self.target = target

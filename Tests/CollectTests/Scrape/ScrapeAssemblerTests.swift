@@ -43,6 +43,23 @@ struct ScrapeAssemblerTests {
         ] + reportLines(up: 1, at: 10_000, scraped: 2, added: 1, labels: labels)).sorted())
     }
 
+    @Test("the series cache and the labelled series are reused from one scrape to the next")
+    func reusesSeriesAcrossScrapes() {
+        var assembler = ScrapeAssembler(target: node)
+        let payload = "a{x=\"1\"} 1\nb 2\n"
+        let first = assembler.assemble(body(payload), at: 1000, duration: 0.5)
+        #expect(assembler.cachedSeries == 2)
+        let second = assembler.assemble(body(payload), at: 2000, duration: 0.5)
+        #expect(assembler.cachedSeries == 2)
+        // The same `Labels` instance each scrape: storage finds the series by identity.
+        func address(_ labels: Labels) -> UnsafePointer<Label>? { labels.storage.withUnsafeBufferPointer { $0.baseAddress } }
+        #expect(first.samples.count == second.samples.count)
+        for (before, after) in zip(first.samples.prefix(2), second.samples.prefix(2)) {
+            #expect(before.labels == after.labels)
+            #expect(address(before.labels) == address(after.labels))
+        }
+    }
+
     @Test("with honor_labels false a clashing scraped label becomes exported_<name>, again if taken")
     func exportedLabels() {
         var assembler = ScrapeAssembler(target: node)
