@@ -95,10 +95,9 @@ extension ScrapeAssembler {
                 guard case let .sample(labels, value, timestamp) = entry else { continue }
                 result.count += 1
                 if target.sampleLimit > 0, result.count > target.sampleLimit { continue }
-                let final = series.labelled(labels, hash: parser.lastSeriesHash, labeler)
                 // The parser rejects repeated series; target labels can still merge two into one.
-                if timestamp == nil, !series.track(final) {
-                    return .failure(CountedFailure(failure: .duplicateSeries(final.labels), samplesScraped: result.count))
+                guard let final = series.record(labels, hash: parser.lastSeriesHash, timestamped: timestamp != nil, labeler) else {
+                    return .failure(CountedFailure(failure: .duplicateSeries(labeler.apply(labels)), samplesScraped: result.count))
                 }
                 result.samples.append(LabeledSample(final.labels, Sample(timestamp ?? time, value)))
             }

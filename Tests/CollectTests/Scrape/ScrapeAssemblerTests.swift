@@ -60,6 +60,38 @@ struct ScrapeAssemblerTests {
         }
     }
 
+    @Test("steady, shorter, longer and reordered scrapes mark exactly the missing series stale",
+          arguments: [
+              ("a 1\nb 2\nc 3\n", [String](), 0),
+              ("a 1\nb 2\n", ["c"], 0),
+              ("a 1\nb 2\nc 3\nd 4\n", [], 1),
+              ("c 3\na 1\nb 2\n", [], 0),
+              ("a 1\nx 9\nc 3\n", ["b"], 1),
+          ])
+    func stalenessAfterASteadyScrape(_ payload: String, stale: [String], added: Int) {
+        var assembler = ScrapeAssembler(target: node)
+        for time in [1000, 2000] as [Timestamp] {
+            #expect(assembler.assemble(body("a 1\nb 2\nc 3\n"), at: time, duration: 0.5).failure == nil)
+        }
+        let batch = assembler.assemble(body(payload), at: 3000, duration: 0.5)
+        #expect(batch.failure == nil)
+        let marked = batch.samples.filter(\.sample.isStale).compactMap { $0.labels[Labels.metricName] }
+        #expect(marked == stale)
+        let scrapedAdded = batch.samples.first { $0.labels[Labels.metricName] == "scrape_series_added" }?.sample.value
+        #expect(scrapedAdded == Double(added))
+    }
+
+    @Test("a duplicate made by target labels fails the scrape after steady scrapes too")
+    func duplicateAfterSteadyScrapes() {
+        var assembler = ScrapeAssembler(target: ScrapeTarget(job: "node", instance: "host:9100", honorLabels: true))
+        for time in [1000, 2000] as [Timestamp] {
+            #expect(assembler.assemble(body("m{job=\"node\"} 1\nn 2\n"), at: time, duration: 0.5).failure == nil)
+        }
+        let batch = assembler.assemble(body("m{job=\"node\"} 1\nn 2\nm 3\n"), at: 3000, duration: 0.5)
+        #expect(batch.failure != nil)
+        #expect(batch.samples.filter(\.sample.isStale).count == 2)
+    }
+
     @Test("with honor_labels false a clashing scraped label becomes exported_<name>, again if taken")
     func exportedLabels() {
         var assembler = ScrapeAssembler(target: node)
