@@ -67,7 +67,10 @@ extension ExpositionParser {
         lexer.position = nameStart + hit.rawCount
         seriesHash = hit.seriesHash
         cacheIndex = hit.index
-        return (hit.name, hit.labels)
+        // Not read from the entry when the caller does without (see `deferCachedLabels`): the
+        // label set's object is then not touched, a cache miss per sample saved on large targets.
+        let deferred = deferCachedLabels && format == .prometheusText
+        return (hit.name, deferred ? Labels() : cache.labels(at: hit.index))
     }
 
     private mutating func checkFamily(_ name: String, _ lexer: Lexer, _ nameStart: Int) throws(ExpositionError) {
@@ -291,7 +294,8 @@ extension ExpositionParser {
         guard case .some(let previous) = repeated else { return }
         // OpenMetrics allows several points of one series with increasing timestamps.
         if let before = previous, let now = timestamp, now > before { return }
-        throw ExpositionError(line: lineNumber, column: 1, message: "duplicate sample for series \(labels)")
+        let series = cacheIndex.map { cache.labels(at: $0) } ?? labels
+        throw ExpositionError(line: lineNumber, column: 1, message: "duplicate sample for series \(series)")
     }
 }
 

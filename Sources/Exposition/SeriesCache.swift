@@ -99,8 +99,7 @@ public struct SeriesCache: Sendable {
     private mutating func hit(_ index: Int) -> Hit {
         entries[index].generation = generation
         cursor = index + 1
-        return Hit(index: index, rawCount: entries[index].rawCount, labels: entries[index].labels,
-                   name: entries[index].name, seriesHash: entries[index].seriesHash)
+        return Hit(index: index, rawCount: entries[index].rawCount, name: entries[index].name, seriesHash: entries[index].seriesHash)
     }
 
     /// A cache entry found for a sample's series.
@@ -108,10 +107,12 @@ public struct SeriesCache: Sendable {
         let index: Int
         /// How many bytes of the line its series text takes.
         let rawCount: Int
-        let labels: Labels
         let name: String
         let seriesHash: UInt64
     }
+
+    /// The decoded labels of entry `index`.
+    func labels(at index: Int) -> Labels { entries[index].labels }
 
     /// Records an occurrence of entry `index`'s series in this parse. Returns nil the first time;
     /// after that, the timestamp of the previous occurrence (so the caller can judge a repeat).

@@ -126,4 +126,19 @@ struct SeriesCacheTests {
         let bytes = Array(payload.utf8)
         #expect(SeriesCacheTests.outcome(bytes, .prometheusText, cache: &cache) == SeriesCacheTests.cold(bytes, .prometheusText))
     }
+
+    @Test("with deferCachedLabels, cached series come without labels and lastCachedLabels has them")
+    func deferredLabels() throws {
+        let bytes = Array("a{x=\"1\"} 1\nb 2\n".utf8)
+        var cache = SeriesCache()
+        _ = SeriesCacheTests.outcome(bytes, .prometheusText, cache: &cache)
+        var parser = ExpositionParser(bytes + Array("c{y=\"2\"} 3\n".utf8), format: .prometheusText, cache: cache)
+        parser.deferCachedLabels = true
+        var seen: [String] = []
+        while let entry = try parser.next() {
+            guard case let .sample(labels, _, _) = entry else { continue }
+            seen.append("\(labels.isEmpty) \(parser.lastCachedLabels ?? labels)")
+        }
+        #expect(seen == ["true a{x=\"1\"}", "true b", "false c{y=\"2\"}"])
+    }
 }

@@ -35,6 +35,7 @@ public struct ScrapeAssembler: Sendable {
         case .body(let bytes, let contentType):
             var parser = ExpositionParser(bytes, format: ExpositionFormat.from(contentType: contentType), cache: seriesCache)
             seriesCache = SeriesCache()   // the parser holds the only copy, so it is not copied on write
+            parser.deferCachedLabels = true   // labels come from `series` for the series seen before
             series.begin()
             scraped = collect(&parser, at: time)
             seriesCache = parser.cache
@@ -96,8 +97,10 @@ extension ScrapeAssembler {
                 result.count += 1
                 if target.sampleLimit > 0, result.count > target.sampleLimit { continue }
                 // The parser rejects repeated series; target labels can still merge two into one.
-                guard let final = series.record(labels, hash: parser.lastSeriesHash, timestamped: timestamp != nil, labeler) else {
-                    return .failure(CountedFailure(failure: .duplicateSeries(labeler.apply(labels)), samplesScraped: result.count))
+                guard let final = series.record(parser.lastCachedLabels ?? labels, hash: parser.lastSeriesHash,
+                                                timestamped: timestamp != nil, labeler) else {
+                    let scraped = parser.lastCachedLabels ?? labels
+                    return .failure(CountedFailure(failure: .duplicateSeries(labeler.apply(scraped)), samplesScraped: result.count))
                 }
                 result.samples.append(LabeledSample(final.labels, Sample(timestamp ?? time, value)))
             }

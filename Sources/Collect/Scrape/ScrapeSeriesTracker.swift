@@ -48,14 +48,14 @@ struct ScrapeSeriesTracker: Sendable {
     /// The target-labelled form of the scraped series `scraped`, whose parser hash is `hash`
     /// (see `ExpositionParser.lastSeriesHash`), recorded in the scrape in progress. Series without
     /// an explicit timestamp are tracked for staleness; nil if one already occurred in this scrape.
-    mutating func record(_ scraped: Labels, hash: UInt64, timestamped: Bool, _ labeler: TargetLabeler) -> Labelled? {
+    mutating func record(_ scraped: @autoclosure () -> Labels, hash: UInt64, timestamped: Bool, _ labeler: TargetLabeler) -> Labelled? {
         if !diverged, position < previousSteps.count, previousSteps[position].hash == hash,
            previousSteps[position].tracked == !timestamped {
             position += 1
             return previousSteps[position - 1].series
         }
         if !diverged { diverge() }
-        let series = labelled[hash] ?? label(scraped, hash: hash, labeler)
+        let series = labelled[hash] ?? label(scraped(), hash: hash, labeler)
         steps.append(Step(hash: hash, series: series, tracked: !timestamped))
         if !timestamped, current.updateValue(series.labels, forKey: series.key) != nil { return nil }
         return series
