@@ -3,10 +3,17 @@ import Model
 /// Sample lines: `name{label="value",...} value [timestamp] [# {exemplar labels} value [timestamp]]`.
 extension ExpositionParser {
     mutating func parseSample(_ lexer: inout Lexer) throws(ExpositionError) -> ExpositionEntry? {
-        let nameRange = lexer.scanMetricName()
-        guard !nameRange.isEmpty else { throw error(lexer, "expected metric name") }
-        let labelsColumn = lexer.column
-        let (name, labels) = try seriesLabels(&lexer, nameRange)
+        let name: String, labels: Labels, labelsColumn: Int
+        if caching, let hit = cache.lookupNext(lexer.bytes, at: lexer.position, lineEnd: lexer.end,
+                                               lenientBlanks: format == .prometheusText) {
+            (name, labels) = try useCached(hit, &lexer, nameStart: lexer.position)
+            labelsColumn = lexer.column - hit.rawCount + name.utf8.count
+        } else {
+            let nameRange = lexer.scanMetricName()
+            guard !nameRange.isEmpty else { throw error(lexer, "expected metric name") }
+            labelsColumn = lexer.column
+            (name, labels) = try seriesLabels(&lexer, nameRange)
+        }
         guard lexer.skipBlanks() > 0, !lexer.atEnd else {
             throw error(lexer, lexer.atEnd ? "expected value after metric" : "invalid character after metric name or labels")
         }
@@ -28,17 +35,11 @@ extension ExpositionParser {
         let end = caching ? lexer.seriesEnd(lenientBlanks: format == .prometheusText) : nil
         let raw = UnsafeBufferPointer(rebasing: lexer.bytes[nameRange.lowerBound..<(end ?? nameRange.upperBound)])
         let rawHash = end == nil ? 0 : StringInterner.hash(raw)
-        if end != nil, let entry = cache.lookup(raw, hash: rawHash) {
-            try checkFamily(entry.name, lexer, nameRange)
-            lexer.position = end!
-            seriesHash = entry.seriesHash
-            cacheIndex = entry.index
-            return (entry.name, entry.labels)
-        }
+        if end != nil, let hit = cache.lookup(raw, hash: rawHash) { return try useCached(hit, &lexer, nameStart: nameRange.lowerBound) }
         cacheIndex = nil
         let nameHash = StringInterner.hash(UnsafeBufferPointer(rebasing: lexer.bytes[nameRange]))
         let name = interner.intern(lexer.bytes, nameRange, hash: nameHash)
-        try checkFamily(name, lexer, nameRange)
+        try checkFamily(name, lexer, nameRange.lowerBound)
         // A fresh array each sample: it becomes the `Labels` storage without a copy.
         scratch = []
         scratch.reserveCapacity(labelCountHint)
@@ -60,9 +61,21 @@ extension ExpositionParser {
         return (name, labels)
     }
 
-    private mutating func checkFamily(_ name: String, _ lexer: Lexer, _ nameRange: Range<Int>) throws(ExpositionError) {
+    /// Takes a cached series whose text starts at `nameStart`: the cursor moves past it.
+    private mutating func useCached(_ hit: SeriesCache.Hit, _ lexer: inout Lexer, nameStart: Int) throws(ExpositionError) -> (String, Labels) {
+        try checkFamily(hit.name, lexer, nameStart)
+        lexer.position = nameStart + hit.rawCount
+        seriesHash = hit.seriesHash
+        cacheIndex = hit.index
+        // Not read from the entry when the caller does without (see `deferCachedLabels`): the
+        // label set's object is then not touched, a cache miss per sample saved on large targets.
+        let deferred = deferCachedLabels && format == .prometheusText
+        return (hit.name, deferred ? Labels() : cache.labels(at: hit.index))
+    }
+
+    private mutating func checkFamily(_ name: String, _ lexer: Lexer, _ nameStart: Int) throws(ExpositionError) {
         guard format == .openMetrics, let message = families.sample(name) else { return }
-        throw ExpositionError(line: lineNumber, column: nameRange.lowerBound - lexer.lineStart + 1, message: message)
+        throw ExpositionError(line: lineNumber, column: nameStart - lexer.lineStart + 1, message: message)
     }
 
     private mutating func parseTimestampAndExemplar(_ lexer: inout Lexer) throws(ExpositionError) -> Timestamp? {
@@ -281,7 +294,8 @@ extension ExpositionParser {
         guard case .some(let previous) = repeated else { return }
         // OpenMetrics allows several points of one series with increasing timestamps.
         if let before = previous, let now = timestamp, now > before { return }
-        throw ExpositionError(line: lineNumber, column: 1, message: "duplicate sample for series \(labels)")
+        let series = cacheIndex.map { cache.labels(at: $0) } ?? labels
+        throw ExpositionError(line: lineNumber, column: 1, message: "duplicate sample for series \(series)")
     }
 }
 

@@ -42,6 +42,19 @@ public struct ExpositionParser {
     var previousLabelName: Range<Int>?
     static let metricNameHash = Array(Labels.metricName.utf8).withUnsafeBufferPointer { StringInterner.hash($0) }
 
+    /// A 64-bit hash of the labels of the sample `next()` returned last, the same for equal label
+    /// sets however they were written: lets a caller recognise a series without hashing its `Labels`.
+    public var lastSeriesHash: UInt64 { seriesHash }
+
+    /// When set (text format only), a sample whose series came from the cache is returned with
+    /// empty `Labels`; `lastCachedLabels` has them. For a caller that keeps what it derived from a
+    /// series by `lastSeriesHash` and needs the labels only for series it has not seen.
+    public var deferCachedLabels = false
+
+    /// The labels of the last sample if its series came from the cache, nil otherwise (the
+    /// sample then carried its labels).
+    public var lastCachedLabels: Labels? { cacheIndex.map { cache.labels(at: $0) } }
+
     /// Series decoded by this and earlier parses of the same target; see `SeriesCache`.
     public internal(set) var cache: SeriesCache
 

@@ -56,7 +56,7 @@ public struct SeriesCache: Sendable {
     /// The entry for these series bytes, marked as seen in this parse. Exporters write their series
     /// in the same order every time, so the entry after the previous hit is tried first: a steady
     /// scrape walks the entries in order instead of probing the table at random.
-    mutating func lookup(_ raw: UnsafeBufferPointer<UInt8>, hash: UInt64) -> (index: Int, labels: Labels, name: String, seriesHash: UInt64)? {
+    mutating func lookup(_ raw: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Hit? {
         if cursor < entries.count, matches(cursor, raw, hash) { return hit(cursor) }
         let mask = table.count - 1
         var slot = Int(truncatingIfNeeded: hash) & mask
@@ -68,17 +68,51 @@ public struct SeriesCache: Sendable {
         return nil
     }
 
+    /// The steady-state case: the line at `start` begins with exactly the series bytes of the entry
+    /// after the previous hit, followed by a blank. Recognised with one `memcmp`, before any scanning
+    /// or hashing. Series text is self-delimiting (a name, or a name and a `{...}` label set), so a
+    /// line that starts with an entry's bytes and a blank holds that series, with one exception the
+    /// text format allows: `name {labels}` (blanks before the brace), checked here.
+    mutating func lookupNext(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int, lineEnd: Int, lenientBlanks: Bool) -> Hit? {
+        guard cursor < entries.count else { return nil }
+        let count = entries[cursor].rawCount, offset = entries[cursor].rawOffset
+        let after = start + count
+        guard after < lineEnd, bytes[after] == .space || bytes[after] == .tab else { return nil }
+        let same = arena.withUnsafeBufferPointer { arena in
+            guard lenientBlanks, arena[offset + count - 1] != .closeBrace else {
+                return memcmpBytes(arena.baseAddress! + offset, bytes.baseAddress! + start, count)
+            }
+            var index = after
+            while index < lineEnd, bytes[index] == .space || bytes[index] == .tab { index += 1 }
+            return (index == lineEnd || bytes[index] != .openBrace)
+                && memcmpBytes(arena.baseAddress! + offset, bytes.baseAddress! + start, count)
+        }
+        return same ? hit(cursor) : nil
+    }
+
     private func matches(_ index: Int, _ raw: UnsafeBufferPointer<UInt8>, _ hash: UInt64) -> Bool {
         guard entries[index].rawHash == hash, entries[index].rawCount == raw.count else { return false }
         let offset = entries[index].rawOffset
         return arena.withUnsafeBufferPointer { memcmpBytes($0.baseAddress! + offset, raw.baseAddress!, raw.count) }
     }
 
-    private mutating func hit(_ index: Int) -> (index: Int, labels: Labels, name: String, seriesHash: UInt64) {
+    private mutating func hit(_ index: Int) -> Hit {
         entries[index].generation = generation
         cursor = index + 1
-        return (index, entries[index].labels, entries[index].name, entries[index].seriesHash)
+        return Hit(index: index, rawCount: entries[index].rawCount, name: entries[index].name, seriesHash: entries[index].seriesHash)
     }
+
+    /// A cache entry found for a sample's series.
+    struct Hit {
+        let index: Int
+        /// How many bytes of the line its series text takes.
+        let rawCount: Int
+        let name: String
+        let seriesHash: UInt64
+    }
+
+    /// The decoded labels of entry `index`.
+    func labels(at index: Int) -> Labels { entries[index].labels }
 
     /// Records an occurrence of entry `index`'s series in this parse. Returns nil the first time;
     /// after that, the timestamp of the previous occurrence (so the caller can judge a repeat).

@@ -64,5 +64,7 @@ final class ReaderSlot: @unchecked Sendable {
 struct WriterState {
     /// Label set → id, sharing the label storage of the index.
     var ids: [SeriesKey: UInt32] = [:]
+    /// The same by `Labels` instance, checked first (see `LabelIdentityMemo`).
+    var memo = LabelIdentityMemo()
     var nextID: UInt32 = 1
 }

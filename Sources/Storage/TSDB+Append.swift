@@ -36,14 +36,21 @@ extension TSDB {
         var ids: [UInt32] = []
         ids.reserveCapacity(batch.count)
         var created: [(UInt32, Labels)] = []
+        let memoLimit = 2 * state.ids.count + 4096
         for item in batch {
+            if let id = state.memo.lookup(item.labels) {
+                ids.append(id)
+                continue
+            }
             let key = SeriesKey(item.labels)
             if let id = state.ids[key] {
                 ids.append(id)
+                state.memo.insert(item.labels, id, limit: memoLimit)
             } else {
                 let id = state.nextID
                 state.nextID += 1
                 state.ids[key] = id
+                state.memo.insert(item.labels, id, limit: memoLimit)
                 created.append((id, item.labels))
                 ids.append(id)
             }
@@ -72,6 +79,7 @@ extension TSDB {
             }
         } catch {
             for (_, labels) in created { state.ids[SeriesKey(labels)] = nil }
+            state.memo = LabelIdentityMemo()   // it may hold ids of the series just rolled back
             state.nextID -= UInt32(created.count)
             throw error
         }

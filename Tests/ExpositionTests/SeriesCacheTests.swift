@@ -106,4 +106,39 @@ struct SeriesCacheTests {
         _ = SeriesCacheTests.outcome(Array("d 1\n# EOF\n".utf8), .openMetrics, cache: &cache)
         #expect(cache.count == 1)
     }
+
+    /// Lines that start with the bytes of the next cached series but are another series, or malformed.
+    static let nearMisses = [
+        "a {y=\"2\"} 1\nb{x=\"1\"} 2\n",        // text format: blanks, then a label set
+        "a_b 1\nb{x=\"1\"} 2\n",                // the cached name is a prefix
+        "a\t1\nb{x=\"1\"}} 2\n",               // a tab separator; junk after the label set
+        "a\nb{x=\"1\"} 2\n",                     // no value
+        "a 1\nb{x=\"1\"}\t2 3\n",              // a timestamp after a tab
+        "a 1\nb{x=\"1\"} 2 x\n",                // junk where the timestamp goes
+        "a  {} 1\nb{x=\"1\"} 2\n",              // empty label set after blanks
+    ]
+
+    @Test("a line starting with the next cached series' bytes parses as a cold parse does", arguments: nearMisses)
+    func cursorNearMisses(_ payload: String) {
+        var cache = SeriesCache()
+        _ = SeriesCacheTests.outcome(Array("a 1\nb{x=\"1\"} 2\n".utf8), .prometheusText, cache: &cache)
+        #expect(cache.count == 2)
+        let bytes = Array(payload.utf8)
+        #expect(SeriesCacheTests.outcome(bytes, .prometheusText, cache: &cache) == SeriesCacheTests.cold(bytes, .prometheusText))
+    }
+
+    @Test("with deferCachedLabels, cached series come without labels and lastCachedLabels has them")
+    func deferredLabels() throws {
+        let bytes = Array("a{x=\"1\"} 1\nb 2\n".utf8)
+        var cache = SeriesCache()
+        _ = SeriesCacheTests.outcome(bytes, .prometheusText, cache: &cache)
+        var parser = ExpositionParser(bytes + Array("c{y=\"2\"} 3\n".utf8), format: .prometheusText, cache: cache)
+        parser.deferCachedLabels = true
+        var seen: [String] = []
+        while let entry = try parser.next() {
+            guard case let .sample(labels, _, _) = entry else { continue }
+            seen.append("\(labels.isEmpty) \(parser.lastCachedLabels ?? labels)")
+        }
+        #expect(seen == ["true a{x=\"1\"}", "true b", "false c{y=\"2\"}"])
+    }
 }

@@ -13,9 +13,12 @@ public struct ScrapeAssembler: Sendable {
     /// The target this assembler labels samples for.
     public let target: ScrapeTarget
     private let labeler: TargetLabeler
-    private var staleness = StalenessTracker()
+    private var series = ScrapeSeriesTracker()
     /// Series decoded in earlier scrapes of this target, so steady-state scrapes skip label decoding.
     private var seriesCache = SeriesCache()
+
+    /// How many series the parser's cache holds (the last scrape's, once it succeeded).
+    var cachedSeries: Int { seriesCache.count }
 
     /// An assembler for `target` with no previous scrape.
     public init(target: ScrapeTarget) {
@@ -32,19 +35,21 @@ public struct ScrapeAssembler: Sendable {
         case .body(let bytes, let contentType):
             var parser = ExpositionParser(bytes, format: ExpositionFormat.from(contentType: contentType), cache: seriesCache)
             seriesCache = SeriesCache()   // the parser holds the only copy, so it is not copied on write
+            parser.deferCachedLabels = true   // labels come from `series` for the series seen before
+            series.begin()
             scraped = collect(&parser, at: time)
             seriesCache = parser.cache
         }
         switch scraped {
         case .success(let result):
             var samples = result.samples
-            let added = result.series.subtracting(staleness.tracked).count
-            samples += staleness.scraped(result.series, at: time)
+            let (markers, added) = series.commit(at: time)
+            samples += markers
             samples += report(up: true, at: time, duration: duration, scraped: result.count, added: added)
             return ScrapeBatch(samples: samples, failure: nil, samplesScraped: result.count)
         case .failure(let failure):
             let count = failure.samplesScraped
-            var samples = staleness.reset(at: time)
+            var samples = series.reset(at: time)
             samples += report(up: false, at: time, duration: duration, scraped: count, added: 0)
             return ScrapeBatch(samples: samples, failure: failure.failure, samplesScraped: count)
         }
@@ -53,7 +58,7 @@ public struct ScrapeAssembler: Sendable {
     /// The target left the configuration: stale markers at `time` for all its series, report series included.
     public mutating func targetRemoved(at time: Timestamp) -> [LabeledSample] {
         let reportSeries = Set(ScrapeAssembler.reportNames.map { labeler.apply([Labels.metricName: $0]) })
-        return staleness.reset(at: time) + StalenessTracker.markers(reportSeries, at: time)
+        return series.reset(at: time) + StalenessTracker.markers(reportSeries, at: time)
     }
 
     static let reportNames = [
@@ -72,8 +77,6 @@ public struct ScrapeAssembler: Sendable {
 /// A successfully parsed and labelled payload.
 struct Scraped {
     var samples: [LabeledSample] = []
-    /// Series without an explicit timestamp: the ones staleness tracks.
-    var series: Set<Labels> = []
     var count = 0
 }
 
@@ -85,19 +88,21 @@ struct CountedFailure: Error {
 
 extension ScrapeAssembler {
     /// Parses and labels every sample; fails as a whole on the first problem.
-    func collect(_ parser: inout ExpositionParser, at time: Timestamp) -> Result<Scraped, CountedFailure> {
+    mutating func collect(_ parser: inout ExpositionParser, at time: Timestamp) -> Result<Scraped, CountedFailure> {
         var result = Scraped()
+        result.samples.reserveCapacity(parser.cache.count + 8)
         do {
             while let entry = try parser.next() {
                 guard case let .sample(labels, value, timestamp) = entry else { continue }
                 result.count += 1
                 if target.sampleLimit > 0, result.count > target.sampleLimit { continue }
-                let final = labeler.apply(labels)
                 // The parser rejects repeated series; target labels can still merge two into one.
-                if timestamp == nil, !result.series.insert(final).inserted {
-                    return .failure(CountedFailure(failure: .duplicateSeries(final), samplesScraped: result.count))
+                guard let final = series.record(parser.lastCachedLabels ?? labels, hash: parser.lastSeriesHash,
+                                                timestamped: timestamp != nil, labeler) else {
+                    let scraped = parser.lastCachedLabels ?? labels
+                    return .failure(CountedFailure(failure: .duplicateSeries(labeler.apply(scraped)), samplesScraped: result.count))
                 }
-                result.samples.append(LabeledSample(final, Sample(timestamp ?? time, value)))
+                result.samples.append(LabeledSample(final.labels, Sample(timestamp ?? time, value)))
             }
         } catch {
             return .failure(CountedFailure(failure: .malformed(error), samplesScraped: result.count))

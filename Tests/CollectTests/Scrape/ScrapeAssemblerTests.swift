@@ -43,6 +43,55 @@ struct ScrapeAssemblerTests {
         ] + reportLines(up: 1, at: 10_000, scraped: 2, added: 1, labels: labels)).sorted())
     }
 
+    @Test("the series cache and the labelled series are reused from one scrape to the next")
+    func reusesSeriesAcrossScrapes() {
+        var assembler = ScrapeAssembler(target: node)
+        let payload = "a{x=\"1\"} 1\nb 2\n"
+        let first = assembler.assemble(body(payload), at: 1000, duration: 0.5)
+        #expect(assembler.cachedSeries == 2)
+        let second = assembler.assemble(body(payload), at: 2000, duration: 0.5)
+        #expect(assembler.cachedSeries == 2)
+        // The same `Labels` instance each scrape: storage finds the series by identity.
+        func address(_ labels: Labels) -> UnsafePointer<Label>? { labels.storage.withUnsafeBufferPointer { $0.baseAddress } }
+        #expect(first.samples.count == second.samples.count)
+        for (before, after) in zip(first.samples.prefix(2), second.samples.prefix(2)) {
+            #expect(before.labels == after.labels)
+            #expect(address(before.labels) == address(after.labels))
+        }
+    }
+
+    @Test("steady, shorter, longer and reordered scrapes mark exactly the missing series stale",
+          arguments: [
+              ("a 1\nb 2\nc 3\n", [String](), 0),
+              ("a 1\nb 2\n", ["c"], 0),
+              ("a 1\nb 2\nc 3\nd 4\n", [], 1),
+              ("c 3\na 1\nb 2\n", [], 0),
+              ("a 1\nx 9\nc 3\n", ["b"], 1),
+          ])
+    func stalenessAfterASteadyScrape(_ payload: String, stale: [String], added: Int) {
+        var assembler = ScrapeAssembler(target: node)
+        for time in [1000, 2000] as [Timestamp] {
+            #expect(assembler.assemble(body("a 1\nb 2\nc 3\n"), at: time, duration: 0.5).failure == nil)
+        }
+        let batch = assembler.assemble(body(payload), at: 3000, duration: 0.5)
+        #expect(batch.failure == nil)
+        let marked = batch.samples.filter(\.sample.isStale).compactMap { $0.labels[Labels.metricName] }
+        #expect(marked == stale)
+        let scrapedAdded = batch.samples.first { $0.labels[Labels.metricName] == "scrape_series_added" }?.sample.value
+        #expect(scrapedAdded == Double(added))
+    }
+
+    @Test("a duplicate made by target labels fails the scrape after steady scrapes too")
+    func duplicateAfterSteadyScrapes() {
+        var assembler = ScrapeAssembler(target: ScrapeTarget(job: "node", instance: "host:9100", honorLabels: true))
+        for time in [1000, 2000] as [Timestamp] {
+            #expect(assembler.assemble(body("m{job=\"node\"} 1\nn 2\n"), at: time, duration: 0.5).failure == nil)
+        }
+        let batch = assembler.assemble(body("m{job=\"node\"} 1\nn 2\nm 3\n"), at: 3000, duration: 0.5)
+        #expect(batch.failure != nil)
+        #expect(batch.samples.filter(\.sample.isStale).count == 2)
+    }
+
     @Test("with honor_labels false a clashing scraped label becomes exported_<name>, again if taken")
     func exportedLabels() {
         var assembler = ScrapeAssembler(target: node)
