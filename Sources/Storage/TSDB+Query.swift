@@ -8,12 +8,11 @@ extension TSDB {
         let heldBatches = held.withLock { $0.batches }   // before the snapshot: a flush then shows up twice, never zero times
         var result = try withReader { connection in
             try connection.withTransaction(.deferred) {
-                try refreshIndex(connection)
-                let ids = index.withLock { $0.matchInLabelOrder(matchers) }
+                let (ids, headSamples) = try withHead(connection, range) { $0.matchInLabelOrder(matchers) }
                 guard !ids.isEmpty else { return [Series]() }
                 var collector = SampleCollector(ids: ids)
+                collector.headSamples = headSamples
                 try readChunks(connection, &collector, range)
-                try readHead(connection, &collector, range)
                 let labels = index.withLock { index in ids.map { index.labels($0)! } }
                 return collector.finish(labels)
             }
@@ -43,12 +42,11 @@ extension TSDB {
         let heldBatches = held.withLock { $0.batches }
         var out = try withReader { connection in
             try connection.withTransaction(.deferred) { () throws -> [Labels] in
-                try refreshIndex(connection)
-                let ids = index.withLock { $0.match(matchers) }
+                let (ids, headSamples) = try withHead(connection, range) { $0.match(matchers) }
                 guard !ids.isEmpty else { return [] }
                 var collector = SampleCollector(ids: ids)
+                collector.headSamples = headSamples
                 try readChunks(connection, &collector, range, existenceOnly: true)
-                try readHead(connection, &collector, range)
                 return index.withLock { index in
                     collector.slotsWithData().map { index.labels(ids[$0])! }
                 }
@@ -69,53 +67,56 @@ extension TSDB {
         // Two statements: SQLite answers a lone min() or max() from the b-tree's edge, but scans for both.
         guard let lowest = try connection.scalar("SELECT min(key) FROM chunks")?.int64,
               let highest = try connection.scalar("SELECT max(key) FROM chunks")?.int64 else { return }
-        // A merged chunk is keyed by its group's first block, so look back up to a group.
-        let first = max(block(of: range.lowerBound) - (span - 1), Schema.block(ofKey: lowest))
+        // Blocks before `merged_until` sit in chunks keyed by their group's first block; later ones by their own.
+        let lowBlock = block(of: range.lowerBound)
+        let merged = try Schema.storedSetting(connection, "merged_until")
+        let from = merged.map { lowBlock < $0 ? groupStart(lowBlock) : lowBlock } ?? lowBlock
+        let first = max(from, Schema.block(ofKey: lowest))
         let last = min(block(of: range.upperBound), Schema.block(ofKey: highest))
         guard first <= last, !collector.ids.isEmpty else { return }
         let low = collector.lowest, high = collector.highest
-        let select = try connection.cached("SELECT key, data FROM chunks WHERE key BETWEEN ? AND ?")
+        // Few wanted ids spread over a wide id range: look each up rather than scan the range.
+        let sparse = collector.ids.count * 4 < Int(high - low) + 1
+        let select = try connection.cached(sparse ? "SELECT key, data FROM chunks WHERE key = ?"
+                                                  : "SELECT key, data FROM chunks WHERE key BETWEEN ? AND ?")
         // An active statement pins the connection's snapshot; never leave one behind on an error.
         defer { select.reset() }
         for b in first...last {
             let inside = range.lowerBound <= b * blockDuration && (b + span) * blockDuration - 1 <= range.upperBound
-            try select.bind(Schema.chunkKey(block: b, series: low), at: 1)
-            try select.bind(Schema.chunkKey(block: b, series: high), at: 2)
-            while try select.step() {
-                guard let slot = collector.slot(of: Schema.series(ofKey: select.int64(at: 0))) else { continue }
-                if existenceOnly && inside {
-                    collector.markData(slot)
-                    continue
+            for id in sparse ? collector.ids : [low] {
+                try select.bind(Schema.chunkKey(block: b, series: id), at: 1)
+                if !sparse { try select.bind(Schema.chunkKey(block: b, series: high), at: 2) }
+                while try select.step() {
+                    guard let slot = collector.slot(of: Schema.series(ofKey: select.int64(at: 0))) else { continue }
+                    if existenceOnly && inside {
+                        collector.markData(slot)
+                        continue
+                    }
+                    do {
+                        try select.withBlob(at: 1) { try ChunkCodec.decode($0, in: range, into: &collector.chunkSamples[slot]) }
+                    } catch {
+                        throw SQLiteError(code: 11, message: "\(path): chunk \(select.int64(at: 0)) is damaged")
+                    }
                 }
-                do {
-                    try select.withBlob(at: 1) { try ChunkCodec.decode($0, in: range, into: &collector.chunkSamples[slot]) }
-                } catch {
-                    throw SQLiteError(code: 11, message: "\(path): chunk \(select.int64(at: 0)) is damaged")
-                }
+                select.reset()
             }
-            select.reset()
         }
     }
 
-    /// Decodes head rows that may hold wanted samples, in write order.
-    func readHead(_ connection: Connection, _ collector: inout SampleCollector, _ range: ClosedRange<Timestamp>) throws {
-        guard !collector.ids.isEmpty else { return }
-        let low = collector.lowest, high = collector.highest
-        let select = try connection.cached("""
-            SELECT data FROM head WHERE max_ts >= ? AND min_ts <= ? AND max_series >= ? AND min_series <= ? ORDER BY id
-            """)
-        try select.forEach([.integer(range.lowerBound), .integer(range.upperBound), .integer(Int64(low)), .integer(Int64(high))]) { row in
+    /// Starts the caller's read snapshot (its first reads happen here), brings the head cache to
+    /// it, and returns the ids `match` picks with their head samples in `range`. The cache lock is
+    /// taken before the snapshot starts, so the cache only ever moves forward between snapshots.
+    func withHead(_ connection: Connection, _ range: ClosedRange<Timestamp>,
+                  _ match: (inout SeriesIndex) -> [UInt32]) throws -> ([UInt32], [[Sample]]) {
+        try headCache.withLock { cache in
+            try refreshIndex(connection)
             do {
-                try row.withBlob(at: 0) { bytes in
-                    try HeadCodec.decode(bytes) { id, sample in
-                        if range.contains(sample.timestamp), let slot = collector.slot(of: id) {
-                            collector.headSamples[slot].append(sample)
-                        }
-                    }
-                }
-            } catch {
+                try cache.sync(connection)
+            } catch is CorruptData {
                 throw SQLiteError(code: 11, message: "\(path): a head row is damaged")
             }
+            let ids = index.withLock { match(&$0) }
+            return (ids, ids.map { cache.samples(of: $0, in: range) })
         }
     }
 }

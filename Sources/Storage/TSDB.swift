@@ -52,6 +52,8 @@ public final class TSDB: SeriesAppender, SeriesQuerier, Sendable {
     let writer: WriterSlot?
     let readers: [ReaderSlot]
     let index = Mutex(SeriesIndex())
+    /// Decoded head samples for queries; see `HeadCache`.
+    let headCache = Mutex(HeadCache())
     let status = Mutex(StatusCounters())
     let held = Mutex(HeldBatches())
     let housekeeping = Mutex(())
