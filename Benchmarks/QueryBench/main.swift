@@ -207,6 +207,15 @@ if which != "memory" {
                  points * targets.count, chunks, Double(DispatchTime.now().uptimeNanoseconds - loadStart) / 1e9,
                  "\((end / 1_800_000) * 30) min"))
     results.append(("tsdb", try bench("tsdb", tsdb)))
+    if ProcessInfo.processInfo.environment["QUERYBENCH_PROBE"] == "1" {
+        for (label, matchers) in [("empty", [try Matcher("__name__", .equal, "nope")]),
+                                  ("up{job}", [try Matcher("__name__", .equal, "up"), try Matcher("job", .equal, "job3")]),
+                                  ("http{job}", [try Matcher("__name__", .equal, "http_requests_total"), try Matcher("job", .equal, "job3")])] {
+            let t0 = cpuMilliseconds()
+            for _ in 0..<1000 { _ = try tsdb.select(matchers, in: (end - 300_000)...end) }
+            print(String(format: "probe %@: %.1f us CPU per select", label, (cpuMilliseconds() - t0)))
+        }
+    }
 }
 let parseStart = DispatchTime.now().uptimeNanoseconds
 for text in expressions() { _ = try PromQL.parse(text) }

@@ -10,10 +10,17 @@ extension TSDB {
             try connection.withTransaction(.deferred) {
                 let (ids, headSamples) = try withHead(connection, range) { $0.matchInLabelOrder(matchers) }
                 guard !ids.isEmpty else { return [Series]() }
+                let labels = index.withLock { index in ids.map { index.labels($0)! } }
+                guard let blocks = try chunkBlocks(connection, range) else {
+                    // Recent data only: the head answers alone.
+                    return zip(labels, headSamples).compactMap { labels, samples in
+                        let merged = SampleCollector.merge([], samples)
+                        return merged.isEmpty ? nil : Series(labels, merged)
+                    }
+                }
                 var collector = SampleCollector(ids: ids)
                 collector.headSamples = headSamples
-                try readChunks(connection, &collector, range)
-                let labels = index.withLock { index in ids.map { index.labels($0)! } }
+                try readChunks(connection, &collector, range, blocks: blocks)
                 return collector.finish(labels)
             }
         }
@@ -46,7 +53,9 @@ extension TSDB {
                 guard !ids.isEmpty else { return [] }
                 var collector = SampleCollector(ids: ids)
                 collector.headSamples = headSamples
-                try readChunks(connection, &collector, range, existenceOnly: true)
+                if let blocks = try chunkBlocks(connection, range) {
+                    try readChunks(connection, &collector, range, blocks: blocks, existenceOnly: true)
+                }
                 return index.withLock { index in
                     collector.slotsWithData().map { index.labels(ids[$0])! }
                 }
@@ -60,20 +69,26 @@ extension TSDB {
         return out
     }
 
-    /// Decodes the chunks of the wanted series in the blocks overlapping `range`. With
-    /// `existenceOnly`, a chunk in a block wholly inside the range counts without decoding.
-    func readChunks(_ connection: Connection, _ collector: inout SampleCollector, _ range: ClosedRange<Timestamp>,
-                    existenceOnly: Bool = false) throws {
+    /// The blocks whose chunks may hold samples in `range`, or nil when no chunk can.
+    func chunkBlocks(_ connection: Connection, _ range: ClosedRange<Timestamp>) throws -> ClosedRange<Int64>? {
         // Two statements: SQLite answers a lone min() or max() from the b-tree's edge, but scans for both.
-        guard let lowest = try connection.scalar("SELECT min(key) FROM chunks")?.int64,
-              let highest = try connection.scalar("SELECT max(key) FROM chunks")?.int64 else { return }
+        guard let highest = try connection.scalar("SELECT max(key) FROM chunks")?.int64 else { return nil }
+        let last = min(block(of: range.upperBound), Schema.block(ofKey: highest))
         // Blocks before `merged_until` sit in chunks keyed by their group's first block; later ones by their own.
         let lowBlock = block(of: range.lowerBound)
+        guard lowBlock - (span - 1) <= last else { return nil }   // not even a merged group reaches back here
+        guard let lowest = try connection.scalar("SELECT min(key) FROM chunks")?.int64 else { return nil }
         let merged = try Schema.storedSetting(connection, "merged_until")
         let from = merged.map { lowBlock < $0 ? groupStart(lowBlock) : lowBlock } ?? lowBlock
         let first = max(from, Schema.block(ofKey: lowest))
-        let last = min(block(of: range.upperBound), Schema.block(ofKey: highest))
-        guard first <= last, !collector.ids.isEmpty else { return }
+        return first <= last ? first...last : nil
+    }
+
+    /// Decodes the chunks of the wanted series in `blocks` (see `chunkBlocks`) overlapping `range`.
+    /// With `existenceOnly`, a chunk in a block wholly inside the range counts without decoding.
+    func readChunks(_ connection: Connection, _ collector: inout SampleCollector, _ range: ClosedRange<Timestamp>,
+                    blocks: ClosedRange<Int64>, existenceOnly: Bool = false) throws {
+        guard !collector.ids.isEmpty else { return }
         let low = collector.lowest, high = collector.highest
         // Few wanted ids spread over a wide id range: look each up rather than scan the range.
         let sparse = collector.ids.count * 4 < Int(high - low) + 1
@@ -81,7 +96,7 @@ extension TSDB {
                                                   : "SELECT key, data FROM chunks WHERE key BETWEEN ? AND ?")
         // An active statement pins the connection's snapshot; never leave one behind on an error.
         defer { select.reset() }
-        for b in first...last {
+        for b in blocks {
             let inside = range.lowerBound <= b * blockDuration && (b + span) * blockDuration - 1 <= range.upperBound
             for id in sparse ? collector.ids : [low] {
                 try select.bind(Schema.chunkKey(block: b, series: id), at: 1)
