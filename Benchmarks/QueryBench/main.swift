@@ -210,10 +210,13 @@ if which != "memory" {
     if ProcessInfo.processInfo.environment["QUERYBENCH_PROBE"] == "1" {
         for (label, matchers) in [("empty", [try Matcher("__name__", .equal, "nope")]),
                                   ("up{job}", [try Matcher("__name__", .equal, "up"), try Matcher("job", .equal, "job3")]),
-                                  ("http{job}", [try Matcher("__name__", .equal, "http_requests_total"), try Matcher("job", .equal, "job3")])] {
-            let t0 = cpuMilliseconds()
-            for _ in 0..<1000 { _ = try tsdb.select(matchers, in: (end - 300_000)...end) }
-            print(String(format: "probe %@: %.1f us CPU per select", label, (cpuMilliseconds() - t0)))
+                                  ("http{job}", [try Matcher("__name__", .equal, "http_requests_total"), try Matcher("job", .equal, "job3")]),
+                                  ("disk{job}", [try Matcher("__name__", .equal, "disk_free_bytes"), try Matcher("job", .equal, "job3")])] {
+            for window in [300_000, 3_600_000] as [Int64] {
+                let t0 = cpuMilliseconds()
+                for _ in 0..<1000 { _ = try tsdb.select(matchers, in: (end - window)...end) }
+                print(String(format: "probe %@[%dm]: %.1f us CPU per select", label, Int(window / 60_000), cpuMilliseconds() - t0))
+            }
         }
     }
 }
