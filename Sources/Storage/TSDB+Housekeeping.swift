@@ -62,6 +62,7 @@ extension TSDB {
                 delete.reset()
             }
             if !plan.headRows.isEmpty { try HeadCache.noteDeletion(connection) }
+            try ChunkCache.noteWrite(connection)
             if let merged = plan.mergedUntil { try Schema.storeSetting(connection, "merged_until", merged) }
             try Schema.addChunkSamples(connection, plan.sampleDelta)
         }
@@ -160,6 +161,7 @@ extension TSDB {
                             try connection.execute(sql, [limit])
                             let changed = connection.changes
                             if changed > 0, sql.hasPrefix("DELETE FROM head") { try HeadCache.noteDeletion(connection) }
+                            if changed > 0, sql.hasPrefix("DELETE FROM chunks") { try ChunkCache.noteWrite(connection) }
                             return changed
                         }
                     }

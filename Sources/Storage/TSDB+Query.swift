@@ -96,23 +96,40 @@ extension TSDB {
                                                   : "SELECT key, data FROM chunks WHERE key BETWEEN ? AND ?")
         // An active statement pins the connection's snapshot; never leave one behind on an error.
         defer { select.reset() }
+        let generation = try ChunkCache.generation(connection)
         for b in blocks {
             let inside = range.lowerBound <= b * blockDuration && (b + span) * blockDuration - 1 <= range.upperBound
             for id in sparse ? collector.ids : [low] {
-                try select.bind(Schema.chunkKey(block: b, series: id), at: 1)
+                let key = Schema.chunkKey(block: b, series: id)
+                if sparse, !existenceOnly, let cached = chunkCache.withLock({ $0.lookup(key, generation: generation) }) {
+                    if let slot = collector.slot(of: id) { ChunkCache.append(cached, in: range, to: &collector.chunkSamples[slot]) }
+                    continue
+                }
+                try select.bind(key, at: 1)
                 if !sparse { try select.bind(Schema.chunkKey(block: b, series: high), at: 2) }
+                var found = false
                 while try select.step() {
-                    guard let slot = collector.slot(of: Schema.series(ofKey: select.int64(at: 0))) else { continue }
+                    found = true
+                    let rowKey = select.int64(at: 0)
+                    guard let slot = collector.slot(of: Schema.series(ofKey: rowKey)) else { continue }
                     if existenceOnly && inside {
                         collector.markData(slot)
                         continue
                     }
-                    do {
-                        try select.withBlob(at: 1) { try ChunkCodec.decode($0, in: range, into: &collector.chunkSamples[slot]) }
-                    } catch {
-                        throw SQLiteError(code: 11, message: "\(path): chunk \(select.int64(at: 0)) is damaged")
+                    if !existenceOnly, let cached = chunkCache.withLock({ $0.lookup(rowKey, generation: generation) }) {
+                        ChunkCache.append(cached, in: range, to: &collector.chunkSamples[slot])
+                        continue
                     }
+                    var decoded: [Sample] = []
+                    do {
+                        try select.withBlob(at: 1) { try ChunkCodec.decode($0, in: Timestamp.min...Timestamp.max, into: &decoded) }
+                    } catch {
+                        throw SQLiteError(code: 11, message: "\(path): chunk \(rowKey) is damaged")
+                    }
+                    if !existenceOnly { chunkCache.withLock { $0.store(rowKey, decoded, generation: generation) } }
+                    ChunkCache.append(decoded, in: range, to: &collector.chunkSamples[slot])
                 }
+                if sparse, !found, !existenceOnly { chunkCache.withLock { $0.store(key, [], generation: generation) } }
                 select.reset()
             }
         }

@@ -2,7 +2,7 @@ import Testing
 import Model
 @testable import Storage
 
-/// The head cache must answer exactly as decoding the head rows would, across compaction,
+/// The head and chunk caches must answer exactly as decoding the head rows would, across compaction,
 /// emptied heads whose row ids are reused, out-of-order writes and other processes' writes.
 @Suite struct HeadCacheTests {
     let dir = TempDirectory()
@@ -46,5 +46,22 @@ import Model
         #expect(expected.first?.samples.count == 52)
         #expect(try reader.select(x, in: 0...10_000_000) == expected)
         #expect(try reader.select(x, in: 1_700_000...1_900_000) == writer.select(x, in: 1_700_000...1_900_000))
+    }
+
+    @Test func aRewrittenChunkIsReadAfresh() throws {
+        var options = TSDB.Options()
+        options.retention = 50_000_000
+        let db = try TSDB.open(path: dir.file("chunks.db"), options: options)
+        try write(db, [1000, 2000]) { Double($0) }
+        try db.compact(now: 100_000_000)
+        let one = [m("__name__", .equal, "x")]
+        #expect(try db.select(one, in: 0...10_000).first?.samples == [Sample(1000, 1000), Sample(2000, 2000)])   // cached
+        #expect(try db.select(one, in: 1500...10_000).first?.samples == [Sample(2000, 2000)])
+        try write(db, [1500]) { _ in 7 }   // late: merged into the compacted chunk
+        try db.compact(now: 100_000_000)
+        #expect(try db.storedSamples().head == 0)
+        #expect(try db.select(one, in: 0...10_000).first?.samples == [Sample(1000, 1000), Sample(1500, 7), Sample(2000, 2000)])
+        try db.applyRetention(now: 100_000_000)
+        #expect(try db.select(one, in: 0...10_000).isEmpty)
     }
 }
