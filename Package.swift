@@ -78,7 +78,7 @@ let package = Package(
         .executableTarget(name: "ParserBench", dependencies: ["Exposition", "Model"], path: "Benchmarks/ParserBench",
                           exclude: ["python_parse_bench.py"], swiftSettings: swift6),
         .executableTarget(name: "ProbeBench", dependencies: ["Collect", "Curl", "Model"], path: "Benchmarks/ProbeBench", swiftSettings: swift6),
-        .executableTarget(name: "QueryBench", dependencies: ["Query", "Model"], path: "Benchmarks/QueryBench", swiftSettings: swift6),
+        .executableTarget(name: "QueryBench", dependencies: ["Query", "Model", "Storage"], path: "Benchmarks/QueryBench", swiftSettings: swift6),
         .executableTarget(name: "RulesBench", dependencies: [
             "Rules", "Query", "Model", .product(name: "Logging", package: "swift-log"),
         ], path: "Benchmarks/RulesBench", swiftSettings: swift6),

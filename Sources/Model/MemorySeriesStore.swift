@@ -3,13 +3,14 @@ import Synchronization
 /// An in-memory implementation of both storage seams: used by `lookout test rules`, by tests,
 /// and as the reference the SQLite store is checked against. Thread-safe.
 ///
-/// Series are indexed by metric name, so a selector with `__name__="x"` touches only the series
-/// of `x`; samples are kept sorted, so a time range is found by binary search.
+/// Series are indexed by label name and value, so a selector intersects short id lists instead
+/// of testing every series; samples are kept sorted, so a time range is found by binary search.
 public final class MemorySeriesStore: SeriesAppender, SeriesQuerier {
     private struct State {
-        var series: [Labels: [Sample]] = [:]
-        /// Label sets per metric name, kept sorted so selections need no sort.
-        var byName: [String: [Labels]] = [:]
+        var ids: [Labels: Int32] = [:]
+        var index = SeriesPostings()
+        /// Samples by series id, sorted by timestamp.
+        var samples: [[Sample]] = []
     }
 
     private let state = Mutex(State())
@@ -19,32 +20,45 @@ public final class MemorySeriesStore: SeriesAppender, SeriesQuerier {
     public func append(_ batch: [LabeledSample]) throws {
         state.withLock { all in
             for item in batch {
-                var samples = all.series.removeValue(forKey: item.labels) ?? []
-                if samples.isEmpty { Self.insertSorted(item.labels, into: &all.byName[item.labels.metricName ?? "", default: []]) }
-                if let last = samples.last, last.timestamp >= item.sample.timestamp {
-                    let index = Self.firstIndex(in: samples, atOrAfter: item.sample.timestamp)
-                    if samples[index].timestamp == item.sample.timestamp { samples[index] = item.sample } else { samples.insert(item.sample, at: index) }
+                let id: Int
+                if let known = all.ids[item.labels] {
+                    id = Int(known)
                 } else {
-                    samples.append(item.sample)
+                    let added = all.index.add(item.labels)
+                    all.ids[item.labels] = added
+                    all.samples.append([])
+                    id = Int(added)
                 }
-                all.series[item.labels] = samples
+                if let last = all.samples[id].last, last.timestamp >= item.sample.timestamp {
+                    let index = Self.firstIndex(in: all.samples[id], atOrAfter: item.sample.timestamp)
+                    if all.samples[id][index].timestamp == item.sample.timestamp {
+                        all.samples[id][index] = item.sample
+                    } else {
+                        all.samples[id].insert(item.sample, at: index)
+                    }
+                } else {
+                    all.samples[id].append(item.sample)
+                }
             }
         }
     }
 
     public func select(_ matchers: [Matcher], in range: ClosedRange<Timestamp>) throws -> [Series] {
-        let name = matchers.first { $0.name == Labels.metricName && $0.kind == .equal }?.value
-        var out: [Series] = []
         state.withLock { all in
-            let candidates: [Labels] = name.map { all.byName[$0] ?? [] } ?? all.series.keys.sorted()
-            for labels in candidates where matchers.allSatisfy({ $0.matches(labels) }) {
-                guard let samples = all.series[labels] else { continue }
+            let ids = all.index.match(matchers)
+            var out: [Series] = []
+            out.reserveCapacity(ids.count)
+            for id in ids {
+                let samples = all.samples[Int(id)]
                 let lower = Self.firstIndex(in: samples, atOrAfter: range.lowerBound)
                 let upper = range.upperBound == .max ? samples.count : Self.firstIndex(in: samples, atOrAfter: range.upperBound + 1)
-                if lower < upper { out.append(Series(labels, Array(samples[lower..<upper]))) }
+                guard lower < upper else { continue }
+                // The whole array is shared, not copied.
+                let selected = lower == 0 && upper == samples.count ? samples : Array(samples[lower..<upper])
+                out.append(Series(all.index.labels[Int(id)], selected))
             }
+            return out
         }
-        return out
     }
 
     public func labelNames(matching matchers: [Matcher], in range: ClosedRange<Timestamp>) throws -> [String] {
@@ -55,15 +69,6 @@ public final class MemorySeriesStore: SeriesAppender, SeriesQuerier {
     public func labelValues(_ name: String, matching matchers: [Matcher], in range: ClosedRange<Timestamp>) throws -> [String] {
         let values = try select(matchers, in: range).compactMap { $0.labels[name] }
         return Array(Set(values)).sorted()
-    }
-
-    private static func insertSorted(_ labels: Labels, into list: inout [Labels]) {
-        var low = 0, high = list.count
-        while low < high {
-            let mid = (low + high) / 2
-            if list[mid] < labels { low = mid + 1 } else { high = mid }
-        }
-        list.insert(labels, at: low)
     }
 
     /// The index of the first sample at or after `timestamp` (binary search over sorted samples).

@@ -55,6 +55,7 @@ struct SampleCollector {
             if isStrictlyIncreasing(older) { return older }
             return merge([], older)
         }
+        if older.isEmpty, isStrictlyIncreasing(newer) { return newer }
         if isStrictlyIncreasing(newer), isStrictlyIncreasing(older),
            older.last.map({ $0.timestamp < newer[0].timestamp }) ?? true {
             return older + newer

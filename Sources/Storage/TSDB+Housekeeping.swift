@@ -61,6 +61,8 @@ extension TSDB {
                 try delete.step()
                 delete.reset()
             }
+            if !plan.headRows.isEmpty { try HeadCache.noteDeletion(connection) }
+            try ChunkCache.noteWrite(connection)
             if let merged = plan.mergedUntil { try Schema.storeSetting(connection, "merged_until", merged) }
             try Schema.addChunkSamples(connection, plan.sampleDelta)
         }
@@ -157,7 +159,10 @@ extension TSDB {
                                 try Schema.addChunkSamples(connection, -removed)
                             }
                             try connection.execute(sql, [limit])
-                            return connection.changes
+                            let changed = connection.changes
+                            if changed > 0, sql.hasPrefix("DELETE FROM head") { try HeadCache.noteDeletion(connection) }
+                            if changed > 0, sql.hasPrefix("DELETE FROM chunks") { try ChunkCache.noteWrite(connection) }
+                            return changed
                         }
                     }
                     deleted += changed

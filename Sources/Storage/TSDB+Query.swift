@@ -8,13 +8,19 @@ extension TSDB {
         let heldBatches = held.withLock { $0.batches }   // before the snapshot: a flush then shows up twice, never zero times
         var result = try withReader { connection in
             try connection.withTransaction(.deferred) {
-                try refreshIndex(connection)
-                let ids = index.withLock { $0.matchInLabelOrder(matchers) }
+                let (ids, headSamples) = try withHead(connection, range) { $0.matchInLabelOrder(matchers) }
                 guard !ids.isEmpty else { return [Series]() }
-                var collector = SampleCollector(ids: ids)
-                try readChunks(connection, &collector, range)
-                try readHead(connection, &collector, range)
                 let labels = index.withLock { index in ids.map { index.labels($0)! } }
+                guard let blocks = try chunkBlocks(connection, range) else {
+                    // Recent data only: the head answers alone.
+                    return zip(labels, headSamples).compactMap { labels, samples in
+                        let merged = SampleCollector.merge([], samples)
+                        return merged.isEmpty ? nil : Series(labels, merged)
+                    }
+                }
+                var collector = SampleCollector(ids: ids)
+                collector.headSamples = headSamples
+                try readChunks(connection, &collector, range, blocks: blocks)
                 return collector.finish(labels)
             }
         }
@@ -43,12 +49,13 @@ extension TSDB {
         let heldBatches = held.withLock { $0.batches }
         var out = try withReader { connection in
             try connection.withTransaction(.deferred) { () throws -> [Labels] in
-                try refreshIndex(connection)
-                let ids = index.withLock { $0.match(matchers) }
+                let (ids, headSamples) = try withHead(connection, range) { $0.match(matchers) }
                 guard !ids.isEmpty else { return [] }
                 var collector = SampleCollector(ids: ids)
-                try readChunks(connection, &collector, range, existenceOnly: true)
-                try readHead(connection, &collector, range)
+                collector.headSamples = headSamples
+                if let blocks = try chunkBlocks(connection, range) {
+                    try readChunks(connection, &collector, range, blocks: blocks, existenceOnly: true)
+                }
                 return index.withLock { index in
                     collector.slotsWithData().map { index.labels(ids[$0])! }
                 }
@@ -62,60 +69,86 @@ extension TSDB {
         return out
     }
 
-    /// Decodes the chunks of the wanted series in the blocks overlapping `range`. With
-    /// `existenceOnly`, a chunk in a block wholly inside the range counts without decoding.
-    func readChunks(_ connection: Connection, _ collector: inout SampleCollector, _ range: ClosedRange<Timestamp>,
-                    existenceOnly: Bool = false) throws {
+    /// The blocks whose chunks may hold samples in `range`, or nil when no chunk can.
+    func chunkBlocks(_ connection: Connection, _ range: ClosedRange<Timestamp>) throws -> ClosedRange<Int64>? {
         // Two statements: SQLite answers a lone min() or max() from the b-tree's edge, but scans for both.
-        guard let lowest = try connection.scalar("SELECT min(key) FROM chunks")?.int64,
-              let highest = try connection.scalar("SELECT max(key) FROM chunks")?.int64 else { return }
-        // A merged chunk is keyed by its group's first block, so look back up to a group.
-        let first = max(block(of: range.lowerBound) - (span - 1), Schema.block(ofKey: lowest))
+        guard let highest = try connection.scalar("SELECT max(key) FROM chunks")?.int64 else { return nil }
         let last = min(block(of: range.upperBound), Schema.block(ofKey: highest))
-        guard first <= last, !collector.ids.isEmpty else { return }
+        // Blocks before `merged_until` sit in chunks keyed by their group's first block; later ones by their own.
+        let lowBlock = block(of: range.lowerBound)
+        guard lowBlock - (span - 1) <= last else { return nil }   // not even a merged group reaches back here
+        guard let lowest = try connection.scalar("SELECT min(key) FROM chunks")?.int64 else { return nil }
+        let merged = try Schema.storedSetting(connection, "merged_until")
+        let from = merged.map { lowBlock < $0 ? groupStart(lowBlock) : lowBlock } ?? lowBlock
+        let first = max(from, Schema.block(ofKey: lowest))
+        return first <= last ? first...last : nil
+    }
+
+    /// Decodes the chunks of the wanted series in `blocks` (see `chunkBlocks`) overlapping `range`.
+    /// With `existenceOnly`, a chunk in a block wholly inside the range counts without decoding.
+    func readChunks(_ connection: Connection, _ collector: inout SampleCollector, _ range: ClosedRange<Timestamp>,
+                    blocks: ClosedRange<Int64>, existenceOnly: Bool = false) throws {
+        guard !collector.ids.isEmpty else { return }
         let low = collector.lowest, high = collector.highest
-        let select = try connection.cached("SELECT key, data FROM chunks WHERE key BETWEEN ? AND ?")
+        // Few wanted ids spread over a wide id range: look each up rather than scan the range.
+        let sparse = collector.ids.count * 4 < Int(high - low) + 1
+        let select = try connection.cached(sparse ? "SELECT key, data FROM chunks WHERE key = ?"
+                                                  : "SELECT key, data FROM chunks WHERE key BETWEEN ? AND ?")
         // An active statement pins the connection's snapshot; never leave one behind on an error.
         defer { select.reset() }
-        for b in first...last {
+        let generation = try ChunkCache.generation(connection)
+        for b in blocks {
             let inside = range.lowerBound <= b * blockDuration && (b + span) * blockDuration - 1 <= range.upperBound
-            try select.bind(Schema.chunkKey(block: b, series: low), at: 1)
-            try select.bind(Schema.chunkKey(block: b, series: high), at: 2)
-            while try select.step() {
-                guard let slot = collector.slot(of: Schema.series(ofKey: select.int64(at: 0))) else { continue }
-                if existenceOnly && inside {
-                    collector.markData(slot)
+            for id in sparse ? collector.ids : [low] {
+                let key = Schema.chunkKey(block: b, series: id)
+                if sparse, !existenceOnly, let cached = chunkCache.withLock({ $0.lookup(key, generation: generation) }) {
+                    if let slot = collector.slot(of: id) { ChunkCache.append(cached, in: range, to: &collector.chunkSamples[slot]) }
                     continue
                 }
-                do {
-                    try select.withBlob(at: 1) { try ChunkCodec.decode($0, in: range, into: &collector.chunkSamples[slot]) }
-                } catch {
-                    throw SQLiteError(code: 11, message: "\(path): chunk \(select.int64(at: 0)) is damaged")
+                try select.bind(key, at: 1)
+                if !sparse { try select.bind(Schema.chunkKey(block: b, series: high), at: 2) }
+                var found = false
+                while try select.step() {
+                    found = true
+                    let rowKey = select.int64(at: 0)
+                    guard let slot = collector.slot(of: Schema.series(ofKey: rowKey)) else { continue }
+                    if existenceOnly && inside {
+                        collector.markData(slot)
+                        continue
+                    }
+                    if !existenceOnly, let cached = chunkCache.withLock({ $0.lookup(rowKey, generation: generation) }) {
+                        ChunkCache.append(cached, in: range, to: &collector.chunkSamples[slot])
+                        continue
+                    }
+                    var decoded: [Sample] = []
+                    do {
+                        try select.withBlob(at: 1) { try ChunkCodec.decode($0, in: Timestamp.min...Timestamp.max, into: &decoded) }
+                    } catch {
+                        throw SQLiteError(code: 11, message: "\(path): chunk \(rowKey) is damaged")
+                    }
+                    if !existenceOnly { chunkCache.withLock { $0.store(rowKey, decoded, generation: generation) } }
+                    ChunkCache.append(decoded, in: range, to: &collector.chunkSamples[slot])
                 }
+                if sparse, !found, !existenceOnly { chunkCache.withLock { $0.store(key, [], generation: generation) } }
+                select.reset()
             }
-            select.reset()
         }
     }
 
-    /// Decodes head rows that may hold wanted samples, in write order.
-    func readHead(_ connection: Connection, _ collector: inout SampleCollector, _ range: ClosedRange<Timestamp>) throws {
-        guard !collector.ids.isEmpty else { return }
-        let low = collector.lowest, high = collector.highest
-        let select = try connection.cached("""
-            SELECT data FROM head WHERE max_ts >= ? AND min_ts <= ? AND max_series >= ? AND min_series <= ? ORDER BY id
-            """)
-        try select.forEach([.integer(range.lowerBound), .integer(range.upperBound), .integer(Int64(low)), .integer(Int64(high))]) { row in
+    /// Starts the caller's read snapshot (its first reads happen here), brings the head cache to
+    /// it, and returns the ids `match` picks with their head samples in `range`. The cache lock is
+    /// taken before the snapshot starts, so the cache only ever moves forward between snapshots.
+    func withHead(_ connection: Connection, _ range: ClosedRange<Timestamp>,
+                  _ match: (inout SeriesIndex) -> [UInt32]) throws -> ([UInt32], [[Sample]]) {
+        try headCache.withLock { cache in
+            try refreshIndex(connection)
             do {
-                try row.withBlob(at: 0) { bytes in
-                    try HeadCodec.decode(bytes) { id, sample in
-                        if range.contains(sample.timestamp), let slot = collector.slot(of: id) {
-                            collector.headSamples[slot].append(sample)
-                        }
-                    }
-                }
-            } catch {
+                try cache.sync(connection)
+            } catch is CorruptData {
                 throw SQLiteError(code: 11, message: "\(path): a head row is damaged")
             }
+            let ids = index.withLock { match(&$0) }
+            return (ids, ids.map { cache.samples(of: $0, in: range) })
         }
     }
 }

@@ -52,6 +52,10 @@ public final class TSDB: SeriesAppender, SeriesQuerier, Sendable {
     let writer: WriterSlot?
     let readers: [ReaderSlot]
     let index = Mutex(SeriesIndex())
+    /// Decoded head samples for queries; see `HeadCache`.
+    let headCache = Mutex(HeadCache())
+    /// Decoded chunks for queries; see `ChunkCache`.
+    let chunkCache = Mutex(ChunkCache())
     let status = Mutex(StatusCounters())
     let held = Mutex(HeldBatches())
     let housekeeping = Mutex(())

@@ -133,6 +133,9 @@ struct Evaluator {
 
     static func checkUnique(_ labels: [Labels]) throws {
         guard labels.count > 1 else { return }
+        // Selector-fed results usually come in label order: then adjacent comparisons prove
+        // uniqueness without hashing every label set.
+        if zip(labels, labels.dropFirst()).allSatisfy({ $0 < $1 }) { return }
         var seen = Set<Labels>(minimumCapacity: labels.count)
         for label in labels where !seen.insert(label).inserted {
             throw QueryError(.duplicateLabelset, "vector cannot contain metrics with the same labelset")
