@@ -27,7 +27,7 @@ import TestSupport
 
     @Test func deliversEverySampleWithProtocolHeadersAuthAndExternalLabels() async throws {
         let receiver = try await RemoteWriteReceiver(loop: loop)
-        let (logger, logs) = RemoteWriteLogRecorder.logger()
+        let (logger, logs) = RecordingLogHandler.logger()
         let writer = writer(logger)
         let config = RemoteWriteFixtures.config(
             receiver.writeURL, auth: .bearerToken(Secret("s3cr3t-token")), headers: ["X-Scope-OrgID": Secret("tenant-1")],
@@ -38,7 +38,7 @@ import TestSupport
         let rounds = RemoteWriteFixtures.samples(series: 10, rounds: 4)
         for batch in rounds { writer.append(batch) }
         let expected = rounds.flatMap { $0 }.filter { !$0.labels["series"]!.hasPrefix("1") }
-        #expect(try await remoteWriteEventually { try await receiver.acceptedSeries().count == expected.count })
+        #expect(try await eventually { try await receiver.acceptedSeries().count == expected.count })
         let got = try await receiver.acceptedSeries()
         let want = expected.map { DecodedSeries(labels: $0.labels.setting("cluster", to: "eu-1").storage, samples: [$0.sample]) }
         #expect(Set(got.map { "\($0)" }) == Set(want.map { "\($0)" }), "every kept sample once, external label added")
@@ -53,7 +53,7 @@ import TestSupport
         #expect(request.headers["Authorization"] == "Bearer s3cr3t-token")
         #expect(request.headers["X-Scope-OrgID"] == "tenant-1")
         #expect(try await receiver.received().allSatisfy { $0.series.count <= 7 })
-        #expect(await remoteWriteEventually { writer.status().first?.samplesPending == 0 })
+        #expect(await eventually { writer.status().first?.samplesPending == 0 })
         let status = try #require(writer.status().first)
         #expect(status.samplesSent == expected.count && status.samplesFailed == 0 && status.samplesDropped == 0)
         #expect(status.shards == 3 && status.bytesSent > 0 && status.url == receiver.writeURL)
@@ -65,13 +65,13 @@ import TestSupport
     @Test func retriesServerErrorsAndTooManyRequestsHonouringRetryAfter() async throws {
         let receiver = try await RemoteWriteReceiver(loop: loop)
         try await receiver.script([["status": 503, "body": "ingester down"], ["status": 429, "retry_after": "1"], ["status": 500]])
-        let (logger, logs) = RemoteWriteLogRecorder.logger()
+        let (logger, logs) = RecordingLogHandler.logger()
         let writer = writer(logger)
         try await writer.update([RemoteWriteFixtures.config(receiver.writeURL)], externalLabels: Labels())
         let task = run(writer)
         let started = ContinuousClock.now
         writer.append(RemoteWriteFixtures.samples(series: 5, rounds: 1)[0])
-        #expect(try await remoteWriteEventually { try await receiver.acceptedSeries().count == 5 })
+        #expect(try await eventually { try await receiver.acceptedSeries().count == 5 })
         #expect(ContinuousClock.now - started >= .seconds(1), "Retry-After: 1 was honoured")
         let statuses = try await receiver.received().map(\.status)
         #expect(statuses == [503, 429, 500, 200])
@@ -85,14 +85,14 @@ import TestSupport
     @Test func dropsBatchesRefusedWithOther4xxAndLogsTheAnswer() async throws {
         let receiver = try await RemoteWriteReceiver(loop: loop)
         try await receiver.script([["status": 400, "body": "out of order sample"]])
-        let (logger, logs) = RemoteWriteLogRecorder.logger()
+        let (logger, logs) = RecordingLogHandler.logger()
         let writer = writer(logger)
         try await writer.update([RemoteWriteFixtures.config(receiver.writeURL)], externalLabels: Labels())
         let task = run(writer)
         writer.append(RemoteWriteFixtures.samples(series: 4, rounds: 1)[0])
-        #expect(await remoteWriteEventually { writer.status().first?.samplesFailed == 4 })
+        #expect(await eventually { writer.status().first?.samplesFailed == 4 })
         writer.append(RemoteWriteFixtures.samples(series: 3, rounds: 1, start: RemoteWriteClock.now())[0])
-        #expect(await remoteWriteEventually { writer.status().first?.samplesSent == 3 })
+        #expect(await eventually { writer.status().first?.samplesSent == 3 })
         #expect(try await receiver.received().map(\.status) == [400, 200], "the refused batch was not sent again")
         #expect(logs.text.contains("out of order sample"))
         #expect(writer.status().first?.samplesPending == 0)
@@ -109,7 +109,7 @@ import TestSupport
         let task = run(first)
         let rounds = RemoteWriteFixtures.samples(series: 6, rounds: 5)
         for batch in rounds { first.append(batch) }
-        #expect(await remoteWriteEventually { first.status().first?.samplesPending == 30 })
+        #expect(await eventually { first.status().first?.samplesPending == 30 })
         first.append(RemoteWriteFixtures.samples(series: 6, rounds: 1, start: rounds[0][0].sample.timestamp + 5000)[0])
         task.cancel()
         await task.value   // stopping writes the last round, still in memory, to the backlog
@@ -120,11 +120,11 @@ import TestSupport
         try await second.update([RemoteWriteFixtures.config(revived.writeURL, maxSamplesPerSend: 10, shards: 3)], externalLabels: Labels())
         #expect(second.status().first?.samplesPending == 36)
         let task2 = run(second)
-        #expect(try await remoteWriteEventually { try await revived.acceptedSeries().count == 36 })
+        #expect(try await eventually { try await revived.acceptedSeries().count == 36 })
         let got = try await revived.acceptedSeries()
         let bySeries = Dictionary(grouping: got, by: { $0.labels }).mapValues { $0.map(\.samples[0].timestamp) }
         #expect(bySeries.count == 6 && bySeries.values.allSatisfy { $0.count == 6 && $0 == $0.sorted() })
-        #expect(await remoteWriteEventually { second.status().first?.samplesPending == 0 })
+        #expect(await eventually { second.status().first?.samplesPending == 0 })
         task2.cancel()
         await task2.value
     }
@@ -136,7 +136,7 @@ import TestSupport
         try await writer.update([kept, gone], externalLabels: Labels())
         let task = run(writer)
         writer.append(RemoteWriteFixtures.samples(series: 2, rounds: 1)[0])
-        #expect(await remoteWriteEventually { writer.status().allSatisfy { $0.samplesPending == 2 } })
+        #expect(await eventually { writer.status().allSatisfy { $0.samplesPending == 2 } })
         #expect(writer.status().map(\.url) == ["http://127.0.0.1:9/kept", "http://127.0.0.1:9/gone"], "no credentials in labels")
         try await writer.update([kept], externalLabels: Labels())
         #expect(writer.status().map(\.samplesPending) == [2])

@@ -58,43 +58,7 @@ final class RemoteWriteReceiver: Sendable {
     }
 }
 
-/// Keeps log lines in memory, so tests can assert on them (and that secrets never appear).
-struct RemoteWriteLogRecorder: LogHandler {
-    final class Store: Sendable {
-        let lines = Mutex<[String]>([])
-        var text: String { lines.withLock { $0.joined(separator: "\n") } }
-    }
 
-    let store: Store
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        let merged = metadata.merging(event.metadata ?? [:]) { $1 }
-        let details = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        store.lines.withLock { $0.append("\(event.level) \(event.message) \(details)") }
-    }
-
-    static func logger() -> (Logger, Store) {
-        let store = Store()
-        return (Logger(label: "test") { _ in RemoteWriteLogRecorder(store: store) }, store)
-    }
-}
-
-/// Polls `condition` until it holds or `seconds` pass; returns whether it held.
-func remoteWriteEventually(_ seconds: Double = 10, _ condition: () async throws -> Bool) async rethrows -> Bool {
-    let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
-    while ContinuousClock.now < deadline {
-        if try await condition() { return true }
-        try? await Task.sleep(for: .milliseconds(20))
-    }
-    return try await condition()
-}
 
 enum RemoteWriteFixtures {
     /// Fast timings for tests: flush every 20 ms, retry after 10–80 ms.
