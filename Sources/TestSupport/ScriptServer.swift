@@ -19,15 +19,19 @@ public final class ScriptServer: @unchecked Sendable {
         process.standardInput = Pipe()
         try process.run()
         self.process = process
-        var line = Data()
+        // read(2) retried on EINTR: FileHandle.availableData traps on an interrupted read.
+        let fd = output.fileHandleForReading.fileDescriptor
+        var line: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 256)
         while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = output.fileHandleForReading.availableData
-            guard !chunk.isEmpty else { break }
-            line.append(chunk)
+            let n = read(fd, &buffer, buffer.count)
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            line += buffer[0..<n]
         }
         let text = String(decoding: line, as: UTF8.self)
         guard text.hasPrefix("PORT "), let port = Int(text.dropFirst(5).prefix { $0.isNumber }) else {
-            process.terminate()
+            kill(process.processIdentifier, SIGKILL)
             throw ScriptServerError(message: "\(script) did not announce a port: \(text)")
         }
         self.port = port

@@ -25,7 +25,7 @@ import TestSupport
 
     @Test func startTLSWithAuthDeliversAndLabelsCannotInjectHeadersOrRecipients() async throws {
         let cert = try await SelfSignedCertificate.make(in: dir, days: 2)
-        let server = try await Helper.launch("loopback_smtp.py", [
+        let server = try await ScriptServer.launch(script: "loopback_smtp.py", arguments: [
             "--dir", mailbox, "--starttls", cert.certificatePath, cert.keyPath, "--auth", "bot:pa55word"])
         let spec = EmailSpec(url: "smtp://localhost:\(server.port)", username: "bot", password: "pa55word",
                              from: "alerts@example.com", to: ["ops@example.com", "dev@example.com"], caFile: cert.certificatePath)
@@ -51,7 +51,7 @@ import TestSupport
     }
 
     @Test func requiredSTARTTLSFailsPermanentlyAgainstPlainServer() async throws {
-        let server = try await Helper.launch("loopback_smtp.py", ["--dir", mailbox])
+        let server = try await ScriptServer.launch(script: "loopback_smtp.py", arguments: ["--dir", mailbox])
         let transport = CurlTransport(loop: loop)
         let channel = EmailChannel(name: "ops", spec: EmailSpec(url: "smtp://localhost:\(server.port)", from: "a@example.com",
                                                                 to: ["b@example.com"]), transport: transport, timeout: 5000)

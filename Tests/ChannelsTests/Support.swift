@@ -9,13 +9,13 @@ import TestSupport
 
 /// The recording receiver of `Tests/TestSupport/notify_receiver.py`, queried over real HTTP.
 final class Receiver: Sendable {
-    let server: Helper
+    let server: ScriptServer
     let loop: CurlLoop
 
     init(loop: CurlLoop, port: Int? = nil, defaultStatus: Int = 200) async throws {
         var args = ["--default-status", String(defaultStatus)]
         if let port { args += ["--port", String(port)] }
-        server = try await Helper.launch("notify_receiver.py", args)
+        server = try await ScriptServer.launch(script: "notify_receiver.py", arguments: args)
         self.loop = loop
     }
 

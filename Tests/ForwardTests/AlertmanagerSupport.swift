@@ -7,51 +7,24 @@ import TestSupport
 @testable import Forward
 
 /// `Tests/TestSupport/notify_receiver.py` standing in for an Alertmanager: records every POST
-/// and answers with scripted statuses. The port is read with `read(2)` retried on EINTR.
-final class AMReceiver: @unchecked Sendable {
-    let port: Int
+/// and answers with scripted statuses.
+final class AMReceiver: Sendable {
     let loop: CurlLoop
-    private let process: Process
-    private let input = Pipe()
+    private let server: ScriptServer
 
-    private init(loop: CurlLoop, port: Int?) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-u", ScriptServer.supportFile("notify_receiver.py")] + (port.map { ["--port", String($0)] } ?? [])
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardInput = input  // the script exits when this pipe closes
-        try process.run()
-        self.process = process
+    private init(server: ScriptServer, loop: CurlLoop) {
+        self.server = server
         self.loop = loop
-        let fd = output.fileHandleForReading.fileDescriptor
-        var line: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 256)
-        while !line.contains(UInt8(ascii: "\n")) {
-            let n = read(fd, &buffer, buffer.count)
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
-            line += buffer[0..<n]
-        }
-        let text = String(decoding: line, as: UTF8.self)
-        guard text.hasPrefix("PORT "), let announced = Int(text.dropFirst(5).prefix { $0.isNumber }) else {
-            kill(process.processIdentifier, SIGKILL)
-            throw AMTestError(description: "notify_receiver.py did not announce a port: \(text)")
-        }
-        self.port = announced
     }
 
     static func launch(loop: CurlLoop, port: Int? = nil) async throws -> AMReceiver {
-        try await offCooperativePool { try AMReceiver(loop: loop, port: port) }
+        let server = try await ScriptServer.launch(script: "notify_receiver.py", arguments: port.map { ["--port", String($0)] } ?? [])
+        return AMReceiver(server: server, loop: loop)
     }
 
-    deinit { stop() }
+    var port: Int { server.port }
 
-    func stop() {
-        guard process.isRunning else { return }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-    }
+    func stop() { server.stop() }
 
     var baseURL: String { "http://127.0.0.1:\(port)" }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Model
 import Testing
+import TestSupport
 @testable import Server
 
 /// Runs the real `promtool query ...` (Debian's prometheus 2.42) against the server and compares
@@ -29,7 +30,7 @@ struct PromtoolTests {
         deps.rangeQuery = FakeEngine.range
         try await withServer(deps) { (client: HTTPTestClient) async throws in
             let url = "http://127.0.0.1:\(client.port)"
-            let (status, output) = try await Self.run(arguments.map { $0 == "URL" ? url : $0 })
+            let (status, output) = try await runTool("/usr/bin/promtool", arguments.map { $0 == "URL" ? url : $0 })
             let actual = "exit \(status)\n" + output.replacingOccurrences(of: url, with: "URL")
             let file = Self.testdata.appendingPathComponent("\(name).txt")
             if ProcessInfo.processInfo.environment["LOOKOUT_RECORD"] == "1" {
@@ -37,28 +38,6 @@ struct PromtoolTests {
             }
             let expected = try String(contentsOf: file, encoding: .utf8)
             #expect(actual == expected)
-        }
-    }
-
-    /// Runs promtool on its own thread and returns its exit status and combined output.
-    static func run(_ arguments: [String]) async throws -> (Int32, String) {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: "/usr/bin/promtool")
-                process.arguments = arguments
-                let pipe = Pipe()
-                process.standardOutput = pipe
-                process.standardError = pipe
-                do {
-                    try process.run()
-                    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-                    process.waitUntilExit()
-                    continuation.resume(returning: (process.terminationStatus, String(decoding: data, as: UTF8.self)))
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }.start()
         }
     }
 }
