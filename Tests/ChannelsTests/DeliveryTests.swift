@@ -107,7 +107,7 @@ import TestSupport
                                   databasePath: dir.file("n.db"), loop: loop)
         await rig.notifier.receive(alerts: [alert("Slow")])
         #expect(await eventually { await rig.queued() == 1 })
-        try await Task.sleep(for: .milliseconds(300))  // the receiver is now answering, slowly
+        #expect(try await eventually { try await receiver.arrived() == ["/hook"] })  // now answering, slowly
         let stopping = ContinuousClock.now
         await rig.stop()
         #expect(ContinuousClock.now - stopping < .seconds(3), "the grace period bounds shutdown")

@@ -36,6 +36,12 @@ final class Receiver: Sendable {
         }
     }
 
+    /// Paths of posts as they arrived, before any scripted delay: a slow answer is under way.
+    func arrived() async throws -> [String] {
+        let response = try await loop.perform(Curl.HTTPRequest(url: url("/_arrived")))
+        return try JSONSerialization.jsonObject(with: Data(response.body)) as! [String]
+    }
+
     func incidents() async throws -> [String: [String: Any]] {
         let response = try await loop.perform(Curl.HTTPRequest(url: url("/_incidents")))
         return try JSONSerialization.jsonObject(with: Data(response.body)) as! [String: [String: Any]]

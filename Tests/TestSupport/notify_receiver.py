@@ -7,6 +7,7 @@
   POST /_script?path=P   body: JSON list of responses for P, used in order:
                          {"status": 500, "body": "...", "retry_after": "1", "delay_ms": 0}
   GET  /_received        JSON list of {path, status, headers, body, time} for every attempt
+  GET  /_arrived         JSON list of the paths of posts as they arrived (before a scripted delay)
   GET  /_count            number of accepted (2xx) posts
   GET  /_incidents       JSON {dedup_key: {"state": "triggered"|"resolved", "opened": n}}
 """
@@ -16,6 +17,7 @@ from urllib.parse import urlparse, parse_qs
 
 lock = threading.Lock()
 scripts, received, incidents = {}, [], {}
+arrived = []  # paths of posts as they arrive, before any scripted delay
 default_status = 200
 
 
@@ -49,6 +51,8 @@ class Handler(BaseHTTPRequestHandler):
         with lock:
             if url.path == "/_received":
                 return self.reply(200, json.dumps(received).encode())
+            if url.path == "/_arrived":
+                return self.reply(200, json.dumps(arrived).encode())
             if url.path == "/_count":
                 return self.reply(200, str(sum(1 for r in received if r["status"] // 100 == 2)).encode())
             if url.path == "/_incidents":
@@ -66,6 +70,7 @@ class Handler(BaseHTTPRequestHandler):
         with lock:
             queue = scripts.get(url.path) or []
             response = queue.pop(0) if queue else {"status": default_status}
+            arrived.append(url.path)
         delay = response.get("delay_ms", 0)
         if delay:
             time.sleep(delay / 1000)
