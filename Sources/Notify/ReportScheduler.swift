@@ -20,6 +20,8 @@ public actor ReportScheduler {
     private let wakeup = Wakeup()
     /// After a failed build or queue, the report waits until then before trying again.
     private var retryAt: [String: Timestamp] = [:]
+    /// The next send instant last logged per report, so each plan is logged once.
+    private var planned: [String: Timestamp] = [:]
 
     /// `clock` is the one clock of the daemon (injectable for tests).
     public init(notifier: Notifier, logger: Logger, clock: @escaping Notifier.Clock = Notifier.wallClock,
@@ -59,6 +61,10 @@ public actor ReportScheduler {
                                          lastSentDay: lastDays[report.name], now: t) {
             case .wait(let until):
                 next = min(next ?? until, until)
+                if planned.updateValue(until, forKey: report.name) != until {
+                    let at = Date(timeIntervalSince1970: Double(until) / 1000).formatted(.iso8601)
+                    logger.info("report scheduled", metadata: ["report": "\(report.name)", "next": "\(at)"])
+                }
             case .send(let day):
                 if await send(report, day: day, at: t) {
                     retryAt[report.name] = nil

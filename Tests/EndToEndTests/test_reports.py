@@ -156,8 +156,17 @@ def test_report_catches_up_on_start_and_is_sent_once(daemon_factory, app, hooks,
     wait_for(lambda: "(0 pending)" in run_cli("status", "--config", str(d.config), "--data-dir", str(d.data_dir)).stdout,
              10, what="an empty outbox")
     assert d.stop() == 0
+    # The scheduler's plan after the restart is tomorrow: no second report is queued today.
+    tomorrow = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 86400))
+
+    def plans():
+        return [line for line in d.log().splitlines() if "report scheduled" in line]
+    before = len(plans())
     d.start()
-    time.sleep(2)  # a window in which a second report would have been queued and delivered
+    wait_for(lambda: len(plans()) > before, 10, what="the report planned after the restart")
+    assert f"next={tomorrow}T00:00:00Z" in plans()[before]
+    wait_for(lambda: "(0 pending)" in run_cli("status", "--config", str(d.config), "--data-dir", str(d.data_dir)).stdout,
+             10, what="an empty outbox")
     assert len(hooks.posts("/hook")) == 1 and len(hooks.posts("/slack")) == 1 and len(mailbox.all()) == 1
 
     # The CLI renders the same report on demand (a preview; it does not count as the day's report).
