@@ -70,6 +70,18 @@ final class LoopCore: Sendable {
             throw CurlError(kind: .other, code: -1, message: "curl_multi_init failed")
         }
         multi = MultiHandle(raw: m)
+        // libcurl keeps 4 idle connections per easy handle currently added: with a dozen
+        // transfers in flight, 200 scrape targets would each open a new TCP connection every
+        // scrape. Keep one per target (and never more than half the file descriptors allowed).
+        _ = lk_multi_setopt_long(m, CURLMOPT_MAXCONNECTS, LoopCore.idleConnectionLimit())
+    }
+
+    /// How many idle connections the pool keeps: 1024, or half the process's soft descriptor
+    /// limit when that is lower (SQLite files, listeners and transfers in flight need the rest).
+    static func idleConnectionLimit() -> Int {
+        var limit = rlimit()
+        guard getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 1024 }
+        return max(16, Int(min(1024, limit.rlim_cur / 2)))
     }
 
     func start() throws(CurlError) {

@@ -58,4 +58,9 @@ struct TeeAppender: SeriesAppender {
         try store.append(batch)
         writer.append(batch)
     }
+
+    func append(_ batch: SeriesBatch) throws {
+        try store.append(batch)
+        writer.append(batch)
+    }
 }

@@ -55,3 +55,38 @@ public struct Series: Sendable, Hashable {
         self.samples = samples
     }
 }
+
+/// One batch as a scrape produces it: `values[i]` belongs to series `series[i]`, followed by
+/// `extra` samples that carry their own labels (report series, stale markers).
+///
+/// A source whose series stay the same from batch to batch passes the very same `series` array
+/// (one storage buffer, shared copy-on-write), so a store can recognise the list by identity and
+/// reuse the series ids it found last time, instead of looking up every sample's labels.
+public struct SeriesBatch: Sendable {
+    /// The series of `values`, index for index.
+    public var series: [Labels]
+    /// The samples of `series`.
+    public var values: [Sample]
+    /// Samples appended after `values`, each with its labels.
+    public var extra: [LabeledSample]
+
+    /// A batch of `values` for `series` (same count) followed by `extra`.
+    public init(series: [Labels], values: [Sample], extra: [LabeledSample] = []) {
+        precondition(series.count == values.count, "one series per value")
+        self.series = series
+        self.values = values
+        self.extra = extra
+    }
+
+    /// Samples in the batch.
+    public var count: Int { values.count + extra.count }
+
+    /// The batch as one list, in order: `values` with their series, then `extra`.
+    public var labeledSamples: [LabeledSample] {
+        var all: [LabeledSample] = []
+        all.reserveCapacity(count)
+        for (labels, value) in zip(series, values) { all.append(LabeledSample(labels, value)) }
+        all += extra
+        return all
+    }
+}

@@ -5,6 +5,16 @@
 public protocol SeriesAppender: Sendable {
     /// Appends one batch. Samples may belong to many series and need not be sorted.
     func append(_ batch: [LabeledSample]) throws
+
+    /// Appends one batch given as series and values (see `SeriesBatch`), with the same
+    /// all-or-nothing guarantee. The default flattens it into `append(_:)`.
+    func append(_ batch: SeriesBatch) throws
+}
+
+extension SeriesAppender {
+    public func append(_ batch: SeriesBatch) throws {
+        try append(batch.labeledSamples)
+    }
 }
 
 /// Read access to stored series, the only thing the query engine needs.

@@ -14,11 +14,11 @@ enum HeadCodec {
         var maxSeries: UInt32
     }
 
-    static func encode(ids: [UInt32], samples: [LabeledSample]) -> (bytes: [UInt8], summary: Summary) {
+    static func encode(ids: [UInt32], samples: [Sample]) -> (bytes: [UInt8], summary: Summary) {
         var minT = Timestamp.max, maxT = Timestamp.min
         for s in samples {
-            minT = min(minT, s.sample.timestamp)
-            maxT = max(maxT, s.sample.timestamp)
+            minT = min(minT, s.timestamp)
+            maxT = max(maxT, s.timestamp)
         }
         var out: [UInt8] = []
         out.reserveCapacity(samples.count * 12 + 16)
@@ -28,8 +28,8 @@ enum HeadCodec {
         Varint.append(Varint.zigzag(minT), to: &out)
         for (id, item) in zip(ids, samples) {
             Varint.append(UInt64(id), to: &out)
-            if !single { Varint.append(UInt64(bitPattern: item.sample.timestamp &- minT), to: &out) }
-            var bits = item.sample.value.bitPattern
+            if !single { Varint.append(UInt64(bitPattern: item.timestamp &- minT), to: &out) }
+            var bits = item.value.bitPattern
             for _ in 0..<8 {
                 out.append(UInt8(truncatingIfNeeded: bits))
                 bits >>= 8

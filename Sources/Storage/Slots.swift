@@ -66,5 +66,7 @@ struct WriterState {
     var ids: [SeriesKey: UInt32] = [:]
     /// The same by `Labels` instance, checked first (see `LabelIdentityMemo`).
     var memo = LabelIdentityMemo()
+    /// Ids of whole series lists by identity, checked before either (see `SeriesListMemo`).
+    var lists = SeriesListMemo()
     var nextID: UInt32 = 1
 }

@@ -10,21 +10,27 @@ extension TSDB {
     /// in order once it recovers; beyond `maxPendingSamples` the oldest are dropped (`stats()` counts
     /// them). Throws only when the store was opened read-only.
     public func append(_ batch: [LabeledSample]) throws {
+        try append(SeriesBatch(series: [], values: [], extra: batch))
+    }
+
+    /// The same for a batch given as series and values; a series list seen before (the same
+    /// array) has its ids found by identity.
+    public func append(_ batch: SeriesBatch) throws {
         guard let writer else { throw SQLiteError(code: 8, message: "\(path) is open read-only") }
-        guard !batch.isEmpty else { return }
+        guard batch.count > 0 else { return }
         let failure: SQLiteError? = writer.withLock { state, connection in
             if held.withLock({ !$0.batches.isEmpty }), let error = flushPending(&state, connection) {
-                hold(batch)
+                hold(batch.labeledSamples)
                 return error
             }
             do {
                 try write(batch, &state, connection)
                 return nil
             } catch let error as SQLiteError {
-                hold(batch)
+                hold(batch.labeledSamples)
                 return error
             } catch {
-                hold(batch)
+                hold(batch.labeledSamples)
                 return SQLiteError(code: 1, message: "\(error)")
             }
         }
@@ -32,30 +38,18 @@ extension TSDB {
     }
 
     /// Writes one batch: new series rows, then the head row, in one IMMEDIATE transaction.
-    func write(_ batch: [LabeledSample], _ state: inout WriterState, _ connection: Connection) throws {
-        var ids: [UInt32] = []
-        ids.reserveCapacity(batch.count)
+    func write(_ batch: SeriesBatch, _ state: inout WriterState, _ connection: Connection) throws {
         var created: [(UInt32, Labels)] = []
         let memoLimit = 2 * state.ids.count + 4096
-        for item in batch {
-            if let id = state.memo.lookup(item.labels) {
-                ids.append(id)
-                continue
-            }
-            let key = SeriesKey(item.labels)
-            if let id = state.ids[key] {
-                ids.append(id)
-                state.memo.insert(item.labels, id, limit: memoLimit)
-            } else {
-                let id = state.nextID
-                state.nextID += 1
-                state.ids[key] = id
-                state.memo.insert(item.labels, id, limit: memoLimit)
-                created.append((id, item.labels))
-                ids.append(id)
-            }
+        let known = state.lists.lookup(batch.series)
+        var ids = known ?? resolve(batch.series, &state, &created, memoLimit: memoLimit)
+        if !batch.extra.isEmpty {
+            ids += resolve(batch.extra.lazy.map(\.labels), &state, &created, memoLimit: memoLimit)
         }
-        let (bytes, summary) = HeadCodec.encode(ids: ids, samples: batch)
+        var samples = batch.values
+        samples.reserveCapacity(batch.count)
+        for item in batch.extra { samples.append(item.sample) }
+        let (bytes, summary) = HeadCodec.encode(ids: ids, samples: samples)
         do {
             try connection.withTransaction(.immediate) {
                 for (id, labels) in created {
@@ -79,15 +73,46 @@ extension TSDB {
             }
         } catch {
             for (_, labels) in created { state.ids[SeriesKey(labels)] = nil }
-            state.memo = LabelIdentityMemo()   // it may hold ids of the series just rolled back
+            // Both memos may hold ids of the series just rolled back.
+            state.memo = LabelIdentityMemo()
+            state.lists = SeriesListMemo()
             state.nextID -= UInt32(created.count)
             throw error
+        }
+        if known == nil, !batch.series.isEmpty {
+            state.lists.insert(batch.series, Array(ids[..<batch.series.count]), limit: memoLimit)
         }
         if !created.isEmpty {
             index.withLock { index in
                 for (id, labels) in created { index.add(id, labels) }
             }
         }
+    }
+
+    /// The id of each series in `labels`, creating (in `state`, recorded in `created`) the new ones.
+    private func resolve(_ labels: some Collection<Labels>, _ state: inout WriterState,
+                         _ created: inout [(UInt32, Labels)], memoLimit: Int) -> [UInt32] {
+        var ids: [UInt32] = []
+        ids.reserveCapacity(labels.count)
+        for item in labels {
+            if let id = state.memo.lookup(item) {
+                ids.append(id)
+                continue
+            }
+            let key = SeriesKey(item)
+            if let id = state.ids[key] {
+                ids.append(id)
+                state.memo.insert(item, id, limit: memoLimit)
+            } else {
+                let id = state.nextID
+                state.nextID += 1
+                state.ids[key] = id
+                state.memo.insert(item, id, limit: memoLimit)
+                created.append((id, item))
+                ids.append(id)
+            }
+        }
+        return ids
     }
 
     /// Keeps a batch in memory, dropping the oldest beyond the bound.
@@ -114,7 +139,7 @@ extension TSDB {
     func flushPending(_ state: inout WriterState, _ connection: Connection) -> SQLiteError? {
         while let batch = held.withLock({ $0.batches.first }) {
             do {
-                try write(batch, &state, connection)
+                try write(SeriesBatch(series: [], values: [], extra: batch), &state, connection)
             } catch {
                 return error as? SQLiteError ?? SQLiteError(code: 1, message: "\(error)")
             }

@@ -65,7 +65,7 @@ import Model
 
     @Test func headRowRoundTrips() throws {
         let batch = [LabeledSample(ls("a"), Sample(5, 1)), LabeledSample(ls("b"), Sample(7, StaleMarker.value)), LabeledSample(ls("a"), Sample(-3, .nan))]
-        let (bytes, summary) = HeadCodec.encode(ids: [1, 300_000, 1], samples: batch)
+        let (bytes, summary) = HeadCodec.encode(ids: [1, 300_000, 1], samples: batch.map(\.sample))
         #expect(summary.minTimestamp == -3 && summary.maxTimestamp == 7 && summary.minSeries == 1 && summary.maxSeries == 300_000)
         var got: [(UInt32, Sample)] = []
         try bytes.withUnsafeBytes { try HeadCodec.decode($0) { got.append(($0, $1)) } }

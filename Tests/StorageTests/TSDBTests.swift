@@ -63,7 +63,7 @@ import SQLite
             let labels = ls("up", ["job": "api"])
             let encoded = LabelCodec.encode(labels)
             try c.execute("INSERT INTO series(id, hash, labels) VALUES(1, ?, ?)", [.integer(LabelCodec.hash(encoded)), .blob(encoded)])
-            let (bytes, _) = HeadCodec.encode(ids: [1], samples: [LabeledSample(labels, Sample(1000, 1))])
+            let (bytes, _) = HeadCodec.encode(ids: [1], samples: [Sample(1000, 1)])
             try c.execute("INSERT INTO head(min_ts, max_ts, min_series, max_series, data) VALUES(1000, 1000, 1, 1, ?)", [.blob(bytes)])
             c.close()
         }
@@ -132,6 +132,25 @@ import SQLite
         options.readOnly = true
         let missing = #expect(throws: SQLiteError.self) { _ = try TSDB.open(path: dir.file("none.db"), options: options) }
         #expect(missing?.description.contains("cannot open") == true)
+    }
+
+    @Test("a series list seen before maps its values to the right series, and a reordered copy too")
+    func seriesListsAreRecognisedByIdentityNotByPosition() throws {
+        let db = try TSDB.open(path: dir.file("lists.db"))
+        let x = ls("x", ["job": "a"]), y = ls("y", ["job": "a"])
+        let list = [x, y]
+        try db.append(SeriesBatch(series: list, values: [Sample(1000, 1), Sample(1000, 2)],
+                                  extra: [LabeledSample(ls("up", ["job": "a"]), Sample(1000, 1))]))
+        try db.append(SeriesBatch(series: list, values: [Sample(2000, 3), Sample(2000, 4)]))
+        try db.append(SeriesBatch(series: [y, x], values: [Sample(3000, 6), Sample(3000, 5)]))
+        try db.append([LabeledSample(x, Sample(4000, 7))])
+        func values(_ name: String) throws -> [Double] {
+            try db.select([m("__name__", .equal, name)], in: 0...Int64.max).first?.samples.map(\.value) ?? []
+        }
+        #expect(try values("x") == [1, 3, 5, 7])
+        #expect(try values("y") == [2, 4, 6])
+        #expect(try values("up") == [1])
+        #expect(try db.stats().samples == 8)
     }
 
     @Test func batchesOfManyTimestampsAndIdsSpanningHeadFilters() throws {

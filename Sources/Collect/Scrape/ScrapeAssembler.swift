@@ -13,6 +13,8 @@ public struct ScrapeAssembler: Sendable {
     /// The target this assembler labels samples for.
     public let target: ScrapeTarget
     private let labeler: TargetLabeler
+    /// The report series' labels, made once so storage sees the same `Labels` every scrape.
+    private let reportLabels: [Labels]
     private var series = ScrapeSeriesTracker()
     /// Series decoded in earlier scrapes of this target, so steady-state scrapes skip label decoding.
     private var seriesCache = SeriesCache()
@@ -24,6 +26,7 @@ public struct ScrapeAssembler: Sendable {
     public init(target: ScrapeTarget) {
         self.target = target
         self.labeler = TargetLabeler(target: target.targetLabels, honorLabels: target.honorLabels)
+        self.reportLabels = ScrapeAssembler.reportNames.map { [labeler] name in labeler.apply([Labels.metricName: name]) }
     }
 
     /// The batch for one scrape attempt that started at `time` and took `duration` seconds.
@@ -42,22 +45,21 @@ public struct ScrapeAssembler: Sendable {
         }
         switch scraped {
         case .success(let result):
-            var samples = result.samples
-            let (markers, added) = series.commit(at: time)
-            samples += markers
-            samples += report(up: true, at: time, duration: duration, scraped: result.count, added: added)
-            return ScrapeBatch(samples: samples, failure: nil, samplesScraped: result.count)
+            let (list, markers, added) = series.commit(at: time)
+            let extra = markers + report(up: true, at: time, duration: duration, scraped: result.count, added: added)
+            return ScrapeBatch(batch: SeriesBatch(series: list, values: result.values, extra: extra),
+                               failure: nil, samplesScraped: result.count)
         case .failure(let failure):
             let count = failure.samplesScraped
-            var samples = series.reset(at: time)
-            samples += report(up: false, at: time, duration: duration, scraped: count, added: 0)
-            return ScrapeBatch(samples: samples, failure: failure.failure, samplesScraped: count)
+            let extra = series.reset(at: time) + report(up: false, at: time, duration: duration, scraped: count, added: 0)
+            return ScrapeBatch(batch: SeriesBatch(series: [], values: [], extra: extra),
+                               failure: failure.failure, samplesScraped: count)
         }
     }
 
     /// The target left the configuration: stale markers at `time` for all its series, report series included.
     public mutating func targetRemoved(at time: Timestamp) -> [LabeledSample] {
-        let reportSeries = Set(ScrapeAssembler.reportNames.map { labeler.apply([Labels.metricName: $0]) })
+        let reportSeries = Set(reportLabels)
         return series.reset(at: time) + StalenessTracker.markers(reportSeries, at: time)
     }
 
@@ -68,15 +70,13 @@ public struct ScrapeAssembler: Sendable {
 
     private func report(up: Bool, at time: Timestamp, duration: Double, scraped: Int, added: Int) -> [LabeledSample] {
         let values = [up ? 1 : 0, duration, Double(scraped), Double(up ? scraped : 0), Double(added)]
-        return zip(ScrapeAssembler.reportNames, values).map { name, value in
-            LabeledSample(labeler.apply([Labels.metricName: name]), Sample(time, value))
-        }
+        return zip(reportLabels, values).map { labels, value in LabeledSample(labels, Sample(time, value)) }
     }
 }
 
-/// A successfully parsed and labelled payload.
+/// A successfully parsed payload: its values in order (their series are the tracker's list).
 struct Scraped {
-    var samples: [LabeledSample] = []
+    var values: [Sample] = []
     var count = 0
 }
 
@@ -90,19 +90,19 @@ extension ScrapeAssembler {
     /// Parses and labels every sample; fails as a whole on the first problem.
     mutating func collect(_ parser: inout ExpositionParser, at time: Timestamp) -> Result<Scraped, CountedFailure> {
         var result = Scraped()
-        result.samples.reserveCapacity(parser.cache.count + 8)
+        result.values.reserveCapacity(parser.cache.count + 8)
         do {
             while let entry = try parser.next() {
                 guard case let .sample(labels, value, timestamp) = entry else { continue }
                 result.count += 1
                 if target.sampleLimit > 0, result.count > target.sampleLimit { continue }
                 // The parser rejects repeated series; target labels can still merge two into one.
-                guard let final = series.record(parser.lastCachedLabels ?? labels, hash: parser.lastSeriesHash,
-                                                timestamped: timestamp != nil, labeler) else {
+                guard series.record(parser.lastCachedLabels ?? labels, hash: parser.lastSeriesHash,
+                                    timestamped: timestamp != nil, labeler) else {
                     let scraped = parser.lastCachedLabels ?? labels
                     return .failure(CountedFailure(failure: .duplicateSeries(labeler.apply(scraped)), samplesScraped: result.count))
                 }
-                result.samples.append(LabeledSample(final.labels, Sample(timestamp ?? time, value)))
+                result.values.append(Sample(timestamp ?? time, value))
             }
         } catch {
             return .failure(CountedFailure(failure: .malformed(error), samplesScraped: result.count))

@@ -33,12 +33,16 @@ public enum ScrapeFailure: Error, Sendable, Hashable, CustomStringConvertible {
 
 /// What one scrape writes: one batch for `SeriesAppender.append`, plus what the status page shows.
 public struct ScrapeBatch: Sendable {
-    /// Scraped samples (or none if the scrape failed), the report series (`up`,
-    /// `scrape_duration_seconds`, `scrape_samples_scraped`, `scrape_samples_post_metric_relabeling`,
-    /// `scrape_series_added`) and stale markers for series that disappeared.
-    public var samples: [LabeledSample]
+    /// Scraped samples (or none if the scrape failed), then stale markers for series that
+    /// disappeared and the report series (`up`, `scrape_duration_seconds`,
+    /// `scrape_samples_scraped`, `scrape_samples_post_metric_relabeling`, `scrape_series_added`).
+    /// While the target's series stay the same, `batch.series` is the same array every scrape.
+    public var batch: SeriesBatch
     /// Nil when `up` is 1.
     public var failure: ScrapeFailure?
     /// Samples in the payload (up to a parse error), as `scrape_samples_scraped` reports.
     public var samplesScraped: Int
+
+    /// The whole batch as one list, in order.
+    public var samples: [LabeledSample] { batch.labeledSamples }
 }

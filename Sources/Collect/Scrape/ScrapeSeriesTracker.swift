@@ -18,23 +18,26 @@ struct ScrapeSeriesTracker: Sendable {
         let key: UInt64
     }
 
-    /// One sample of a scrape, in payload order.
+    /// One sample of a scrape, in payload order (its labels are at the same index of the series list).
     private struct Step: Sendable {
         let hash: UInt64
-        let series: Labelled
+        let key: UInt64
         let tracked: Bool
     }
 
     private var labelled: [UInt64: Labelled] = [:]
-    /// The series of the last successful scrape, by key, and its samples in order.
+    /// The series of the last successful scrape, by key; its samples in order, and their labels
+    /// in the same order: the list handed to storage, the same array while scrapes repeat.
     private var previous: [UInt64: Labels] = [:]
     private var previousSteps: [Step] = []
+    private var previousSeries: [Labels] = []
     /// The scrape in progress. While it repeats the previous one sample for sample (the steady
-    /// state) only `position` moves: no dictionary is touched. From the first difference on, its
-    /// steps and series are collected and compared the long way.
+    /// state) only `position` moves: no dictionary or array is touched. From the first difference
+    /// on, its steps and series are collected and compared the long way.
     private var position = 0
     private var diverged = false
     private var steps: [Step] = []
+    private var series: [Labels] = []
     private var current: [UInt64: Labels] = [:]
 
     /// Starts a scrape.
@@ -42,23 +45,26 @@ struct ScrapeSeriesTracker: Sendable {
         position = 0
         diverged = false
         steps = []
+        series = []
         current = [:]
     }
 
-    /// The target-labelled form of the scraped series `scraped`, whose parser hash is `hash`
-    /// (see `ExpositionParser.lastSeriesHash`), recorded in the scrape in progress. Series without
-    /// an explicit timestamp are tracked for staleness; nil if one already occurred in this scrape.
-    mutating func record(_ scraped: @autoclosure () -> Labels, hash: UInt64, timestamped: Bool, _ labeler: TargetLabeler) -> Labelled? {
+    /// Records the scraped series `scraped`, whose parser hash is `hash` (see
+    /// `ExpositionParser.lastSeriesHash`), in the scrape in progress, labelled for the target.
+    /// Series without an explicit timestamp are tracked for staleness; false if one already
+    /// occurred in this scrape.
+    mutating func record(_ scraped: @autoclosure () -> Labels, hash: UInt64, timestamped: Bool, _ labeler: TargetLabeler) -> Bool {
         if !diverged, position < previousSteps.count, previousSteps[position].hash == hash,
            previousSteps[position].tracked == !timestamped {
             position += 1
-            return previousSteps[position - 1].series
+            return true
         }
         if !diverged { diverge() }
-        let series = labelled[hash] ?? label(scraped(), hash: hash, labeler)
-        steps.append(Step(hash: hash, series: series, tracked: !timestamped))
-        if !timestamped, current.updateValue(series.labels, forKey: series.key) != nil { return nil }
-        return series
+        let labelled = labelled[hash] ?? label(scraped(), hash: hash, labeler)
+        steps.append(Step(hash: hash, key: labelled.key, tracked: !timestamped))
+        series.append(labelled.labels)
+        if !timestamped, current.updateValue(labelled.labels, forKey: labelled.key) != nil { return false }
+        return true
     }
 
     private mutating func label(_ scraped: Labels, hash: UInt64, _ labeler: TargetLabeler) -> Labelled {
@@ -73,26 +79,30 @@ struct ScrapeSeriesTracker: Sendable {
         diverged = true
         steps = Array(previousSteps[..<position])
         steps.reserveCapacity(previousSteps.count + 16)
+        series = Array(previousSeries[..<position])
+        series.reserveCapacity(previousSeries.count + 16)
         current.reserveCapacity(previous.count)
-        for step in steps where step.tracked { current[step.series.key] = step.series.labels }
+        for (step, labels) in zip(steps, series) where step.tracked { current[step.key] = labels }
     }
 
-    /// The scrape in progress succeeded: returns stale markers at `time` for the series of the previous
-    /// one that are missing now (sorted by labels), and how many of the current series are new.
-    mutating func commit(at time: Timestamp) -> (markers: [LabeledSample], added: Int) {
-        if !diverged, position == previousSteps.count { return ([], 0) }
+    /// The scrape in progress succeeded: returns its series in sample order (the previous
+    /// scrape's very array when nothing changed), stale markers at `time` for the series of the
+    /// previous one that are missing now (sorted by labels), and how many of its series are new.
+    mutating func commit(at time: Timestamp) -> (series: [Labels], markers: [LabeledSample], added: Int) {
+        if !diverged, position == previousSteps.count { return (previousSeries, [], 0) }
         if !diverged { diverge() }   // the start of the previous scrape, but shorter
         var gone: [Labels] = []
         for (key, labels) in previous where current[key] == nil { gone.append(labels) }
         let added = current.count - (previous.count - gone.count)
         previous = current
         previousSteps = steps
+        previousSeries = series
         begin()
         // Forget the labelled forms of series that went away, once they are a good share.
         if labelled.count > 2 * previousSteps.count + 1024 {
             labelled = labelled.filter { previous[$0.value.key] != nil }
         }
-        return (ScrapeSeriesTracker.markers(gone, at: time), added)
+        return (previousSeries, ScrapeSeriesTracker.markers(gone, at: time), added)
     }
 
     /// The scrape failed or the target is gone: stale markers at `time` for every tracked series,
@@ -101,6 +111,7 @@ struct ScrapeSeriesTracker: Sendable {
         let gone = Array(previous.values)
         previous = [:]
         previousSteps = []
+        previousSeries = []
         begin()
         return ScrapeSeriesTracker.markers(gone, at: time)
     }

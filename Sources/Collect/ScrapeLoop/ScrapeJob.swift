@@ -40,7 +40,7 @@ final class ScrapeJob: CollectJob {
         }
         let duration = clock.now - start
         let batch = assembler.withLock { $0.assemble(outcome, at: timestamp, duration: duration.seconds) }
-        append(batch.samples)
+        append(batch.batch)
         statuses.record(ScrapeStatus(job: spec.target.job, instance: spec.target.instance, url: spec.url,
                                      lastScrape: timestamp, duration: duration,
                                      lastError: batch.failure.map { "\($0)" }, samplesScraped: batch.samplesScraped))
@@ -75,8 +75,12 @@ final class ScrapeJob: CollectJob {
     }
 
     private func append(_ samples: [LabeledSample]) {
-        guard !samples.isEmpty else { return }
-        do { try appender.append(samples) } catch {
+        append(SeriesBatch(series: [], values: [], extra: samples))
+    }
+
+    private func append(_ batch: SeriesBatch) {
+        guard batch.count > 0 else { return }
+        do { try appender.append(batch) } catch {
             logger.error("storing scrape failed", metadata: ["job": "\(spec.target.job)", "instance": "\(spec.target.instance)",
                                                            "error": "\(error)"])
         }

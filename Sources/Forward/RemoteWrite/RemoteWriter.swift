@@ -61,6 +61,13 @@ public final class RemoteWriter: Sendable {
         }
     }
 
+    /// The same for a batch given as series and values; it is flattened only when some endpoint
+    /// is configured.
+    public func append(_ batch: SeriesBatch) {
+        guard batch.count > 0, state.withLock({ !$0.queues.isEmpty }) else { return }
+        append(batch.labeledSamples)
+    }
+
     /// Replaces the endpoints with `configs`: queues of the old configuration write their
     /// in-memory samples to the backlog and stop, then the new ones start, so no series is sent
     /// out of order. Backlogs of endpoints no longer configured are deleted. Throws when the

@@ -58,6 +58,14 @@ struct ScrapeAssemblerTests {
             #expect(before.labels == after.labels)
             #expect(address(before.labels) == address(after.labels))
         }
+        // And the same series list: storage finds all the ids from the list's identity.
+        func address(_ list: [Labels]) -> UnsafePointer<Labels>? { list.withUnsafeBufferPointer { $0.baseAddress } }
+        #expect(second.batch.series.count == 2 && second.batch.values.count == 2)
+        #expect(address(first.batch.series) == address(second.batch.series))
+        let changed = assembler.assemble(body("b 2\na{x=\"1\"} 1\n"), at: 3000, duration: 0.5)
+        #expect(changed.batch.series.map(\.metricName) == ["b", "a"])
+        #expect(changed.batch.values == [Sample(3000, 2), Sample(3000, 1)])
+        #expect(address(changed.batch.series) != address(second.batch.series))
     }
 
     @Test("steady, shorter, longer and reordered scrapes mark exactly the missing series stale",
