@@ -37,6 +37,7 @@ extension ExpositionParser {
         let rawHash = end == nil ? 0 : StringInterner.hash(raw)
         if end != nil, let hit = cache.lookup(raw, hash: rawHash) { return try useCached(hit, &lexer, nameStart: nameRange.lowerBound) }
         cacheIndex = nil
+        lastFromCache = false
         let nameHash = StringInterner.hash(UnsafeBufferPointer(rebasing: lexer.bytes[nameRange]))
         let name = interner.intern(lexer.bytes, nameRange, hash: nameHash)
         try checkFamily(name, lexer, nameRange.lowerBound)
@@ -56,7 +57,10 @@ extension ExpositionParser {
         if lexer.consume(.openBrace) { try parseLabels(&lexer, exemplar: false) }
         let labels = try finishLabels(column: labelsColumn)
         if end == lexer.position {
-            cacheIndex = cache.insert(raw, hash: rawHash, labels: labels, name: name, seriesHash: seriesHash)
+            // A caller that defers cached labels keeps its own form of them: the cache then keeps
+            // only the bytes, and decodes them again in the rare case it is asked.
+            let kept = deferCachedLabels && format == .prometheusText ? Labels() : labels
+            cacheIndex = cache.insert(raw, hash: rawHash, labels: kept, name: name, seriesHash: seriesHash)
         }
         return (name, labels)
     }
@@ -67,6 +71,7 @@ extension ExpositionParser {
         lexer.position = nameStart + hit.rawCount
         seriesHash = hit.seriesHash
         cacheIndex = hit.index
+        lastFromCache = true
         // Not read from the entry when the caller does without (see `deferCachedLabels`): the
         // label set's object is then not touched, a cache miss per sample saved on large targets.
         let deferred = deferCachedLabels && format == .prometheusText
@@ -294,7 +299,7 @@ extension ExpositionParser {
         guard case .some(let previous) = repeated else { return }
         // OpenMetrics allows several points of one series with increasing timestamps.
         if let before = previous, let now = timestamp, now > before { return }
-        let series = cacheIndex.map { cache.labels(at: $0) } ?? labels
+        let series = labels.isEmpty ? cacheIndex.map { cache.labels(at: $0) } ?? labels : labels
         throw ExpositionError(line: lineNumber, column: 1, message: "duplicate sample for series \(series)")
     }
 }

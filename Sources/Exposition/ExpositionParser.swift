@@ -36,6 +36,8 @@ public struct ExpositionParser {
     var labelCountHint = 4
     /// The cache entry of the current sample's series, if it has one.
     var cacheIndex: Int?
+    /// Whether the last sample's series was found in the cache (rather than decoded and added).
+    var lastFromCache = false
     /// Whether the current sample's label names came strictly increasing (so no sort is needed)
     /// and none had an empty value; checked on the bytes as they are scanned.
     var labelsInOrder = true
@@ -53,7 +55,7 @@ public struct ExpositionParser {
 
     /// The labels of the last sample if its series came from the cache, nil otherwise (the
     /// sample then carried its labels).
-    public var lastCachedLabels: Labels? { cacheIndex.map { cache.labels(at: $0) } }
+    public var lastCachedLabels: Labels? { lastFromCache ? cacheIndex.map { cache.labels(at: $0) } : nil }
 
     /// Series decoded by this and earlier parses of the same target; see `SeriesCache`.
     public internal(set) var cache: SeriesCache

@@ -111,8 +111,18 @@ public struct SeriesCache: Sendable {
         let seriesHash: UInt64
     }
 
-    /// The decoded labels of entry `index`.
-    func labels(at index: Int) -> Labels { entries[index].labels }
+    /// The decoded labels of entry `index`; decoded again from its bytes when the entry was
+    /// added without them (see `ExpositionParser.deferCachedLabels`).
+    func labels(at index: Int) -> Labels {
+        let entry = entries[index]
+        guard entry.labels.isEmpty else { return entry.labels }
+        // The bytes parsed once already, as this cache's format: a series always has a name.
+        var line = Array(arena[entry.rawOffset..<entry.rawOffset + entry.rawCount])
+        line += Array(" 0\n".utf8)
+        var parser = ExpositionParser(line, format: format ?? .prometheusText)
+        if case .sample(let labels, _, _)? = try? parser.next() { return labels }
+        return Labels([Label(Labels.metricName, entry.name)])
+    }
 
     /// Records an occurrence of entry `index`'s series in this parse. Returns nil the first time;
     /// after that, the timestamp of the previous occurrence (so the caller can judge a repeat).

@@ -42,7 +42,8 @@ extension TSDB {
         var created: [(UInt32, Labels)] = []
         let memoLimit = 2 * state.ids.count + 4096
         let known = state.lists.lookup(batch.series)
-        var ids = known ?? resolve(batch.series, &state, &created, memoLimit: memoLimit)
+        // A list is remembered whole; its series are not also remembered one by one.
+        var ids = known ?? resolve(batch.series, &state, &created, memoLimit: nil)
         if !batch.extra.isEmpty {
             ids += resolve(batch.extra.lazy.map(\.labels), &state, &created, memoLimit: memoLimit)
         }
@@ -89,9 +90,10 @@ extension TSDB {
         }
     }
 
-    /// The id of each series in `labels`, creating (in `state`, recorded in `created`) the new ones.
+    /// The id of each series in `labels`, creating (in `state`, recorded in `created`) the new
+    /// ones; each `Labels` is remembered by identity unless `memoLimit` is nil.
     private func resolve(_ labels: some Collection<Labels>, _ state: inout WriterState,
-                         _ created: inout [(UInt32, Labels)], memoLimit: Int) -> [UInt32] {
+                         _ created: inout [(UInt32, Labels)], memoLimit: Int?) -> [UInt32] {
         var ids: [UInt32] = []
         ids.reserveCapacity(labels.count)
         for item in labels {
@@ -100,17 +102,17 @@ extension TSDB {
                 continue
             }
             let key = SeriesKey(item)
-            if let id = state.ids[key] {
-                ids.append(id)
-                state.memo.insert(item, id, limit: memoLimit)
+            let id: UInt32
+            if let known = state.ids[key] {
+                id = known
             } else {
-                let id = state.nextID
+                id = state.nextID
                 state.nextID += 1
                 state.ids[key] = id
-                state.memo.insert(item, id, limit: memoLimit)
                 created.append((id, item))
-                ids.append(id)
             }
+            ids.append(id)
+            if let memoLimit { state.memo.insert(item, id, limit: memoLimit) }
         }
         return ids
     }

@@ -141,4 +141,31 @@ struct SeriesCacheTests {
         }
         #expect(seen == ["true a{x=\"1\"}", "true b", "false c{y=\"2\"}"])
     }
+
+    @Test("a cache filled while labels are deferred keeps only bytes, and decodes them when asked")
+    func deferredFillKeepsBytesOnly() throws {
+        let bytes = Array("a{x=\"1\",y=\"a\\\"b\"} 1\nb 2\na{x=\"2\"} 5\n".utf8)
+        var first = ExpositionParser(bytes, format: .prometheusText, cache: SeriesCache())
+        first.deferCachedLabels = true
+        var decoded: [Labels] = []
+        while let entry = try first.next() {
+            guard case let .sample(labels, _, _) = entry else { continue }
+            #expect(first.lastCachedLabels == nil)   // decoded now: the sample carries its labels
+            decoded.append(labels)
+        }
+        var second = ExpositionParser(bytes, format: .prometheusText, cache: first.cache)
+        second.deferCachedLabels = true
+        var again: [Labels] = []
+        while let entry = try second.next() {
+            guard case let .sample(labels, _, _) = entry else { continue }
+            #expect(labels.isEmpty)
+            again.append(try #require(second.lastCachedLabels))
+        }
+        #expect(again == decoded)
+        #expect(decoded.first?["y"] == "a\"b")
+        // A duplicate found through the cache still names its series.
+        var third = ExpositionParser(bytes + Array("b 3\n".utf8), format: .prometheusText, cache: second.cache)
+        third.deferCachedLabels = true
+        #expect(throws: ExpositionError.self) { while try third.next() != nil {} }
+    }
 }

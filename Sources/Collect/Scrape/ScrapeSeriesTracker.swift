@@ -4,20 +4,18 @@ import Model
 /// and compares no `Labels` (`Hasher` over a dozen strings costs microseconds per series, more
 /// than parsing and storing the sample together):
 /// - the target-labelled `Labels` of each scraped series, made once and reused while the series
-///   keeps appearing (keyed by the parser's series hash, see `ExpositionParser.lastSeriesHash`);
+///   keeps appearing (found by the parser's series hash, see `ExpositionParser.lastSeriesHash`),
+///   in one list per scrape that storage recognises by identity while it does not change;
 /// - duplicates within one scrape (target labels can merge two scraped series into one);
 /// - Prometheus' staleness markers for series of the previous successful scrape that are gone.
+///
+/// Memory is one list entry (a hash, a key and the labels) per series of the last successful
+/// scrape; the lookup tables a changing scrape needs exist only while it is compared.
 ///
 /// As in Prometheus, series scraped with an explicit timestamp are not tracked for staleness.
 /// Two distinct label sets share a 64-bit key with probability about n²/2⁶⁵; the scrape would then
 /// fail as a duplicate, the safe direction.
 struct ScrapeSeriesTracker: Sendable {
-    /// A scraped series with the target labels applied, and the key it is tracked by.
-    struct Labelled: Sendable {
-        let labels: Labels
-        let key: UInt64
-    }
-
     /// One sample of a scrape, in payload order (its labels are at the same index of the series list).
     private struct Step: Sendable {
         let hash: UInt64
@@ -25,20 +23,21 @@ struct ScrapeSeriesTracker: Sendable {
         let tracked: Bool
     }
 
-    private var labelled: [UInt64: Labelled] = [:]
-    /// The series of the last successful scrape, by key; its samples in order, and their labels
-    /// in the same order: the list handed to storage, the same array while scrapes repeat.
-    private var previous: [UInt64: Labels] = [:]
+    /// The last successful scrape: its samples in order, and their labels in the same order (the
+    /// list handed to storage, the same array while scrapes repeat).
     private var previousSteps: [Step] = []
     private var previousSeries: [Labels] = []
     /// The scrape in progress. While it repeats the previous one sample for sample (the steady
-    /// state) only `position` moves: no dictionary or array is touched. From the first difference
-    /// on, its steps and series are collected and compared the long way.
+    /// state) only `position` moves: nothing is hashed, looked up or copied. From the first
+    /// difference on, its steps and series are collected and compared the long way.
     private var position = 0
     private var diverged = false
     private var steps: [Step] = []
     private var series: [Labels] = []
-    private var current: [UInt64: Labels] = [:]
+    /// While diverged: tracked keys of the scrape in progress, and where each parser hash of the
+    /// previous scrape is, to reuse its labelled form.
+    private var current: Set<UInt64> = []
+    private var known: [UInt64: Int] = [:]
 
     /// Starts a scrape.
     mutating func begin() {
@@ -46,7 +45,8 @@ struct ScrapeSeriesTracker: Sendable {
         diverged = false
         steps = []
         series = []
-        current = [:]
+        current = []
+        known = [:]
     }
 
     /// Records the scraped series `scraped`, whose parser hash is `hash` (see
@@ -60,18 +60,17 @@ struct ScrapeSeriesTracker: Sendable {
             return true
         }
         if !diverged { diverge() }
-        let labelled = labelled[hash] ?? label(scraped(), hash: hash, labeler)
-        steps.append(Step(hash: hash, key: labelled.key, tracked: !timestamped))
-        series.append(labelled.labels)
-        if !timestamped, current.updateValue(labelled.labels, forKey: labelled.key) != nil { return false }
-        return true
-    }
-
-    private mutating func label(_ scraped: Labels, hash: UInt64, _ labeler: TargetLabeler) -> Labelled {
-        let labels = labeler.apply(scraped)
-        let series = Labelled(labels: labels, key: UInt64(bitPattern: Int64(labels.hashValue)))
-        labelled[hash] = series
-        return series
+        let labels: Labels, key: UInt64
+        if let index = known[hash] {
+            labels = previousSeries[index]
+            key = previousSteps[index].key
+        } else {
+            labels = labeler.apply(scraped())
+            key = UInt64(bitPattern: Int64(labels.hashValue))
+        }
+        steps.append(Step(hash: hash, key: key, tracked: !timestamped))
+        series.append(labels)
+        return timestamped || current.insert(key).inserted
     }
 
     /// The scrape departs from the previous one: what it repeated so far becomes its own record.
@@ -81,8 +80,10 @@ struct ScrapeSeriesTracker: Sendable {
         steps.reserveCapacity(previousSteps.count + 16)
         series = Array(previousSeries[..<position])
         series.reserveCapacity(previousSeries.count + 16)
-        current.reserveCapacity(previous.count)
-        for (step, labels) in zip(steps, series) where step.tracked { current[step.key] = labels }
+        current.reserveCapacity(previousSteps.count + 16)
+        for step in steps where step.tracked { current.insert(step.key) }
+        known.reserveCapacity(previousSteps.count)
+        for (index, step) in previousSteps.enumerated() where known[step.hash] == nil { known[step.hash] = index }
     }
 
     /// The scrape in progress succeeded: returns its series in sample order (the previous
@@ -92,24 +93,23 @@ struct ScrapeSeriesTracker: Sendable {
         if !diverged, position == previousSteps.count { return (previousSeries, [], 0) }
         if !diverged { diverge() }   // the start of the previous scrape, but shorter
         var gone: [Labels] = []
-        for (key, labels) in previous where current[key] == nil { gone.append(labels) }
-        let added = current.count - (previous.count - gone.count)
-        previous = current
+        var tracked = 0
+        for (step, labels) in zip(previousSteps, previousSeries) where step.tracked {
+            tracked += 1
+            if !current.contains(step.key) { gone.append(labels) }
+        }
+        let added = current.count - (tracked - gone.count)
         previousSteps = steps
         previousSeries = series
         begin()
-        // Forget the labelled forms of series that went away, once they are a good share.
-        if labelled.count > 2 * previousSteps.count + 1024 {
-            labelled = labelled.filter { previous[$0.value.key] != nil }
-        }
         return (previousSeries, ScrapeSeriesTracker.markers(gone, at: time), added)
     }
 
     /// The scrape failed or the target is gone: stale markers at `time` for every tracked series,
     /// which are then forgotten (so the next successful scrape marks nothing twice).
     mutating func reset(at time: Timestamp) -> [LabeledSample] {
-        let gone = Array(previous.values)
-        previous = [:]
+        var gone: [Labels] = []
+        for (step, labels) in zip(previousSteps, previousSeries) where step.tracked { gone.append(labels) }
         previousSteps = []
         previousSeries = []
         begin()

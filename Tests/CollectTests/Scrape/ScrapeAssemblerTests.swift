@@ -66,6 +66,8 @@ struct ScrapeAssemblerTests {
         #expect(changed.batch.series.map(\.metricName) == ["b", "a"])
         #expect(changed.batch.values == [Sample(3000, 2), Sample(3000, 1)])
         #expect(address(changed.batch.series) != address(second.batch.series))
+        // A reordered series keeps its labelled form.
+        #expect(address(changed.batch.series[1]) == address(second.batch.series[0]))
     }
 
     @Test("steady, shorter, longer and reordered scrapes mark exactly the missing series stale",
