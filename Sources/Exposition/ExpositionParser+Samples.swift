@@ -3,11 +3,14 @@ import Model
 /// Sample lines: `name{label="value",...} value [timestamp] [# {exemplar labels} value [timestamp]]`.
 extension ExpositionParser {
     mutating func parseSample(_ lexer: inout Lexer) throws(ExpositionError) -> ExpositionEntry? {
-        let name: String, labels: Labels, labelsColumn: Int
+        var name = "", labels: Labels, labelsColumn = 0
         if caching, let hit = cache.lookupNext(lexer.bytes, at: lexer.position, lineEnd: lexer.end,
                                                lenientBlanks: format == .prometheusText) {
-            (name, labels) = try useCached(hit, &lexer, nameStart: lexer.position)
-            labelsColumn = lexer.column - hit.rawCount + name.utf8.count
+            labels = try useCached(hit, &lexer, nameStart: lexer.position)
+            if format == .openMetrics {   // the name is read only for OpenMetrics' checks
+                name = cache.name(at: hit.index)
+                labelsColumn = lexer.column - hit.rawCount + name.utf8.count
+            }
         } else {
             let nameRange = lexer.scanMetricName()
             guard !nameRange.isEmpty else { throw error(lexer, "expected metric name") }
@@ -35,7 +38,9 @@ extension ExpositionParser {
         let end = caching ? lexer.seriesEnd(lenientBlanks: format == .prometheusText) : nil
         let raw = UnsafeBufferPointer(rebasing: lexer.bytes[nameRange.lowerBound..<(end ?? nameRange.upperBound)])
         let rawHash = end == nil ? 0 : StringInterner.hash(raw)
-        if end != nil, let hit = cache.lookup(raw, hash: rawHash) { return try useCached(hit, &lexer, nameStart: nameRange.lowerBound) }
+        if end != nil, let hit = cache.lookup(raw, hash: rawHash) {
+            return (cache.name(at: hit.index), try useCached(hit, &lexer, nameStart: nameRange.lowerBound))
+        }
         cacheIndex = nil
         lastFromCache = false
         let nameHash = StringInterner.hash(UnsafeBufferPointer(rebasing: lexer.bytes[nameRange]))
@@ -66,8 +71,8 @@ extension ExpositionParser {
     }
 
     /// Takes a cached series whose text starts at `nameStart`: the cursor moves past it.
-    private mutating func useCached(_ hit: SeriesCache.Hit, _ lexer: inout Lexer, nameStart: Int) throws(ExpositionError) -> (String, Labels) {
-        try checkFamily(hit.name, lexer, nameStart)
+    private mutating func useCached(_ hit: SeriesCache.Hit, _ lexer: inout Lexer, nameStart: Int) throws(ExpositionError) -> Labels {
+        if format == .openMetrics { try checkFamily(cache.name(at: hit.index), lexer, nameStart) }
         lexer.position = nameStart + hit.rawCount
         seriesHash = hit.seriesHash
         cacheIndex = hit.index
@@ -75,7 +80,7 @@ extension ExpositionParser {
         // Not read from the entry when the caller does without (see `deferCachedLabels`): the
         // label set's object is then not touched, a cache miss per sample saved on large targets.
         let deferred = deferCachedLabels && format == .prometheusText
-        return (hit.name, deferred ? Labels() : cache.labels(at: hit.index))
+        return deferred ? Labels() : cache.labels(at: hit.index)
     }
 
     private mutating func checkFamily(_ name: String, _ lexer: Lexer, _ nameStart: Int) throws(ExpositionError) {

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Model
 
 /// A pull parser for one scraped payload in the Prometheus text format 0.0.4 or OpenMetrics 1.0.
@@ -142,20 +147,10 @@ public struct ExpositionParser {
         ExpositionError(line: lineNumber, column: lexer.column, message: message)
     }
 
-    /// The index of the next `\n` at or after `start`, or the buffer's end; eight bytes at a time.
+    /// The index of the next `\n` at or after `start`, or the buffer's end (libc's vectorised `memchr`).
     static func findNewline(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
-        var index = start
-        let count = buffer.count
-        if let base = buffer.baseAddress {
-            let raw = UnsafeRawPointer(base)
-            while index + 8 <= count {
-                let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) ^ 0x0A0A_0A0A_0A0A_0A0A
-                let zero = (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080
-                if zero != 0 { return index + zero.trailingZeroBitCount / 8 }
-                index += 8
-            }
-        }
-        while index < count, buffer[index] != .newline { index += 1 }
-        return index
+        guard start < buffer.count, let base = buffer.baseAddress else { return buffer.count }
+        guard let found = memchr(base + start, Int32(UInt8.newline), buffer.count - start) else { return buffer.count }
+        return UnsafeRawPointer(found) - UnsafeRawPointer(base)
     }
 }

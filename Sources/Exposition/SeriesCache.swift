@@ -99,7 +99,7 @@ public struct SeriesCache: Sendable {
     private mutating func hit(_ index: Int) -> Hit {
         entries[index].generation = generation
         cursor = index + 1
-        return Hit(index: index, rawCount: entries[index].rawCount, name: entries[index].name, seriesHash: entries[index].seriesHash)
+        return Hit(index: index, rawCount: entries[index].rawCount, seriesHash: entries[index].seriesHash)
     }
 
     /// A cache entry found for a sample's series.
@@ -107,15 +107,17 @@ public struct SeriesCache: Sendable {
         let index: Int
         /// How many bytes of the line its series text takes.
         let rawCount: Int
-        let name: String
         let seriesHash: UInt64
     }
+
+    /// The metric name of entry `index`.
+    func name(at index: Int) -> String { entries[index].name }
 
     /// The decoded labels of entry `index`; decoded again from its bytes when the entry was
     /// added without them (see `ExpositionParser.deferCachedLabels`).
     func labels(at index: Int) -> Labels {
+        if !entries[index].labels.isEmpty { return entries[index].labels }
         let entry = entries[index]
-        guard entry.labels.isEmpty else { return entry.labels }
         // The bytes parsed once already, as this cache's format: a series always has a name.
         var line = Array(arena[entry.rawOffset..<entry.rawOffset + entry.rawCount])
         line += Array(" 0\n".utf8)
