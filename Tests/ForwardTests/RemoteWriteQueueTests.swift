@@ -101,8 +101,9 @@ import TestSupport
     }
 
     @Test func backlogSurvivesARestartAndDrainsInOrder() async throws {
-        let receiver = try await RemoteWriteReceiver(loop: loop)
-        receiver.server.stop()   // the receiver is down while the first writer runs
+        // The receiver fails every write while the first writer runs. It keeps its port meanwhile:
+        // a stopped one could see the port taken by another test's server, which would accept.
+        let receiver = try await RemoteWriteReceiver(loop: loop, defaultStatus: 503)
         let first = writer()
         let config = RemoteWriteFixtures.config(receiver.writeURL, maxSamplesPerSend: 10, shards: 2)
         try await first.update([config], externalLabels: Labels())
@@ -113,6 +114,8 @@ import TestSupport
         first.append(RemoteWriteFixtures.samples(series: 6, rounds: 1, start: rounds[0][0].sample.timestamp + 5000)[0])
         task.cancel()
         await task.value   // stopping writes the last round, still in memory, to the backlog
+        #expect(try await receiver.acceptedSeries().isEmpty)
+        receiver.server.stop()
 
         let revived = try await RemoteWriteReceiver(loop: loop, port: receiver.server.port)
         let second = writer()

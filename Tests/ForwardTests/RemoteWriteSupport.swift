@@ -13,8 +13,11 @@ final class RemoteWriteReceiver: Sendable {
     let server: ScriptServer
     let loop: CurlLoop
 
-    init(loop: CurlLoop, port: Int? = nil) async throws {
-        server = try await ScriptServer.launch(script: "remote_write_receiver.py", arguments: port.map { ["--port", "\($0)"] } ?? [])
+    /// A receiver on `port` (any free one if nil) that answers every write it is not scripted
+    /// for with `defaultStatus`.
+    init(loop: CurlLoop, port: Int? = nil, defaultStatus: Int = 200) async throws {
+        let arguments = (port.map { ["--port", "\($0)"] } ?? []) + ["--default-status", "\(defaultStatus)"]
+        server = try await ScriptServer.launch(script: "remote_write_receiver.py", arguments: arguments)
         self.loop = loop
     }
 
