@@ -117,6 +117,23 @@ struct HTTPTests {
         #expect(statuses.count == 100)
         #expect(statuses.allSatisfy { $0 == 200 })
     }
+
+    @Test("idle connections stay pooled, one per concurrent request earlier, not four per transfer in flight")
+    func idleConnectionsAreKeptForReuse() async throws {
+        let loop = try CurlLoop()   // its own pool: other tests' connections cannot be reused here
+        defer { loop.shutdown() }
+        let url = try await Fixtures.http().url("/peer?delay_ms=300")
+        func round() async throws -> [String] {
+            try await withThrowingTaskGroup(of: String.self) { group in
+                for _ in 0..<12 { group.addTask { String(decoding: try await loop.perform(HTTPRequest(url: url)).body, as: UTF8.self) } }
+                return try await group.reduce(into: [String]()) { $0.append($1) }
+            }
+        }
+        let first = Set(try await round())
+        #expect(first.count == 12)   // twelve requests at once: twelve connections
+        let second = Set(try await round())
+        #expect(second.isSubset(of: first), "\(second.subtracting(first).count) of 12 requests opened a new connection")
+    }
 }
 
 @Suite("TCP connect through the curl loop")

@@ -6,6 +6,7 @@ Routes (query parameters in brackets):
   /respond[status,body,type,delay_ms]  any status and body after an optional delay
   /slow[ms]                   200 after ms milliseconds
   /echo                       200 JSON {method, path, headers, body}
+  /peer[delay_ms]             200, the client's port (which connection the request came on)
   /gzip                       200, body gzip-encoded when the client accepts gzip
   /redirect/loop              302 to itself
   /redirect/chain/<n>         302 n times, then /ok
@@ -70,6 +71,9 @@ class Handler(BaseHTTPRequestHandler):
         elif p == "/slow":
             time.sleep(int(q.get("ms", "1000")) / 1000)
             self.send(200, b"slow")
+        elif p == "/peer":
+            time.sleep(int(q.get("delay_ms", "0")) / 1000)
+            self.send(200, str(self.client_address[1]).encode())
         elif p == "/echo":
             doc = {"method": self.command, "path": self.path,
                    "headers": {k: v for k, v in self.headers.items()},
