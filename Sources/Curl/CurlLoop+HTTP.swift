@@ -39,6 +39,7 @@ extension Transfer {
             try set(CURLOPT_FORBID_REUSE, 1)
             // A probe measures a full handshake, never a resumed session.
             try set(CURLOPT_SSL_SESSIONID_CACHE, 0)
+            try preferSHA256Suites()
         }
         try configureMethod(request)
         try set(CURLOPT_HTTPHEADER, list: request.headers.map { "\($0.name): \($0.value)" })
