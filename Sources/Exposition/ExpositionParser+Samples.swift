@@ -43,24 +43,32 @@ extension ExpositionParser {
         }
         cacheIndex = nil
         lastFromCache = false
-        let nameHash = StringInterner.hash(UnsafeBufferPointer(rebasing: lexer.bytes[nameRange]))
-        let name = interner.intern(lexer.bytes, nameRange, hash: nameHash)
+        let (name, nameHash) = metricName(lexer.bytes, nameRange)
         try checkFamily(name, lexer, nameRange.lowerBound)
-        // A fresh array each sample: it becomes the `Labels` storage without a copy.
-        scratch = []
-        scratch.reserveCapacity(labelCountHint)
-        scratch.append(Label(Labels.metricName, name))
-        seriesHash = SeriesSet.term(nameHash: ExpositionParser.metricNameHash, valueHash: nameHash)
-        labelsInOrder = true
-        previousLabelName = nil
-        if format == .prometheusText {
-            // `name {` is accepted in the text format; the blanks are kept if no label set follows.
-            let beforeBlanks = lexer.position
-            if lexer.skipBlanks() > 0, lexer.current != .openBrace { lexer.position = beforeBlanks }
+        let labelsColumn: Int
+        if let resume = resumeSharedPrefix(lexer.bytes, seriesStart: nameRange.lowerBound, end: lexer.end) {
+            labelsColumn = nameRange.lowerBound + pendingLabelsOffset - lexer.lineStart + 1
+            lexer.position = nameRange.lowerBound + resume
+            try parseLabels(&lexer, exemplar: false, resuming: true)
+        } else {
+            pending.removeAll(keepingCapacity: true)
+            if !otherLabels.isEmpty { otherLabels.removeAll(keepingCapacity: true) }
+            pendingSeriesStart = nameRange.lowerBound
+            pending.append(PendingLabel(key: PendingLabel.metricNameKey, nameStart: 0, nameCount: 8,
+                                        index: PendingLabel.metricNameIndex, isEmpty: false))
+            seriesHash = SeriesSet.term(nameHash: ExpositionParser.metricNameHash, valueHash: nameHash)
+            labelsInOrder = true
+            hasEmptyValue = false
+            if format == .prometheusText {
+                // `name {` is accepted in the text format; the blanks are kept if no label set follows.
+                let beforeBlanks = lexer.position
+                if lexer.skipBlanks() > 0, lexer.current != .openBrace { lexer.position = beforeBlanks }
+            }
+            labelsColumn = lexer.column
+            pendingLabelsOffset = lexer.position - nameRange.lowerBound
+            if lexer.consume(.openBrace) { try parseLabels(&lexer, exemplar: false) }
         }
-        let labelsColumn = lexer.column
-        if lexer.consume(.openBrace) { try parseLabels(&lexer, exemplar: false) }
-        let labels = try finishLabels(column: labelsColumn)
+        let labels = try finishLabels(lexer.bytes, metricName: name, column: labelsColumn)
         if end == lexer.position {
             // A caller that defers cached labels keeps its own form of them: the cache then keeps
             // only the bytes, and decodes them again in the rare case it is asked.
@@ -68,6 +76,54 @@ extension ExpositionParser {
             cacheIndex = cache.insert(raw, hash: rawHash, labels: kept, name: name, seriesHash: seriesHash)
         }
         return (name, labels)
+    }
+
+    /// The metric name at `range` and the hash of its bytes; the previous sample's if it is the same.
+    private mutating func metricName(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> (String, UInt64) {
+        if range.count == lastNameRange.count, let base = bytes.baseAddress,
+           memcmpBytes(base + range.lowerBound, base + lastNameRange.lowerBound, range.count) {
+            return (lastName, lastNameHash)
+        }
+        let hash = StringInterner.hash(UnsafeBufferPointer(rebasing: bytes[range]))
+        let name = interner.intern(bytes, range, hash: hash)
+        lastNameRange = range
+        lastName = name
+        lastNameHash = hash
+        return (name, hash)
+    }
+
+    /// When this series' text starts as the one `pending` holds does, up to and including the
+    /// closing quote of one of its labels (a histogram's buckets, or the series of a family that
+    /// share their first labels), keeps those labels and the state after them, and returns where
+    /// to resume (relative to `seriesStart`). The same bytes parse the same way, so nothing is
+    /// scanned, hashed or looked up again. Nil when not even the first label is shared.
+    private mutating func resumeSharedPrefix(_ bytes: UnsafeBufferPointer<UInt8>, seriesStart: Int, end: Int) -> Int? {
+        guard pending.count > 1, let base = bytes.baseAddress else { return nil }
+        let limit = min(Int(pending[pending.count - 1].end), end - seriesStart)
+        let old = UnsafeRawPointer(base + pendingSeriesStart), new = UnsafeRawPointer(base + seriesStart)
+        var common = 0
+        while common + 8 <= limit,
+              old.loadUnaligned(fromByteOffset: common, as: UInt64.self) == new.loadUnaligned(fromByteOffset: common, as: UInt64.self) {
+            common += 8
+        }
+        while common < limit, old.load(fromByteOffset: common, as: UInt8.self) == new.load(fromByteOffset: common, as: UInt8.self) {
+            common += 1
+        }
+        var kept = pending.count - 1
+        while kept > 0, Int(pending[kept].end) > common { kept -= 1 }
+        guard kept > 0 else { return nil }
+        var othersKept = 0
+        for index in 1...kept where pending[index].index < PendingLabel.metricNameIndex {
+            othersKept = max(othersKept, Int(-pending[index].index) - 1)
+        }
+        if otherLabels.count > othersKept { otherLabels.removeLast(otherLabels.count - othersKept) }
+        if pending.count > kept + 1 { pending.removeLast(pending.count - kept - 1) }
+        let last = pending[kept]
+        seriesHash = last.seriesHash
+        labelsInOrder = last.inOrder
+        hasEmptyValue = last.hasEmptyValue
+        pendingSeriesStart = seriesStart
+        return Int(last.end)
     }
 
     /// Takes a cached series whose text starts at `nameStart`: the cursor moves past it.
@@ -137,10 +193,20 @@ extension ExpositionParser {
         guard lexer.atEnd else { throw error(lexer, "unexpected text after exemplar") }
     }
 
-    /// Parses `label="value",...}` (the `{` already consumed) into the sample's or the exemplar's scratch labels.
-    mutating func parseLabels(_ lexer: inout Lexer, exemplar: Bool) throws(ExpositionError) {
+    /// Parses `label="value",...}` (the `{` already consumed) into the sample's pending labels or the exemplar's scratch labels.
+    /// `resuming`: the cursor is just after a label value, in the sample's label set.
+    mutating func parseLabels(_ lexer: inout Lexer, exemplar: Bool, resuming: Bool = false) throws(ExpositionError) {
         var afterComma = false
+        var afterValue = resuming
         while true {
+            if afterValue {
+                afterValue = false
+                lexer.skipBlanks()
+                afterComma = lexer.consume(.comma)
+                if !afterComma, lexer.current != .closeBrace {
+                    throw error(lexer, lexer.atEnd ? "unterminated label set" : "expected , or } after label value")
+                }
+            }
             lexer.skipBlanks()
             if lexer.consume(.closeBrace) {
                 if afterComma, format == .openMetrics {
@@ -165,17 +231,11 @@ extension ExpositionParser {
                 }
                 exemplarScratch.append(Label(interner.intern(lexer.bytes, nameRange), value))
             } else {
-                guard let pair = labelPair(lexer.bytes, nameRange, quoted) else {
+                guard addLabel(lexer.bytes, nameRange, quoted) else {
                     throw ExpositionError(line: lineNumber, column: valueColumn, message: "invalid UTF-8 in label value")
                 }
-                noteLabel(lexer.bytes, nameRange, term: pair.term)
-                scratch.append(pair.label)
             }
-            lexer.skipBlanks()
-            afterComma = lexer.consume(.comma)
-            if !afterComma, lexer.current != .closeBrace {
-                throw error(lexer, lexer.atEnd ? "unterminated label set" : "expected , or } after label value")
-            }
+            afterValue = true
         }
     }
 
@@ -212,74 +272,103 @@ extension ExpositionParser {
         return String(validating: unescapeBuffer, as: UTF8.self).map { ($0, hash) }
     }
 
-    /// Sorts the scratch labels (usually already sorted), rejects repeated names, drops empty values.
-    /// The label spelled `name="value"` here, with its series-hash term (nil for an empty value).
+    /// Adds the label spelled `name="value"` here to the sample's pending labels and series hash.
     /// Plain ASCII spellings are decoded once per payload and then found by their bytes.
-    private mutating func labelPair(_ bytes: UnsafeBufferPointer<UInt8>, _ nameRange: Range<Int>, _ quoted: QuotedRange) -> LabelPair? {
-        let plain = !quoted.hasEscapes && quoted.isASCII
-        let key = UnsafeBufferPointer(rebasing: bytes[nameRange.lowerBound..<quoted.range.upperBound])
-        let keyHash = plain ? StringInterner.hash(key) : 0
-        if plain, let pair = pairs.lookup(key, hash: keyHash) { return pair }
+    /// False if the value is not valid UTF-8.
+    private mutating func addLabel(_ bytes: UnsafeBufferPointer<UInt8>, _ nameRange: Range<Int>, _ quoted: QuotedRange) -> Bool {
+        let index: Int32, info: LabelPairInfo
+        if !quoted.hasEscapes && quoted.isASCII {
+            let key = UnsafeBufferPointer(rebasing: bytes[nameRange.lowerBound..<quoted.range.upperBound])
+            let keyHash = StringInterner.hash(key)
+            if let found = pairs.lookup(key, hash: keyHash) {
+                index = found
+                info = pairInfo[Int(found)]
+            } else {
+                guard let (label, made) = decodeLabel(bytes, nameRange, quoted) else { return false }
+                info = made
+                if pairLabels.count < ByteKeyTable<Int32>.capacityLimit {
+                    index = Int32(pairLabels.count)
+                    pairs.insert(key, hash: keyHash, index)
+                    pairLabels.append(label)
+                    pairInfo.append(made)
+                } else {
+                    index = -2 - Int32(otherLabels.count)
+                    otherLabels.append(label)
+                }
+            }
+        } else {
+            guard let (label, made) = decodeLabel(bytes, nameRange, quoted) else { return false }
+            info = made
+            index = -2 - Int32(otherLabels.count)
+            otherLabels.append(label)
+        }
+        var label = PendingLabel(key: info.nameKey, nameStart: nameRange.lowerBound, nameCount: Int32(nameRange.count),
+                                 index: index, isEmpty: info.isEmpty)
+        if info.isEmpty { hasEmptyValue = true } else { seriesHash &+= info.term }
+        if labelsInOrder { labelsInOrder = pending[pending.count - 1].precedes(label, in: bytes) }
+        label.end = Int32(clamping: quoted.range.upperBound + 1 - pendingSeriesStart)
+        label.seriesHash = seriesHash
+        label.inOrder = labelsInOrder
+        label.hasEmptyValue = hasEmptyValue
+        pending.append(label)
+        return true
+    }
+
+    /// Decodes the label spelled `name="value"` here, with what the parser keeps beside it.
+    private mutating func decodeLabel(_ bytes: UnsafeBufferPointer<UInt8>, _ nameRange: Range<Int>,
+                                      _ quoted: QuotedRange) -> (Label, LabelPairInfo)? {
         let nameHash = StringInterner.hash(UnsafeBufferPointer(rebasing: bytes[nameRange]))
         let name = interner.intern(bytes, nameRange, hash: nameHash)
         guard let (value, valueHash) = decodeLabelValue(bytes, quoted) else { return nil }
-        let pair = LabelPair(label: Label(name, value),
-                             term: value.isEmpty ? nil : SeriesSet.term(nameHash: nameHash, valueHash: valueHash))
-        if plain { pairs.insert(key, hash: keyHash, pair) }
-        return pair
+        let nameKey = bytes.baseAddress.map { PendingLabel.nameKey($0 + nameRange.lowerBound, nameRange.count) } ?? 0
+        let info = LabelPairInfo(nameKey: nameKey,
+                                 term: value.isEmpty ? 0 : SeriesSet.term(nameHash: nameHash, valueHash: valueHash),
+                                 isEmpty: value.isEmpty)
+        return (Label(name, value), info)
     }
 
-    /// Folds a label into the series hash and the in-order check (nil `term`: empty value).
-    private mutating func noteLabel(_ bytes: UnsafeBufferPointer<UInt8>, _ name: Range<Int>, term: UInt64?) {
-        guard let term else { labelsInOrder = false; return }
-        seriesHash &+= term
-        guard labelsInOrder else { return }
-        if let previous = previousLabelName {
-            labelsInOrder = ExpositionParser.bytesPrecede(bytes, previous, name)
-        } else {
-            labelsInOrder = ExpositionParser.followsMetricName(bytes, name)
-        }
-        previousLabelName = name
+    /// The decoded label a pending label stands for.
+    @inline(__always)
+    private func label(_ pending: PendingLabel, metricName: String) -> Label {
+        if pending.index >= 0 { return pairLabels[Int(pending.index)] }
+        if pending.index == PendingLabel.metricNameIndex { return Label(Labels.metricName, metricName) }
+        return otherLabels[Int(-pending.index - 2)]
     }
 
-    /// Whether `bytes[lhs]` sorts strictly before `bytes[rhs]` (byte order is string order for ASCII names).
-    static func bytesPrecede(_ bytes: UnsafeBufferPointer<UInt8>, _ lhs: Range<Int>, _ rhs: Range<Int>) -> Bool {
-        let common = min(lhs.count, rhs.count)
-        for offset in 0..<common where bytes[lhs.lowerBound + offset] != bytes[rhs.lowerBound + offset] {
-            return bytes[lhs.lowerBound + offset] < bytes[rhs.lowerBound + offset]
-        }
-        return lhs.count < rhs.count
-    }
-
-    /// Whether a label name sorts strictly after `__name__`.
-    static func followsMetricName(_ bytes: UnsafeBufferPointer<UInt8>, _ name: Range<Int>) -> Bool {
-        let metricName: StaticString = "__name__"
-        let pointer = metricName.utf8Start
-        let common = min(name.count, 8)
-        for offset in 0..<common where bytes[name.lowerBound + offset] != pointer[offset] {
-            return bytes[name.lowerBound + offset] > pointer[offset]
-        }
-        return name.count > 8
-    }
-
-    private mutating func finishLabels(column: Int) throws(ExpositionError) -> Labels {
-        labelCountHint = scratch.count
-        if labelsInOrder { return Labels(sortedUnique: scratch) }
-        var hasEmpty = scratch[0].value.isEmpty
-        for index in 1..<scratch.count {
-            var position = index
-            let label = scratch[index]
-            if label.value.isEmpty { hasEmpty = true }
-            while position > 0, label.name < scratch[position - 1].name {
-                scratch[position] = scratch[position - 1]
-                position -= 1
+    /// Sorts the pending labels (by their name bytes, when they did not come in order), rejects
+    /// repeated names, and builds the sample's `Labels` without the empty values, in one array of
+    /// the right size.
+    private mutating func finishLabels(_ bytes: UnsafeBufferPointer<UInt8>, metricName: String,
+                                       column: Int) throws(ExpositionError) -> Labels {
+        // `pending` stays in written order for the next sample (see `resumeSharedPrefix`).
+        if !labelsInOrder {
+            sortedLabels.removeAll(keepingCapacity: true)
+            sortedLabels.append(contentsOf: pending)
+            for index in 1..<sortedLabels.count {
+                let moving = sortedLabels[index]
+                var position = index
+                while position > 0, moving.precedes(sortedLabels[position - 1], in: bytes) {
+                    sortedLabels[position] = sortedLabels[position - 1]
+                    position -= 1
+                }
+                if position != index { sortedLabels[position] = moving }
             }
-            if position != index { scratch[position] = label }
+            for index in 1..<sortedLabels.count where !sortedLabels[index - 1].precedes(sortedLabels[index], in: bytes) {
+                let name = label(sortedLabels[index], metricName: metricName).name
+                throw ExpositionError(line: lineNumber, column: column, message: "duplicate label name \(name)")
+            }
         }
-        for index in 1..<scratch.count where scratch[index].name == scratch[index - 1].name {
-            throw ExpositionError(line: lineNumber, column: column, message: "duplicate label name \(scratch[index].name)")
+        var count = pending.count
+        if hasEmptyValue { for label in pending where label.isEmpty { count -= 1 } }
+        var storage: [Label] = []
+        storage.reserveCapacity(count)
+        for pendingLabel in labelsInOrder ? pending : sortedLabels where !pendingLabel.isEmpty {
+            let index = Int(pendingLabel.index)
+            storage.append(index >= 0 ? pairLabels[index]
+                : index == Int(PendingLabel.metricNameIndex) ? Label(Labels.metricName, metricName)
+                : otherLabels[-index - 2])
         }
-        return Labels(sortedUnique: hasEmpty ? scratch.filter { !$0.value.isEmpty } : scratch)
+        return Labels(sortedUnique: storage)
     }
 
     /// Rejects a series that already occurred in this payload. Series the cache knows are counted
@@ -307,10 +396,4 @@ extension ExpositionParser {
         let series = labels.isEmpty ? cacheIndex.map { cache.labels(at: $0) } ?? labels : labels
         throw ExpositionError(line: lineNumber, column: 1, message: "duplicate sample for series \(series)")
     }
-}
-
-/// A decoded label and its contribution to the series hash (nil when the value is empty).
-struct LabelPair {
-    let label: Label
-    let term: UInt64?
 }
