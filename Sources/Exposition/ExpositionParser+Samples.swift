@@ -12,10 +12,10 @@ extension ExpositionParser {
                 labelsColumn = lexer.column - hit.rawCount + name.utf8.count
             }
         } else {
-            let nameRange = lexer.scanMetricName()
+            let (nameRange, sameName) = lexer.scanMetricName(like: lastNameRange)
             guard !nameRange.isEmpty else { throw error(lexer, "expected metric name") }
             labelsColumn = lexer.column
-            (name, labels) = try seriesLabels(&lexer, nameRange)
+            (name, labels) = try seriesLabels(&lexer, nameRange, sameName: sameName)
         }
         guard lexer.skipBlanks() > 0, !lexer.atEnd else {
             throw error(lexer, lexer.atEnd ? "expected value after metric" : "invalid character after metric name or labels")
@@ -34,7 +34,8 @@ extension ExpositionParser {
 
     /// The metric name and labels of the series starting at `nameRange`: from the cache when these
     /// exact bytes were decoded before, otherwise decoded and remembered. Leaves `seriesHash` set.
-    private mutating func seriesLabels(_ lexer: inout Lexer, _ nameRange: Range<Int>) throws(ExpositionError) -> (String, Labels) {
+    /// `sameName`: the name has the bytes of `lastName`.
+    private mutating func seriesLabels(_ lexer: inout Lexer, _ nameRange: Range<Int>, sameName: Bool) throws(ExpositionError) -> (String, Labels) {
         let end = caching ? lexer.seriesEnd(lenientBlanks: format == .prometheusText) : nil
         let raw = UnsafeBufferPointer(rebasing: lexer.bytes[nameRange.lowerBound..<(end ?? nameRange.upperBound)])
         let rawHash = end == nil ? 0 : StringInterner.hash(raw)
@@ -43,7 +44,8 @@ extension ExpositionParser {
         }
         cacheIndex = nil
         lastFromCache = false
-        let (name, nameHash) = metricName(lexer.bytes, nameRange)
+        if !isKnownUniquelyReferenced(&pending) { pending = pending.copy() }
+        let (name, nameHash) = sameName ? (lastName, lastNameHash) : metricName(lexer.bytes, nameRange)
         try checkFamily(name, lexer, nameRange.lowerBound)
         let labelsColumn: Int
         if let resume = resumeSharedPrefix(lexer.bytes, seriesStart: nameRange.lowerBound, end: lexer.end) {
@@ -51,7 +53,7 @@ extension ExpositionParser {
             lexer.position = nameRange.lowerBound + resume
             try parseLabels(&lexer, exemplar: false, resuming: true)
         } else {
-            pending.removeAll(keepingCapacity: true)
+            pending.truncate(to: 0)
             if !otherLabels.isEmpty { otherLabels.removeAll(keepingCapacity: true) }
             pendingSeriesStart = nameRange.lowerBound
             pending.append(PendingLabel(key: PendingLabel.metricNameKey, nameStart: 0, nameCount: 8,
@@ -78,12 +80,8 @@ extension ExpositionParser {
         return (name, labels)
     }
 
-    /// The metric name at `range` and the hash of its bytes; the previous sample's if it is the same.
+    /// The metric name at `range` and the hash of its bytes, remembered as the last one.
     private mutating func metricName(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> (String, UInt64) {
-        if range.count == lastNameRange.count, let base = bytes.baseAddress,
-           memcmpBytes(base + range.lowerBound, base + lastNameRange.lowerBound, range.count) {
-            return (lastName, lastNameHash)
-        }
         let hash = StringInterner.hash(UnsafeBufferPointer(rebasing: bytes[range]))
         let name = interner.intern(bytes, range, hash: hash)
         lastNameRange = range
@@ -99,7 +97,7 @@ extension ExpositionParser {
     /// scanned, hashed or looked up again. Nil when not even the first label is shared.
     private mutating func resumeSharedPrefix(_ bytes: UnsafeBufferPointer<UInt8>, seriesStart: Int, end: Int) -> Int? {
         guard pending.count > 1, let base = bytes.baseAddress else { return nil }
-        let limit = min(Int(pending[pending.count - 1].end), end - seriesStart)
+        let limit = min(Int(pending.last.end), end - seriesStart)
         let old = UnsafeRawPointer(base + pendingSeriesStart), new = UnsafeRawPointer(base + seriesStart)
         var common = 0
         while common + 8 <= limit,
@@ -117,7 +115,7 @@ extension ExpositionParser {
             othersKept = max(othersKept, Int(-pending[index].index) - 1)
         }
         if otherLabels.count > othersKept { otherLabels.removeLast(otherLabels.count - othersKept) }
-        if pending.count > kept + 1 { pending.removeLast(pending.count - kept - 1) }
+        pending.truncate(to: kept + 1)
         let last = pending[kept]
         seriesHash = last.seriesHash
         labelsInOrder = last.inOrder
@@ -305,7 +303,7 @@ extension ExpositionParser {
         var label = PendingLabel(key: info.nameKey, nameStart: nameRange.lowerBound, nameCount: Int32(nameRange.count),
                                  index: index, isEmpty: info.isEmpty)
         if info.isEmpty { hasEmptyValue = true } else { seriesHash &+= info.term }
-        if labelsInOrder { labelsInOrder = pending[pending.count - 1].precedes(label, in: bytes) }
+        if labelsInOrder { labelsInOrder = pending.last.precedes(label, in: bytes) }
         label.end = Int32(clamping: quoted.range.upperBound + 1 - pendingSeriesStart)
         label.seriesHash = seriesHash
         label.inOrder = labelsInOrder
@@ -341,28 +339,18 @@ extension ExpositionParser {
     private mutating func finishLabels(_ bytes: UnsafeBufferPointer<UInt8>, metricName: String,
                                        column: Int) throws(ExpositionError) -> Labels {
         // `pending` stays in written order for the next sample (see `resumeSharedPrefix`).
+        let ordered = labelsInOrder ? pending.inWrittenOrder : pending.sortedByName(bytes)
         if !labelsInOrder {
-            sortedLabels.removeAll(keepingCapacity: true)
-            sortedLabels.append(contentsOf: pending)
-            for index in 1..<sortedLabels.count {
-                let moving = sortedLabels[index]
-                var position = index
-                while position > 0, moving.precedes(sortedLabels[position - 1], in: bytes) {
-                    sortedLabels[position] = sortedLabels[position - 1]
-                    position -= 1
-                }
-                if position != index { sortedLabels[position] = moving }
-            }
-            for index in 1..<sortedLabels.count where !sortedLabels[index - 1].precedes(sortedLabels[index], in: bytes) {
-                let name = label(sortedLabels[index], metricName: metricName).name
+            for index in 1..<ordered.count where !ordered[index - 1].precedes(ordered[index], in: bytes) {
+                let name = label(ordered[index], metricName: metricName).name
                 throw ExpositionError(line: lineNumber, column: column, message: "duplicate label name \(name)")
             }
         }
         var count = pending.count
-        if hasEmptyValue { for label in pending where label.isEmpty { count -= 1 } }
+        if hasEmptyValue { for label in ordered where label.isEmpty { count -= 1 } }
         var storage: [Label] = []
         storage.reserveCapacity(count)
-        for pendingLabel in labelsInOrder ? pending : sortedLabels where !pendingLabel.isEmpty {
+        for pendingLabel in ordered where !pendingLabel.isEmpty {
             let index = Int(pendingLabel.index)
             storage.append(index >= 0 ? pairLabels[index]
                 : index == Int(PendingLabel.metricNameIndex) ? Label(Labels.metricName, metricName)

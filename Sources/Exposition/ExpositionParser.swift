@@ -33,12 +33,10 @@ public struct ExpositionParser {
     var pairLabels: [Label] = []
     var pairInfo: [LabelPairInfo] = []
     /// The current sample's labels as written (the metric name first), before they are sorted.
-    var pending: [PendingLabel] = []
+    var pending = PendingLabels()
     /// Where the series text `pending` was read from starts, and where its `{` is relative to that.
     var pendingSeriesStart = 0
     var pendingLabelsOffset = 0
-    /// `pending` sorted by name, when it did not come in order.
-    var sortedLabels: [PendingLabel] = []
     /// The current sample's labels that are not among the pairs (escaped, non-ASCII, or past the table's limit).
     var otherLabels: [Label] = []
     /// The previous sample's metric name, its bytes and their hash: consecutive samples usually share it.

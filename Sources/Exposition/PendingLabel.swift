@@ -62,3 +62,82 @@ struct LabelPairInfo {
     let term: UInt64
     let isEmpty: Bool
 }
+
+/// The current sample's pending labels in written order, and room to sort them: two buffers the
+/// parser reuses for every sample, without an array's uniqueness and bounds checks. A parser that
+/// was copied takes its own copy before writing (`isKnownUniquelyReferenced`).
+final class PendingLabels {
+    private var written: UnsafeMutablePointer<PendingLabel>
+    private var sortedBuffer: UnsafeMutablePointer<PendingLabel>
+    private var capacity: Int
+    private(set) var count = 0
+
+    init(capacity: Int = 16) {
+        self.capacity = capacity
+        written = .allocate(capacity: capacity)
+        sortedBuffer = .allocate(capacity: capacity)
+    }
+
+    deinit {
+        written.deallocate()
+        sortedBuffer.deallocate()
+    }
+
+    /// An independent copy.
+    func copy() -> PendingLabels {
+        let copy = PendingLabels(capacity: capacity)
+        copy.written.initialize(from: written, count: count)
+        copy.count = count
+        return copy
+    }
+
+    @inline(__always)
+    subscript(index: Int) -> PendingLabel {
+        precondition(index >= 0 && index < count)
+        return written[index]
+    }
+
+    var last: PendingLabel { self[count - 1] }
+
+    @inline(__always)
+    func append(_ label: PendingLabel) {
+        if count == capacity { grow() }
+        (written + count).initialize(to: label)
+        count += 1
+    }
+
+    /// Keeps the first `count` labels.
+    func truncate(to count: Int) {
+        precondition(count >= 0 && count <= self.count)
+        self.count = count
+    }
+
+    /// The labels in written order.
+    var inWrittenOrder: UnsafeBufferPointer<PendingLabel> { UnsafeBufferPointer(start: written, count: count) }
+
+    /// The labels sorted by name (byte order, stable), leaving the written order as it is.
+    func sortedByName(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<PendingLabel> {
+        sortedBuffer.update(from: written, count: count)
+        for index in 1..<max(count, 1) {
+            let moving = sortedBuffer[index]
+            var position = index
+            while position > 0, moving.precedes(sortedBuffer[position - 1], in: bytes) {
+                sortedBuffer[position] = sortedBuffer[position - 1]
+                position -= 1
+            }
+            if position != index { sortedBuffer[position] = moving }
+        }
+        return UnsafeBufferPointer(start: sortedBuffer, count: count)
+    }
+
+    private func grow() {
+        let larger = capacity * 2
+        let newWritten = UnsafeMutablePointer<PendingLabel>.allocate(capacity: larger)
+        newWritten.initialize(from: written, count: count)
+        written.deallocate()
+        sortedBuffer.deallocate()
+        written = newWritten
+        sortedBuffer = .allocate(capacity: larger)
+        capacity = larger
+    }
+}
