@@ -110,13 +110,10 @@ extension ExpositionParser {
         var kept = pending.count - 1
         while kept > 0, Int(pending[kept].end) > common { kept -= 1 }
         guard kept > 0 else { return nil }
-        var othersKept = 0
-        for index in 1...kept where pending[index].index < PendingLabel.metricNameIndex {
-            othersKept = max(othersKept, Int(-pending[index].index) - 1)
-        }
-        if otherLabels.count > othersKept { otherLabels.removeLast(otherLabels.count - othersKept) }
         pending.truncate(to: kept + 1)
         let last = pending[kept]
+        let othersKept = Int(last.otherCount)
+        if otherLabels.count > othersKept { otherLabels.removeLast(otherLabels.count - othersKept) }
         seriesHash = last.seriesHash
         labelsInOrder = last.inOrder
         hasEmptyValue = last.hasEmptyValue
@@ -308,6 +305,7 @@ extension ExpositionParser {
         label.seriesHash = seriesHash
         label.inOrder = labelsInOrder
         label.hasEmptyValue = hasEmptyValue
+        label.otherCount = Int32(otherLabels.count)
         pending.append(label)
         return true
     }

@@ -20,6 +20,8 @@ struct PendingLabel {
     var seriesHash: UInt64 = 0
     var inOrder = true
     var hasEmptyValue = false
+    /// How many of the sample's labels were not among the parser's pairs, up to this one.
+    var otherCount: Int32 = 0
 
     /// `index` of the metric name label.
     static let metricNameIndex: Int32 = -1

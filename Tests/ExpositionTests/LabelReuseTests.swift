@@ -111,4 +111,21 @@ struct LabelReuseTests {
         }
         #expect(checkedSamples > 5000 && checkedErrors > 100, "\(checkedSamples) samples, \(checkedErrors) errors")
     }
+
+    @Test("a copied parser and its original go on independently")
+    func copiedParser() throws {
+        let text = "m{a=\"1\",b=\"2\"} 1\nm{a=\"1\",b=\"3\"} 2\nm{x=\"1\",b=\"2\"} 3\n"
+        var original = ExpositionParser(Array(text.utf8), format: .prometheusText)
+        _ = try original.next()
+        var copy = original
+        // The original moves on two samples; the copy must not take their labels for its own.
+        _ = try original.next()
+        _ = try original.next()
+        var fromCopy: [ExpositionEntry] = []
+        while let entry = try copy.next() { fromCopy.append(entry) }
+        #expect(fromCopy == [
+            .sample(labels: ["__name__": "m", "a": "1", "b": "3"], value: 2, timestamp: nil),
+            .sample(labels: ["__name__": "m", "b": "2", "x": "1"], value: 3, timestamp: nil),
+        ])
+    }
 }
