@@ -63,6 +63,8 @@ struct LabelPairInfo {
     /// The label's contribution to the series hash; unused when `isEmpty`.
     let term: UInt64
     let isEmpty: Bool
+    /// Whether the value is a number (OpenMetrics' `le` and `quantile`): 0 not known yet, 1 yes, 2 no.
+    var numeric: UInt8 = 0
 }
 
 /// The current sample's pending labels in written order, and room to sort them: two buffers the

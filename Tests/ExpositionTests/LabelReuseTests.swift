@@ -128,4 +128,25 @@ struct LabelReuseTests {
             .sample(labels: ["__name__": "m", "b": "2", "x": "1"], value: 3, timestamp: nil),
         ])
     }
+
+    @Test("OpenMetrics le and quantile values are still checked on every sample, their pairs known or not")
+    func numericLabels() {
+        let payloads = [
+            ("# TYPE h histogram\nh_bucket{le=\"1\"} 1\nh_bucket{a=\"x\",le=\"1\"} 1\nh_bucket{le=\"x1\"} 1\n# EOF\n",
+             "line 4, column 9: h_bucket has non-numeric le \"x1\""),
+            ("# TYPE h histogram\nh_bucket{le=\"1\"} 1\nh_bucket{a=\"x\",le=\"\"} 1\n# EOF\n",
+             "line 3, column 9: h_bucket has no le label"),
+            ("# TYPE s summary\ns{quantile=\"0.5\"} 1\ns{quantile=\"0.5\",b=\"y\"} 1\ns{quantile=\"p99\"} 1\n# EOF\n",
+             "line 4, column 2: s has non-numeric quantile \"p99\""),
+        ]
+        for (text, expected) in payloads {
+            var parser = ExpositionParser(Array(text.utf8), format: .openMetrics)
+            do {
+                while try parser.next() != nil {}
+                Issue.record("no error for \(text)")
+            } catch {
+                #expect("line \(error.line), column \(error.column): \(error.message)" == expected)
+            }
+        }
+    }
 }
