@@ -4,7 +4,7 @@ import Model
 
 // Parser throughput: MB/s and samples/s with every sample's labels decoded into `Labels`,
 // compared with Python prometheus_client's parser on the same bytes (`pip install prometheus_client`).
-//   swift run -c release ParserBench [--seconds S] [--only NAME] [--no-python] [--runs N] [--file PATH]
+//   swift run -c release ParserBench [--seconds S] [--only NAME] [--no-python] [--runs N] [--file PATH] [--cold-only]
 // Payloads: a generated ~1 MB node_exporter-like text payload, and `fake_target.py --dump` output
 // (1,000 and 10,000 series, text 0.0.4 and OpenMetrics). Best run of CPU (thread) time.
 //
@@ -147,6 +147,8 @@ if let fileIndex = arguments.firstIndex(of: "--file") {
 let maxRuns = arguments.firstIndex(of: "--runs").flatMap { Int(arguments[$0 + 1]) } ?? Int.max
 let only = arguments.firstIndex(of: "--only").map { arguments[$0 + 1] }
 let withPython = !arguments.contains("--no-python")
+/// Measures only the cold parse (for profiling it alone, e.g. under `perf record`).
+let coldOnly = arguments.contains("--cold-only")
 
 print(String(format: "reference byte loop: %.0f MB/s (cpu)", byteLoopReference(payloads[0].bytes)))
 func pad(_ text: String, _ width: Int) -> String { text.padding(toLength: width, withPad: " ", startingAt: 0) }
@@ -157,7 +159,8 @@ print(pad("payload", 25) + pad("bytes", 9) + pad("samples", 8) + pad("steady MB/
       + pad("cold MB/s", 10) + pad("cold smp/s", 11) + pad("cold wall", 10) + pad("python MB/s", 12)
       + "x python (steady / cold)")
 for payload in payloads where only.map({ payload.name.contains($0) }) ?? true {
-    let warm = try measure(payload, minSeconds: minSeconds, warm: true)
+    let warm = coldOnly ? SwiftMeasurement(samples: 0, wall: .infinity, cpu: .infinity)
+                        : try measure(payload, minSeconds: minSeconds, warm: true)
     let cold = try measure(payload, minSeconds: minSeconds)
     var line = pad(payload.name, 25) + pad("\(payload.bytes.count)", 9) + pad("\(warm.samples)", 8)
         + pad(mb(payload.bytes.count, warm.cpu), 12) + pad(rate(warm.samples, warm.cpu), 13)

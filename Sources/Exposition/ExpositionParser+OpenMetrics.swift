@@ -3,16 +3,41 @@ import Model
 /// Per-sample OpenMetrics rules that need the labels: buckets carry `le`, quantiles `quantile`,
 /// both as numbers; a stateset sample carries a label named after its family.
 extension ExpositionParser {
-    func checkOpenMetricsSample(_ name: String, _ labels: Labels, column: Int) throws(ExpositionError) {
+    mutating func checkOpenMetricsSample(_ name: String, _ labels: Labels, column: Int) throws(ExpositionError) {
         switch families.lastKind {
         case .plain: return
-        case .bucket: try requireNumericLabel("le", of: name, labels, column: column)
-        case .quantile: try requireNumericLabel("quantile", of: name, labels, column: column)
+        case .bucket:
+            if pendingLabelIsNumeric(key: ExpositionParser.leKey, count: 2) { return }
+            try requireNumericLabel("le", of: name, labels, column: column)
+        case .quantile:
+            if pendingLabelIsNumeric(key: ExpositionParser.quantileKey, count: 8) { return }
+            try requireNumericLabel("quantile", of: name, labels, column: column)
         case .state:
             guard labels[name] != nil else {
                 throw ExpositionError(line: lineNumber, column: column, message: "stateset sample \(name) has no label \(name)")
             }
         }
+    }
+
+    static let leKey = PendingLabel.nameKey("le")
+    static let quantileKey = PendingLabel.nameKey("quantile")
+
+    /// Whether the sample just decoded (not taken from the cache) has the label with this name
+    /// (a name of at most 8 bytes: its key and length) as one of the payload's label pairs, with a
+    /// number for value. Each pair's value is parsed once. False means "ask the labels".
+    private mutating func pendingLabelIsNumeric(key: UInt64, count: Int32) -> Bool {
+        guard !lastFromCache else { return false }
+        for label in pending.inWrittenOrder where label.key == key && label.nameCount == count {
+            guard label.index >= 0, !label.isEmpty else { return false }
+            let index = Int(label.index)
+            if pairInfo[index].numeric == 0 {
+                var value = pairLabels[index].value
+                let numeric = value.withUTF8 { NumberParsing.parseDouble($0, 0..<$0.count) } != nil
+                pairInfo[index].numeric = numeric ? 1 : 2
+            }
+            return pairInfo[index].numeric == 1
+        }
+        return false
     }
 
     private func requireNumericLabel(_ label: String, of name: String, _ labels: Labels, column: Int) throws(ExpositionError) {

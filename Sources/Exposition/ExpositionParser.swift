@@ -28,25 +28,36 @@ public struct ExpositionParser {
     var finished = false
     var failure: ExpositionError?
     var interner = StringInterner()
-    /// Whole `name="value"` spellings (ASCII, no escapes) to their label and series-hash term.
-    var pairs = ByteKeyTable<LabelPair>()
-    var scratch: [Label] = []
+    /// Whole `name="value"` spellings (ASCII, no escapes) to their index in `pairLabels` and `pairInfo`.
+    var pairs = ByteKeyTable<Int32>()
+    var pairLabels: [Label] = []
+    var pairInfo: [LabelPairInfo] = []
+    /// The current sample's labels as written (the metric name first), before they are sorted.
+    var pending = PendingLabels()
+    /// Where the series text `pending` was read from starts, and where its `{` is relative to that.
+    var pendingSeriesStart = 0
+    var pendingLabelsOffset = 0
+    /// The current sample's labels that are not among the pairs (escaped, non-ASCII, or past the table's limit).
+    var otherLabels: [Label] = []
+    /// The previous sample's metric name, its bytes and their hash: consecutive samples usually share it.
+    var lastNameRange = 0..<0
+    var lastName = ""
+    var lastNameHash: UInt64 = 0
     var exemplarScratch: [Label] = []
     var unescapeBuffer: [UInt8] = []
     var families = OpenMetricsFamilies()
     var seen = SeriesSet()
     /// Order-independent hash of the current sample's labels, accumulated while they are scanned.
     var seriesHash: UInt64 = 0
-    /// How many labels the previous sample had, to size the next one's array.
-    var labelCountHint = 4
     /// The cache entry of the current sample's series, if it has one.
     var cacheIndex: Int?
     /// Whether the last sample's series was found in the cache (rather than decoded and added).
     var lastFromCache = false
-    /// Whether the current sample's label names came strictly increasing (so no sort is needed)
-    /// and none had an empty value; checked on the bytes as they are scanned.
+    /// Whether the current sample's label names came strictly increasing (so no sort is needed);
+    /// checked on the bytes as they are scanned.
     var labelsInOrder = true
-    var previousLabelName: Range<Int>?
+    /// Whether a label of the current sample has an empty value (dropped from its `Labels`).
+    var hasEmptyValue = false
     static let metricNameHash = Array(Labels.metricName.utf8).withUnsafeBufferPointer { StringInterner.hash($0) }
 
     /// A 64-bit hash of the labels of the sample `next()` returned last, the same for equal label

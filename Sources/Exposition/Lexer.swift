@@ -46,6 +46,21 @@ struct Lexer {
         return start..<position
     }
 
+    /// The same, first trying whether the name here has the same bytes as the name at `previous`
+    /// (consecutive samples usually share it): then it is compared a word at a time, not scanned,
+    /// and `same` is true.
+    mutating func scanMetricName(like previous: Range<Int>) -> (range: Range<Int>, same: Bool) {
+        let count = previous.count
+        let after = position + count
+        if count > 0, after <= end, let base = bytes.baseAddress,
+           after == end || !bytes[after].isMetricNameByte,
+           memcmpBytes(base + position, base + previous.lowerBound, count) {
+            defer { position = after }
+            return (position..<after, true)
+        }
+        return (scanMetricName(), false)
+    }
+
     /// Scans `[a-zA-Z_][a-zA-Z0-9_]*`; empty range if there is none.
     mutating func scanLabelName() -> Range<Int> {
         let start = position

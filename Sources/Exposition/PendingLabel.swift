@@ -1,0 +1,147 @@
+/// One label of the sample being parsed, kept while its label set is scanned: plain values only
+/// (no `String`, nothing to retain), so checking the order, sorting and finding repeated names
+/// move and compare a few words, and the decoded `Label` is copied once, into the final array.
+/// Kept after the sample in written order, so the next one can take over a shared first part.
+struct PendingLabel {
+    /// The first 8 bytes of the name, big-endian, zero-padded: integer order is byte order.
+    let key: UInt64
+    /// Where the name is in the payload (only read for names longer than 8 bytes).
+    let nameStart: Int
+    let nameCount: Int32
+    /// Where the decoded label is: >= 0 in the parser's label pairs, -1 the metric name, else
+    /// `-index - 2` in the sample's other labels.
+    let index: Int32
+    /// Whether the value is empty (the label is then dropped from the set).
+    let isEmpty: Bool
+    /// Where the value's closing quote ends, relative to the start of the series text; and the
+    /// parser's state once this label was added: what a later series that starts with the same
+    /// bytes up to here resumes from.
+    var end: Int32 = 0
+    var seriesHash: UInt64 = 0
+    var inOrder = true
+    var hasEmptyValue = false
+    /// How many of the sample's labels were not among the parser's pairs, up to this one.
+    var otherCount: Int32 = 0
+
+    /// `index` of the metric name label.
+    static let metricNameIndex: Int32 = -1
+    /// `key` of `__name__`, which is exactly 8 bytes, so its bytes are never read past the key.
+    static let metricNameKey = nameKey("__name__")
+
+    /// The sort key of the name at `start` (`count` bytes).
+    static func nameKey(_ start: UnsafePointer<UInt8>, _ count: Int) -> UInt64 {
+        var key: UInt64 = 0
+        for offset in 0..<min(count, 8) { key |= UInt64(start[offset]) << UInt64(56 - 8 * offset) }
+        return key
+    }
+
+    static func nameKey(_ name: StaticString) -> UInt64 {
+        nameKey(name.utf8Start, name.utf8CodeUnitCount)
+    }
+
+    /// Whether this label's name sorts strictly before `other`'s (byte order, which is `String`
+    /// order for the ASCII of label names). Names hold no NUL, so equal keys of names up to 8
+    /// bytes long mean equal names.
+    @inline(__always)
+    func precedes(_ other: PendingLabel, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        if key != other.key { return key < other.key }
+        let common = Int(min(nameCount, other.nameCount))
+        if common > 8, let base = bytes.baseAddress {
+            for offset in 8..<common where base[nameStart + offset] != base[other.nameStart + offset] {
+                return base[nameStart + offset] < base[other.nameStart + offset]
+            }
+        }
+        return nameCount < other.nameCount
+    }
+}
+
+/// What the parser keeps per distinct `name="value"` spelling besides its `Label`: plain values,
+/// so reading them does not touch the label's strings.
+struct LabelPairInfo {
+    /// The name's sort key (see `PendingLabel.key`).
+    let nameKey: UInt64
+    /// The label's contribution to the series hash; unused when `isEmpty`.
+    let term: UInt64
+    let isEmpty: Bool
+    /// Whether the value is a number (OpenMetrics' `le` and `quantile`): 0 not known yet, 1 yes, 2 no.
+    var numeric: UInt8 = 0
+}
+
+/// The current sample's pending labels in written order, and room to sort them: two buffers the
+/// parser reuses for every sample, without an array's uniqueness and bounds checks. A parser that
+/// was copied takes its own copy before writing (`isKnownUniquelyReferenced`).
+final class PendingLabels {
+    private var written: UnsafeMutablePointer<PendingLabel>
+    private var sortedBuffer: UnsafeMutablePointer<PendingLabel>
+    private var capacity: Int
+    private(set) var count = 0
+
+    init(capacity: Int = 16) {
+        self.capacity = capacity
+        written = .allocate(capacity: capacity)
+        sortedBuffer = .allocate(capacity: capacity)
+    }
+
+    deinit {
+        written.deallocate()
+        sortedBuffer.deallocate()
+    }
+
+    /// An independent copy.
+    func copy() -> PendingLabels {
+        let copy = PendingLabels(capacity: capacity)
+        copy.written.initialize(from: written, count: count)
+        copy.count = count
+        return copy
+    }
+
+    @inline(__always)
+    subscript(index: Int) -> PendingLabel {
+        precondition(index >= 0 && index < count)
+        return written[index]
+    }
+
+    var last: PendingLabel { self[count - 1] }
+
+    @inline(__always)
+    func append(_ label: PendingLabel) {
+        if count == capacity { grow() }
+        (written + count).initialize(to: label)
+        count += 1
+    }
+
+    /// Keeps the first `count` labels.
+    func truncate(to count: Int) {
+        precondition(count >= 0 && count <= self.count)
+        self.count = count
+    }
+
+    /// The labels in written order.
+    var inWrittenOrder: UnsafeBufferPointer<PendingLabel> { UnsafeBufferPointer(start: written, count: count) }
+
+    /// The labels sorted by name (byte order, stable), leaving the written order as it is.
+    func sortedByName(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<PendingLabel> {
+        sortedBuffer.update(from: written, count: count)
+        for index in 1..<max(count, 1) {
+            let moving = sortedBuffer[index]
+            var position = index
+            while position > 0, moving.precedes(sortedBuffer[position - 1], in: bytes) {
+                sortedBuffer[position] = sortedBuffer[position - 1]
+                position -= 1
+            }
+            if position != index { sortedBuffer[position] = moving }
+        }
+        return UnsafeBufferPointer(start: sortedBuffer, count: count)
+    }
+
+    private func grow() {
+        let larger = capacity * 2
+        let newWritten = UnsafeMutablePointer<PendingLabel>.allocate(capacity: larger)
+        newWritten.initialize(from: written, count: count)
+        written.deallocate()
+        sortedBuffer.deallocate()
+        written = newWritten
+        sortedBuffer = .allocate(capacity: larger)
+        capacity = larger
+    }
+}
