@@ -1,4 +1,5 @@
 import Logging
+import Model
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -66,26 +67,9 @@ public enum LogLine {
         return jsonString(value)
     }
 
-    /// `value` as a JSON string literal, quotes included.
+    /// `value` as a JSON string literal, quotes included; `<`, `>` and `&` kept readable.
     public static func jsonString(_ value: String) -> String {
-        var out = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
+        JSONText.quoted(value, htmlSafe: false)
     }
 }
 

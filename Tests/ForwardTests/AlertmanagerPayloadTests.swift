@@ -12,8 +12,8 @@ import Testing
             {"labels":{"alertname":"HostDown","instance":"a","severity":"page"},\
             "annotations":{"summary":"HostDown on a"},\
             "startsAt":"2023-11-14T22:13:20.000Z","endsAt":"2023-11-14T22:19:23.456Z",\
-            "generatorURL":"http://lookout:9090/graph?g0.expr=up+%3D%3D+0&g0.tab=1"}
-            """)
+            "generatorURL":"http://lookout:9090/graph?g0.expr=up+%3D%3D+0\\u0026g0.tab=1"}
+            """, "strings escaped as Go's encoding/json (Prometheus) does, & included")
     }
 
     @Test func resolvedAlertEndsWhenItResolved() {

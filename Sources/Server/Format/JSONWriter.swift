@@ -21,12 +21,12 @@ struct JSONWriter {
     /// Writes `"name":`; the value that follows must not add a comma.
     mutating func key(_ name: String) {
         separator()
-        JSONWriter.appendQuoted(name, to: &text)
+        JSONText.appendQuoted(name, to: &text)
         text += ":"
         needsComma = false
     }
 
-    mutating func string(_ value: String) { separator(); JSONWriter.appendQuoted(value, to: &text); needsComma = true }
+    mutating func string(_ value: String) { separator(); JSONText.appendQuoted(value, to: &text); needsComma = true }
     mutating func bool(_ value: Bool) { raw(value ? "true" : "false") }
     mutating func null() { raw("null") }
     mutating func int(_ value: Int64) { raw(String(value)) }
@@ -60,37 +60,5 @@ struct JSONWriter {
 
     private mutating func separator() {
         if needsComma { text += "," }
-    }
-
-    private static let hex: [Character] = Array("0123456789abcdef")
-
-    static func appendQuoted(_ value: String, to out: inout String) {
-        out += "\""
-        // Fast path: nothing to escape.
-        if !value.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x3C || $0 == 0x3E || $0 == 0x26 || $0 == 0xE2 }) {
-            out += value
-            out += "\""
-            return
-        }
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "<", ">", "&", "\u{2028}", "\u{2029}":
-                out += unicodeEscape(scalar.value)
-            default:
-                if scalar.value < 0x20 { out += unicodeEscape(scalar.value) } else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        out += "\""
-    }
-
-    private static func unicodeEscape(_ value: UInt32) -> String {
-        var out = "\\u"
-        for shift in stride(from: 12, through: 0, by: -4) { out.append(hex[Int((value >> UInt32(shift)) & 0xF)]) }
-        return out
     }
 }
