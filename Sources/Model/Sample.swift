@@ -78,6 +78,11 @@ public struct SeriesBatch: Sendable {
         self.extra = extra
     }
 
+    /// A batch of samples that each carry their labels (no series list).
+    public init(_ samples: [LabeledSample]) {
+        self.init(series: [], values: [], extra: samples)
+    }
+
     /// Samples in the batch.
     public var count: Int { values.count + extra.count }
 

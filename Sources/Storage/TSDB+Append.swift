@@ -10,7 +10,7 @@ extension TSDB {
     /// in order once it recovers; beyond `maxPendingSamples` the oldest are dropped (`stats()` counts
     /// them). Throws only when the store was opened read-only.
     public func append(_ batch: [LabeledSample]) throws {
-        try append(SeriesBatch(series: [], values: [], extra: batch))
+        try append(SeriesBatch(batch))
     }
 
     /// The same for a batch given as series and values; a series list seen before (the same
@@ -19,19 +19,13 @@ extension TSDB {
         guard let writer else { throw SQLiteError(code: 8, message: "\(path) is open read-only") }
         guard batch.count > 0 else { return }
         let failure: SQLiteError? = writer.withLock { state, connection in
-            if held.withLock({ !$0.batches.isEmpty }), let error = flushPending(&state, connection) {
-                hold(batch.labeledSamples)
-                return error
-            }
             do {
+                if held.withLock({ !$0.batches.isEmpty }), let error = flushPending(&state, connection) { throw error }
                 try write(batch, &state, connection)
                 return nil
-            } catch let error as SQLiteError {
-                hold(batch.labeledSamples)
-                return error
             } catch {
                 hold(batch.labeledSamples)
-                return SQLiteError(code: 1, message: "\(error)")
+                return error as? SQLiteError ?? SQLiteError(code: 1, message: "\(error)")
             }
         }
         if let failure { noteFailure(failure) } else { noteSuccess(batch.count) }
@@ -141,7 +135,7 @@ extension TSDB {
     func flushPending(_ state: inout WriterState, _ connection: Connection) -> SQLiteError? {
         while let batch = held.withLock({ $0.batches.first }) {
             do {
-                try write(SeriesBatch(series: [], values: [], extra: batch), &state, connection)
+                try write(SeriesBatch(batch), &state, connection)
             } catch {
                 return error as? SQLiteError ?? SQLiteError(code: 1, message: "\(error)")
             }

@@ -52,7 +52,7 @@ public struct ScrapeAssembler: Sendable {
         case .failure(let failure):
             let count = failure.samplesScraped
             let extra = series.reset(at: time) + report(up: false, at: time, duration: duration, scraped: count, added: 0)
-            return ScrapeBatch(batch: SeriesBatch(series: [], values: [], extra: extra),
+            return ScrapeBatch(batch: SeriesBatch(extra),
                                failure: failure.failure, samplesScraped: count)
         }
     }

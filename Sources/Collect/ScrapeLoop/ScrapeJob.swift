@@ -75,7 +75,7 @@ final class ScrapeJob: CollectJob {
     }
 
     private func append(_ samples: [LabeledSample]) {
-        append(SeriesBatch(series: [], values: [], extra: samples))
+        append(SeriesBatch(samples))
     }
 
     private func append(_ batch: SeriesBatch) {
