@@ -93,7 +93,7 @@ public struct Engine: Sendable {
         }
         let type = expr.node.type
         guard type == .scalar || type == .vector else {
-            throw QueryError(.badQuery, "invalid expression type \(goQuote(type.documented)) for range query, must be Scalar or instant Vector")
+            throw QueryError(.badQuery, "invalid expression type \(goQuoted(type.documented)) for range query, must be Scalar or instant Vector")
         }
         var evaluator = Evaluator(querier: querier, options: options, start: start, end: end, interval: step,
                                   queryStart: start, queryEnd: end)

@@ -6,7 +6,7 @@ extension Node: CustomStringConvertible {
     var description: String {
         switch self {
         case .number(let value): return GoFloat.formatG(value)
-        case .string(let value): return goQuote(value)
+        case .string(let value): return goQuoted(value)
         case .vectorSelector(let selector): return selector.description
         case .matrixSelector(let selector, let range):
             var bare = selector
@@ -58,7 +58,7 @@ extension VectorSelector: CustomStringConvertible {
         var parts: [String] = []
         for matcher in matchers {
             if matcher.name == Labels.metricName, matcher.kind == .equal, matcher.value == name { continue }
-            parts.append("\(matcher.name)\(matcher.kind.rawValue)\(goQuote(matcher.value))")
+            parts.append("\(matcher.name)\(matcher.kind.rawValue)\(goQuoted(matcher.value))")
         }
         if parts.isEmpty { return name + modifiers }
         return "\(name){\(parts.sorted().joined(separator: ","))}\(modifiers)"

@@ -51,7 +51,7 @@ enum Aggregation {
         if op == .countValues {
             if case .string(let label) = param { valueLabel = label }
             guard isValidLabelName(valueLabel) else {
-                throw QueryError(.badArgument, "invalid label name \(goQuote(valueLabel))")
+                throw QueryError(.badArgument, "invalid label name \(goQuoted(valueLabel))")
             }
             if !key.without { countKey = GroupKey(grouping: key.names + [valueLabel], without: false) }
         }

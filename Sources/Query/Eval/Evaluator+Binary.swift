@@ -170,5 +170,5 @@ struct VectorMatcher {
 
 /// Prometheus' `labels.Labels.String()`: `{a="1", b="2"}`.
 func promLabels(_ labels: Labels) -> String {
-    "{" + labels.map { "\($0.name)=\(goQuote($0.value))" }.joined(separator: ", ") + "}"
+    "{" + labels.map { "\($0.name)=\(goQuoted($0.value))" }.joined(separator: ", ") + "}"
 }

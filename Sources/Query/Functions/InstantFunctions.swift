@@ -50,7 +50,7 @@ extension Evaluator {
                     return CivilTime.value(field, seconds: Int64(value))
                 }
             }
-            throw QueryError(.badQuery, "function \(goQuote(name)) is not implemented")
+            throw QueryError(.badQuery, "function \(goQuoted(name)) is not implemented")
         }
     }
 }

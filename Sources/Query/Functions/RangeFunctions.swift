@@ -39,7 +39,7 @@ enum RangeFunctions {
         case "stddev_over_time": return { w, _ in variance(w).squareRoot() }
         case "stdvar_over_time": return { w, _ in variance(w) }
         case "quantile_over_time": return { w, c in Aggregation.quantile(c.params[0], w.map(\.value)) }
-        default: throw QueryError(.badQuery, "function \(goQuote(name)) is not implemented")
+        default: throw QueryError(.badQuery, "function \(goQuoted(name)) is not implemented")
         }
     }
 

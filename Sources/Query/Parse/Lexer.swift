@@ -1,3 +1,5 @@
+import Model
+
 /// Splits PromQL text into tokens. Works on UTF-8 bytes; positions are byte offsets, as in
 /// Prometheus, so error columns match promtool's.
 struct Lexer {
@@ -147,7 +149,7 @@ struct Lexer {
     }
 
     private func quoteRune(_ scalar: Unicode.Scalar) -> String {
-        let inner = goQuote(String(scalar)).dropFirst().dropLast()
+        let inner = goQuoted(String(scalar)).dropFirst().dropLast()
         return "'\(inner == "\\\"" ? "\"" : String(inner))'"
     }
 
@@ -202,7 +204,7 @@ struct Lexer {
         acceptRun { $0.isDigit }
         if acceptRemainingDuration() { return token(.duration, from: start) }
         while let c = peek(), c.isAlphaNumeric || c == UInt8(ascii: ".") { pos += 1 }
-        throw error("bad number or duration syntax: \(goQuote(String(substring(start, pos))))", at: start)
+        throw error("bad number or duration syntax: \(goQuoted(String(substring(start, pos))))", at: start)
     }
 
     /// Inside `[...]` only durations are numbers: `[5m]`, `[1h30m:1m]`.
@@ -211,7 +213,7 @@ struct Lexer {
         acceptRun { $0.isDigit }
         let digitsEnd = pos
         if acceptRemainingDuration() { return token(.duration, from: start) }
-        throw error("bad duration syntax: \(goQuote(String(substring(start, digitsEnd))))", at: start)
+        throw error("bad duration syntax: \(goQuoted(String(substring(start, digitsEnd))))", at: start)
     }
 
     private mutating func acceptUnit(_ units: String) -> Bool {

@@ -56,7 +56,7 @@ extension Parser {
         }
         if !name.isEmpty {
             for matcher in matchers where matcher.name == Labels.metricName {
-                throw error("metric name must not be set twice: \(goQuote(name)) or \(goQuote(matcher.value))", at: start)
+                throw error("metric name must not be set twice: \(goQuoted(name)) or \(goQuoted(matcher.value))", at: start)
             }
             matchers.append(try! Matcher(Labels.metricName, .equal, name))
         }
@@ -199,7 +199,7 @@ extension Parser {
     func parseDuration(_ token: Token) throws(ParseError) -> Int64 {
         // Durations beyond ~290 years would let time arithmetic overflow.
         guard let ms = PromDuration.parse(String(token.text)), ms < 9_000_000_000_000 else {
-            throw error("not a valid duration string: \(goQuote(String(token.text)))", at: token.start)
+            throw error("not a valid duration string: \(goQuoted(String(token.text)))", at: token.start)
         }
         return ms
     }
@@ -216,7 +216,7 @@ extension Parser {
         if lower == "inf" || lower == "+inf" { return .infinity }
         if lower == "nan" { return .nan }
         guard let value = Double(text) else {
-            throw error("error parsing number: strconv.ParseFloat: parsing \(goQuote(text)): invalid syntax", at: token.start)
+            throw error("error parsing number: strconv.ParseFloat: parsing \(goQuoted(text)): invalid syntax", at: token.start)
         }
         return value
     }

@@ -91,7 +91,7 @@ struct Parser {
         }
         let type = operand.node.type
         guard type == .scalar || type == .vector else {
-            throw error("unary expression only allowed on expressions of type scalar or instant vector, got \(goQuote(type.documented))", at: start)
+            throw error("unary expression only allowed on expressions of type scalar or instant vector, got \(goQuoted(type.documented))", at: start)
         }
         return Parsed(node: op == .sub ? .unaryMinus(operand.node) : .unaryPlus(operand.node), start: start, end: operand.end)
     }
@@ -128,7 +128,7 @@ struct Parser {
         if op.isSetOperator && matching.card == .oneToOne { matching.card = .manyToMany }
         if matching.on {
             for label in matching.labels where matching.include.contains(label) {
-                throw error("label \(goQuote(label)) must not occur in ON and GROUP clause at once", at: opStart)
+                throw error("label \(goQuoted(label)) must not occur in ON and GROUP clause at once", at: opStart)
             }
         }
         if lt != .scalar && lt != .vector {
@@ -144,10 +144,10 @@ struct Parser {
             }
             finalMatching = nil
         } else if op.isSetOperator, matching.card == .oneToMany || matching.card == .manyToOne {
-            throw error("no grouping allowed for \(goQuote(op.rawValue)) operation", at: lhs.start)
+            throw error("no grouping allowed for \(goQuoted(op.rawValue)) operation", at: lhs.start)
         }
         if (lt == .scalar || rt == .scalar) && op.isSetOperator {
-            throw error("set operator \(goQuote(op.rawValue)) not allowed in binary scalar expression", at: lhs.start)
+            throw error("set operator \(goQuoted(op.rawValue)) not allowed in binary scalar expression", at: lhs.start)
         }
         let node = Node.binary(BinaryExpr(op: op, lhs: lhs.node, rhs: rhs.node, matching: finalMatching, returnBool: returnBool))
         return Parsed(node: node, start: lhs.start, end: rhs.end)
@@ -233,7 +233,7 @@ struct Parser {
         let nameToken = advance()
         let name = String(nameToken.text)
         guard let function = FunctionSignature.named(name) else {
-            throw error("unknown function with name \(goQuote(name))", at: nameToken.start)
+            throw error("unknown function with name \(goQuoted(name))", at: nameToken.start)
         }
         _ = advance() // (
         var args: [Parsed] = []
@@ -255,7 +255,7 @@ struct Parser {
 
     func checkCall(_ function: FunctionSignature, _ args: [Parsed], start: Int) throws(ParseError) {
         let declared = function.args.count
-        let quotedName = goQuote(function.name)
+        let quotedName = goQuoted(function.name)
         if function.variadic == 0 {
             if declared != args.count {
                 throw error("expected \(declared) argument(s) in call to \(quotedName), got \(args.count)", at: start)

@@ -37,8 +37,8 @@ struct Token: Sendable {
     var describe: String {
         switch kind {
         case .eof: return "end of input"
-        case .identifier: return "identifier \(goQuote(String(text)))"
-        case .metricIdentifier: return "metric identifier \(goQuote(String(text)))"
+        case .identifier: return "identifier \(goQuoted(String(text)))"
+        case .metricIdentifier: return "metric identifier \(goQuoted(String(text)))"
         case .number: return "number \(shortQuote)"
         case .duration: return "duration \(shortQuote)"
         case .string: return "string \(shortQuote)"
@@ -47,36 +47,15 @@ struct Token: Sendable {
         case .aggregator: return "<aggr:\(text)>"
         case .keyword: return "<\(text)>"
         case .at: return "<@>"
-        default: return goQuote(String(text))
+        default: return goQuoted(String(text))
         }
     }
 
     private var shortQuote: String {
-        let quoted = goQuote(String(text))
-        if text.count > 10 { return goQuote(String(text.prefix(10))) + "..." }
+        let quoted = goQuoted(String(text))
+        if text.count > 10 { return goQuoted(String(text.prefix(10))) + "..." }
         return quoted
     }
-}
-
-/// Go's `%q` for the characters PromQL text usually holds.
-func goQuote(_ value: String) -> String {
-    var out = "\""
-    for scalar in value.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\t": out += "\\t"
-        case "\r": out += "\\r"
-        default:
-            if scalar.value < 0x20 || scalar.value == 0x7f {
-                out += "\\x" + String(scalar.value, radix: 16).leftPadded(to: 2)
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-    }
-    return out + "\""
 }
 
 extension String {

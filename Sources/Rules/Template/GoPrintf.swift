@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// Go's `fmt.Sprintf` for template values, including Go's in-band error notation
 /// (`%!d(float64=1.5)`, `%!v(MISSING)`, `%!(EXTRA …)`).
@@ -98,7 +99,7 @@ enum GoPrintf {
         var text: String
         switch spec.verb {
         case "v", "s": text = s
-        case "q": text = GoFormat.quote(s)
+        case "q": text = goQuoted(s)
         case "x", "X":
             text = s.utf8.map { String(format: spec.verb == "x" ? "%02x" : "%02X", $0) }.joined()
         default: return nil

@@ -111,7 +111,7 @@ enum PrometheusFunctions {
         case .float(let f): return f
         case .int(let i): return Double(i)
         case .string(let s):
-            guard let f = GoParse.float(s) else { throw TemplateFunctionError("strconv.ParseFloat: parsing \(GoFormat.quote(s)): invalid syntax") }
+            guard let f = GoParse.float(s) else { throw TemplateFunctionError("strconv.ParseFloat: parsing \(goQuoted(s)): invalid syntax") }
             return f
         default: throw TemplateFunctionError("can't convert \(v.goType) to float")
         }

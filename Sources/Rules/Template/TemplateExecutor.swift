@@ -1,3 +1,5 @@
+import Model
+
 /// Runtime failure while executing a template, with the action it happened in.
 struct TemplateExecError: Error {
     var message: String
@@ -213,7 +215,7 @@ struct TemplateExecutor {
         case .dot: return "."
         case .field(let names): return names.map { "." + $0 }.joined()
         case .variable(let name, let fields): return name + fields.map { "." + $0 }.joined()
-        case .string(let s): return GoFormat.quote(s)
+        case .string(let s): return goQuoted(s)
         case .number(.int(let n)): return String(n)
         case .number(.float(let f)): return GoFormat.shortest(f)
         case .bool(let b): return b ? "true" : "false"

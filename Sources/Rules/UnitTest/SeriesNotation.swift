@@ -90,12 +90,12 @@ private struct MetricScanner {
             try parseBraces(into: &labels)
             skipSpaces()
         } else if labels.isEmpty {
-            throw fail(i < chars.count ? "unexpected character: \(GoFormat.quote(String(chars[i])))" : "unexpected end of input")
+            throw fail(i < chars.count ? "unexpected character: \(goQuoted(String(chars[i])))" : "unexpected end of input")
         }
         guard i >= chars.count else {
             let start = i
             let word = identifier()
-            throw fail(word.isEmpty ? "unexpected character: \(GoFormat.quote(String(chars[start])))" : "unexpected identifier \(GoFormat.quote(word))", at: start)
+            throw fail(word.isEmpty ? "unexpected character: \(goQuoted(String(chars[start])))" : "unexpected identifier \(goQuoted(word))", at: start)
         }
         return Labels(labels)
     }
@@ -107,10 +107,10 @@ private struct MetricScanner {
             if chars[i] == "}" { i += 1; return }
             let start = i
             let name = identifier()
-            guard !name.isEmpty else { throw fail("unexpected character inside braces: \(GoFormat.quote(String(chars[i])))") }
+            guard !name.isEmpty else { throw fail("unexpected character inside braces: \(goQuoted(String(chars[i])))") }
             skipSpaces()
             guard i < chars.count, chars[i] == "=" else {
-                throw i < chars.count ? fail("unexpected character inside braces: \(GoFormat.quote(String(chars[i])))") : fail("unexpected end of input inside braces")
+                throw i < chars.count ? fail("unexpected character inside braces: \(goQuoted(String(chars[i])))") : fail("unexpected end of input inside braces")
             }
             i += 1
             skipSpaces()
@@ -122,7 +122,7 @@ private struct MetricScanner {
 
     private mutating func quoted(start: Int) throws -> String {
         guard i < chars.count, chars[i] == "\"" || chars[i] == "'" || chars[i] == "`" else {
-            throw i < chars.count ? fail("unexpected character inside braces: \(GoFormat.quote(String(chars[i])))") : fail("unexpected end of input inside braces")
+            throw i < chars.count ? fail("unexpected character inside braces: \(goQuoted(String(chars[i])))") : fail("unexpected end of input inside braces")
         }
         let quote = chars[i]
         let open = i

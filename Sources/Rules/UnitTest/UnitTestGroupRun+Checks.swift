@@ -40,7 +40,7 @@ extension UnitTestGroupRun {
     func checkExpression(_ test: UnitTestFile.ExprTestCase, engine: Engine) -> [String] {
         let at = RuleTestRunner.duration(test.evalTime, default: 0) ?? 0
         let time = PromDuration.format(at)
-        let head = "    expr: \(GoFormat.quote(test.expr)), time: \(time)"
+        let head = "    expr: \(goQuoted(test.expr)), time: \(time)"
         let got: [QuerySample]
         do {
             got = try RuleEnvironment.query(engine)(test.expr, at)
@@ -53,7 +53,7 @@ extension UnitTestGroupRun {
             do {
                 expected.append(QuerySample(labels: try SeriesNotation.metric(text), value: sample.value))
             } catch {
-                return ["\(head), err: labels \(GoFormat.quote(text)): \(error)"]
+                return ["\(head), err: labels \(goQuoted(text)): \(error)"]
             }
         }
         let sortedGot = got.sorted { $0.labels < $1.labels }
@@ -82,7 +82,7 @@ extension UnitTestGroupRun {
 
     /// Go's `labels.Labels.String()`: `{a="1", b="2"}` with the name inside the braces.
     static func goLabels(_ labels: Labels) -> String {
-        "{" + labels.map { "\($0.name)=\(GoFormat.quote($0.value))" }.joined(separator: ", ") + "}"
+        "{" + labels.map { "\($0.name)=\(goQuoted($0.value))" }.joined(separator: ", ") + "}"
     }
 
     static func indent(_ text: String, _ prefix: String) -> String {

@@ -17,7 +17,7 @@ struct ResultMatcher {
             guard expected.count == 1 else { throw Mismatch(description: "got scalar \(sample.value), expected \(expected)") }
             try compare(sample.value, expected[0], context: "scalar")
         case .string(let text, _):
-            guard expected.count == 1, expected[0] == goQuote(text) else { throw Mismatch(description: "got string \(text)") }
+            guard expected.count == 1, expected[0] == goQuoted(text) else { throw Mismatch(description: "got string \(text)") }
         case .vector(let elements):
             try checkVector(elements)
         case .matrix(let series):
