@@ -76,7 +76,7 @@ let package = Package(
             "Notify", "Channels", "Curl", "Model", .product(name: "Logging", package: "swift-log"),
         ], path: "Benchmarks/NotifyBench", swiftSettings: swift6),
         .executableTarget(name: "ParserBench", dependencies: ["Exposition", "Model"], path: "Benchmarks/ParserBench",
-                          exclude: ["python_parse_bench.py"], swiftSettings: swift6),
+                          exclude: ["python_parse_bench.py", "prom_parse_bench.go", "prom_parse_bench.sh"], swiftSettings: swift6),
         .executableTarget(name: "ProbeBench", dependencies: ["Collect", "Curl", "Model"], path: "Benchmarks/ProbeBench", swiftSettings: swift6),
         .executableTarget(name: "QueryBench", dependencies: ["Query", "Model", "Storage"], path: "Benchmarks/QueryBench", swiftSettings: swift6),
         .executableTarget(name: "RulesBench", dependencies: [

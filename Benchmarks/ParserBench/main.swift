@@ -3,8 +3,11 @@ import Foundation
 import Model
 
 // Parser throughput: MB/s and samples/s with every sample's labels decoded into `Labels`,
-// compared with Python prometheus_client's parser on the same bytes (`pip install prometheus_client`).
-//   swift run -c release ParserBench [--seconds S] [--only NAME] [--no-python] [--runs N] [--file PATH] [--cold-only]
+// compared with Python prometheus_client's parser on the same bytes (`pip install prometheus_client`)
+// and, with --prometheus, with Prometheus' own parser (model/textparse of Prometheus 2.42, Go; built
+// by prom_parse_bench.sh, which fetches the Debian source the first time: Go and network needed).
+//   swift run -c release ParserBench [--seconds S] [--only NAME] [--no-python] [--prometheus] [--runs N]
+//                                    [--file PATH] [--cold-only]
 // Payloads: a generated ~1 MB node_exporter-like text payload, and `fake_target.py --dump` output
 // (1,000 and 10,000 series, text 0.0.4 and OpenMetrics). Best run of CPU (thread) time.
 //
@@ -18,11 +21,6 @@ struct Payload {
     let name: String
     let bytes: [UInt8]
     let format: ExpositionFormat
-}
-
-struct Measurement {
-    let samples: Int
-    let secondsPerParse: Double
 }
 
 /// CPU time of this thread: on a machine shared with other builds, wall time mostly measures the
@@ -93,30 +91,6 @@ func byteLoopReference(_ bytes: [UInt8]) -> Double {
     return Double(bytes.count) / best / 1e6
 }
 
-func run(_ executable: String, _ arguments: [String]) throws -> Data {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else { throw CocoaError(.executableLoad) }
-    return data
-}
-
-func pythonMeasure(_ payload: Payload, script: String) -> Measurement? {
-    let file = FileManager.default.temporaryDirectory.appendingPathComponent("parserbench-\(payload.name)")
-    guard (try? Data(payload.bytes).write(to: file)) != nil,
-          let output = try? run("/usr/bin/env", ["python3", script, file.path,
-                                                 payload.format == .openMetrics ? "openmetrics" : "text", "1.0"]),
-          let fields = String(data: output, encoding: .utf8)?.split(separator: " "), fields.count == 3,
-          let samples = Int(fields[1]),
-          let seconds = Double(fields[2].trimmingCharacters(in: .whitespacesAndNewlines)) else { return nil }
-    return Measurement(samples: samples, secondsPerParse: seconds)
-}
-
 func fakeTarget(_ format: String, series: Int) throws -> [UInt8] {
     Array(try run("/usr/bin/env", ["python3", "/work/shared/bench/fake_target.py", "--dump",
                                    "--series", String(series), "--format", format]))
@@ -124,7 +98,8 @@ func fakeTarget(_ format: String, series: Int) throws -> [UInt8] {
 
 let arguments = CommandLine.arguments
 let minSeconds = arguments.firstIndex(of: "--seconds").flatMap { Double(arguments[$0 + 1]) } ?? 1.0
-let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("python_parse_bench.py").path
+let benchDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+let script = benchDirectory.appendingPathComponent("python_parse_bench.py").path
 
 var payloads: [Payload] = []
 if let fileIndex = arguments.firstIndex(of: "--file") {
@@ -149,15 +124,22 @@ let only = arguments.firstIndex(of: "--only").map { arguments[$0 + 1] }
 let withPython = !arguments.contains("--no-python")
 /// Measures only the cold parse (for profiling it alone, e.g. under `perf record`).
 let coldOnly = arguments.contains("--cold-only")
+/// The command that times Prometheus' parser, when --prometheus is given and it builds.
+let prometheus = arguments.contains("--prometheus")
+    ? preparePrometheusHelper(script: benchDirectory.appendingPathComponent("prom_parse_bench.sh").path) : nil
 
 print(String(format: "reference byte loop: %.0f MB/s (cpu)", byteLoopReference(payloads[0].bytes)))
 func pad(_ text: String, _ width: Int) -> String { text.padding(toLength: width, withPad: " ", startingAt: 0) }
 func mb(_ bytes: Int, _ seconds: Double) -> String { String(format: "%.0f", Double(bytes) / seconds / 1e6) }
 func rate(_ samples: Int, _ seconds: Double) -> String { String(format: "%.2fM", Double(samples) / seconds / 1e6) }
 print("MB/s and samples/s in CPU time; steady = every scrape after the first (cache hit), cold = first scrape")
+if prometheus != nil {
+    print("prom = Prometheus 2.42 model/textparse, every sample's labels decoded (p.Metric); cold/prom = cold MB/s / prom MB/s")
+}
 print(pad("payload", 25) + pad("bytes", 9) + pad("samples", 8) + pad("steady MB/s", 12) + pad("steady smp/s", 13)
-      + pad("cold MB/s", 10) + pad("cold smp/s", 11) + pad("cold wall", 10) + pad("python MB/s", 12)
-      + "x python (steady / cold)")
+      + pad("cold MB/s", 10) + pad("cold smp/s", 11) + pad("cold wall", 10)
+      + (prometheus != nil ? pad("prom MB/s", 10) + pad("prom wall", 10) + pad("cold/prom", 10) : "")
+      + pad("python MB/s", 12) + "x python (steady / cold)")
 for payload in payloads where only.map({ payload.name.contains($0) }) ?? true {
     let warm = coldOnly ? SwiftMeasurement(samples: 0, wall: .infinity, cpu: .infinity)
                         : try measure(payload, minSeconds: minSeconds, warm: true)
@@ -166,12 +148,25 @@ for payload in payloads where only.map({ payload.name.contains($0) }) ?? true {
         + pad(mb(payload.bytes.count, warm.cpu), 12) + pad(rate(warm.samples, warm.cpu), 13)
         + pad(mb(payload.bytes.count, cold.cpu), 10) + pad(rate(cold.samples, cold.cpu), 11)
         + pad(mb(payload.bytes.count, cold.wall), 10)
-    if withPython, let python = pythonMeasure(payload, script: script) {
-        line += pad(String(format: "%.1f", Double(payload.bytes.count) / python.secondsPerParse / 1e6), 12)
-            + String(format: "%.0fx / %.0fx", python.secondsPerParse / warm.cpu, python.secondsPerParse / cold.cpu)
-        if python.samples != warm.samples { line += "  (python counted \(python.samples) samples)" }
+    var notes: [String] = []
+    let file = payloadFile(payload)
+    if let prometheus {
+        if let file, let prom = externalMeasure(prometheus, file: file, format: payload.format, seconds: minSeconds) {
+            line += pad(mb(payload.bytes.count, prom.cpuSecondsPerParse), 10)
+                + pad(prom.wallSecondsPerParse.map { mb(payload.bytes.count, $0) } ?? "-", 10)
+                + pad(String(format: "%.2fx", prom.cpuSecondsPerParse / cold.cpu), 10)
+            if prom.samples != cold.samples { notes.append("prometheus counted \(prom.samples) samples") }
+        } else {
+            line += pad("failed", 10) + pad("-", 10) + pad("-", 10)
+        }
+    }
+    if withPython, let file, let python = externalMeasure(["/usr/bin/env", "python3", script], file: file,
+                                                           format: payload.format, seconds: 1.0) {
+        line += pad(String(format: "%.1f", Double(payload.bytes.count) / python.cpuSecondsPerParse / 1e6), 12)
+            + String(format: "%.0fx / %.0fx", python.cpuSecondsPerParse / warm.cpu, python.cpuSecondsPerParse / cold.cpu)
+        if python.samples != cold.samples { notes.append("python counted \(python.samples) samples") }
     } else {
         line += pad("n/a", 12) + "-"
     }
-    print(line)
+    print(line + notes.map { "  (\($0))" }.joined())
 }
