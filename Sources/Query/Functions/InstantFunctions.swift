@@ -93,44 +93,19 @@ enum CivilTime {
     }
 
     static func value(_ field: Field, seconds: Int64) -> Double {
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let secondOfDay = seconds - days * 86_400
-        let (year, month, day) = civil(fromDays: days)
+        let t = UTCTime(unixSeconds: seconds)
         switch field {
-        case .year: return Double(year)
-        case .month: return Double(month)
-        case .dayOfMonth: return Double(day)
-        case .hour: return Double(secondOfDay / 3600)
-        case .minute: return Double(secondOfDay % 3600 / 60)
-        case .dayOfWeek:
-            let weekday = (days + 4) % 7 // 1970-01-01 was a Thursday.
-            return Double(weekday < 0 ? weekday + 7 : weekday)
-        case .dayOfYear: return Double(days - daysFromCivil(year, 1, 1) + 1)
+        case .year: return Double(t.year)
+        case .month: return Double(t.month)
+        case .dayOfMonth: return Double(t.day)
+        case .hour: return Double(t.hour)
+        case .minute: return Double(t.minute)
+        case .dayOfWeek: return Double(t.weekday)
+        case .dayOfYear: return Double(t.daysSinceEpoch - UTCTime.days(year: t.year, month: 1, day: 1) + 1)
         case .daysInMonth:
-            let next = month == 12 ? daysFromCivil(year + 1, 1, 1) : daysFromCivil(year, month + 1, 1)
-            return Double(next - daysFromCivil(year, month, 1))
+            let next = t.month == 12 ? UTCTime.days(year: t.year + 1, month: 1, day: 1)
+                                     : UTCTime.days(year: t.year, month: t.month + 1, day: 1)
+            return Double(next - UTCTime.days(year: t.year, month: t.month, day: 1))
         }
-    }
-
-    /// Howard Hinnant's days-since-epoch → proleptic Gregorian date.
-    static func civil(fromDays z0: Int64) -> (Int64, Int64, Int64) {
-        let z = z0 + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
-    }
-
-    static func daysFromCivil(_ y0: Int64, _ m: Int64, _ d: Int64) -> Int64 {
-        let y = m <= 2 ? y0 - 1 : y0
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
     }
 }

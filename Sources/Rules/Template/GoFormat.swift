@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// Go's `fmt` formatting for the values templates print: `%v` of a float64, `time.Time.String`,
 /// and `Sprintf` with the verbs templates use.
@@ -67,30 +68,15 @@ enum GoFormat {
 
     /// `time.Time.String()` of a UTC time: `2006-01-02 15:04:05.999999999 +0000 UTC`.
     static func time(seconds: Int64, nanos: Int64) -> String {
-        let days = Int64((Double(seconds) / 86_400).rounded(.down))
-        let secondOfDay = seconds - days * 86_400
-        let (y, m, d) = civilFromDays(days)
-        var out = String(format: "%04lld-%02lld-%02lld %02lld:%02lld:%02lld", y, m, d,
-                         secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60)
+        let t = UTCTime(unixSeconds: seconds)
+        var out = UTCTime.pad(t.year, 4) + "-" + UTCTime.pad(t.month, 2) + "-" + UTCTime.pad(t.day, 2) + " "
+            + UTCTime.pad(t.hour, 2) + ":" + UTCTime.pad(t.minute, 2) + ":" + UTCTime.pad(t.second, 2)
         if nanos != 0 {
             var fraction = String(format: "%09lld", nanos)
             while fraction.last == "0" { fraction.removeLast() }
             out += "." + fraction
         }
         return out + " +0000 UTC"
-    }
-
-    /// Howard Hinnant's days-to-civil algorithm.
-    static func civilFromDays(_ z0: Int64) -> (Int64, Int64, Int64) {
-        let z = z0 + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
     }
 
     /// `%.Ng` as Go formats it (identical to C for an explicit precision).

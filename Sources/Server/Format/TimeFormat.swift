@@ -3,21 +3,7 @@ import Model
 /// RFC 3339 and unix-seconds conversions for `Timestamp` (milliseconds), without Foundation.
 enum TimeFormat {
     /// Go's `time.RFC3339Nano` in UTC (`2026-11-23T16:38:15.12Z`): fraction without trailing zeros.
-    static func rfc3339(_ ms: Timestamp) -> String {
-        let seconds = ms.floorDiv(1000)
-        let millis = Int(ms - seconds * 1000)
-        let days = seconds.floorDiv(86_400)
-        let secondOfDay = Int(seconds - days * 86_400)
-        let (year, month, day) = civil(fromDays: days)
-        var out = pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T"
-        out += pad(secondOfDay / 3600, 2) + ":" + pad(secondOfDay / 60 % 60, 2) + ":" + pad(secondOfDay % 60, 2)
-        if millis != 0 {
-            var fraction = pad(millis, 3)
-            while fraction.last == "0" { fraction.removeLast() }
-            out += "." + fraction
-        }
-        return out + "Z"
-    }
+    static func rfc3339(_ ms: Timestamp) -> String { UTCTime(ms).rfc3339 }
 
     /// Prometheus' JSON timestamp: unix seconds with up to three decimals (`MarshalTimestamp`).
     static func unixSeconds(_ ms: Timestamp) -> String {
@@ -25,7 +11,7 @@ enum TimeFormat {
         let magnitude = ms.magnitude
         out += String(magnitude / 1000)
         let fraction = Int(magnitude % 1000)
-        if fraction != 0 { out += "." + pad(fraction, 3) }
+        if fraction != 0 { out += "." + UTCTime.pad(fraction, 3) }
         return out
     }
 
@@ -73,45 +59,8 @@ enum TimeFormat {
             return nil
         }
         guard index == bytes.count else { return nil }
-        let days = daysFromCivil(year: year, month: month, day: day)
+        let days = UTCTime.days(year: year, month: month, day: day)
         let seconds = days * 86_400 + Int64(hour * 3600 + minute * 60 + second - offsetSeconds)
         return seconds * 1000 + Int64(millis)
-    }
-
-    private static func pad(_ value: Int, _ width: Int) -> String {
-        let text = String(value)
-        return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
-    }
-
-    // Howard Hinnant's days-from-civil algorithms (proleptic Gregorian calendar).
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int64 {
-        let y = Int64(month <= 2 ? year - 1 : year)
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let m = Int64(month)
-        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + Int64(day) - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
-
-    static func civil(fromDays days: Int64) -> (year: Int, month: Int, day: Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = Int(doy - (153 * mp + 2) / 5 + 1)
-        let month = Int(mp < 10 ? mp + 3 : mp - 9)
-        let year = Int(yoe + era * 400) + (month <= 2 ? 1 : 0)
-        return (year, month, day)
-    }
-}
-
-extension Int64 {
-    /// Division rounding towards negative infinity.
-    func floorDiv(_ divisor: Int64) -> Int64 {
-        let q = self / divisor
-        return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? q - 1 : q
     }
 }
