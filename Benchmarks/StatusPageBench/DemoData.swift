@@ -66,9 +66,9 @@ enum DemoData {
                   annotations: ["summary": "Scrape target 127.0.0.1:8001 is down"], state: .firing, value: 0,
                   activeAt: now - 1_500_000, firedAt: now - 1_200_000),
         ]
-        let silences = [SilenceInfo(id: "4b1c", matchers: [try! Matcher("alertname", .equal, "HighDailyCost")],
-                                    startsAt: now - 3_600_000, endsAt: now + 7_200_000, createdBy: "ops@example.com",
-                                    comment: "Budget raised for the launch", updatedAt: now - 3_600_000)]
+        let silences = [Silence(id: "4b1c", matchers: [try! Matcher("alertname", .equal, "HighDailyCost")],
+                                startsAt: now - 3_600_000, endsAt: now + 7_200_000, createdBy: "ops@example.com",
+                                comment: "Budget raised for the launch", updatedAt: now - 3_600_000)]
         let notifications = [
             NotificationInfo(time: now - 1_190_000, channel: "team-slack", summary: "[FIRING:1] TargetDown api (warning)", result: .sent),
             NotificationInfo(time: now - 1_190_000, channel: "ops-email", summary: "[FIRING:1] TargetDown api (warning)", result: .retrying,

@@ -20,12 +20,8 @@ enum ServerWiring {
         deps.ruleGroups = { (runtime.currentRules?.status() ?? []).map(ruleGroup) }
         deps.targets = { targets(runtime: runtime) }
         let database = StorageDatabase.path(dataDir: config.global.dataDir)
-        deps.silences = { try SilenceManager(databasePath: database).list().map(silenceInfo) }
-        deps.createSilence = { info in
-            let silence = Silence(id: info.id, matchers: info.matchers, startsAt: info.startsAt, endsAt: info.endsAt,
-                                  createdBy: info.createdBy, comment: info.comment, updatedAt: info.updatedAt)
-            return try SilenceManager(databasePath: database).add(silence, now: Clock.now()).id
-        }
+        deps.silences = { try SilenceManager(databasePath: database).list() }
+        deps.createSilence = { silence in try SilenceManager(databasePath: database).add(silence, now: Clock.now()).id }
         deps.expireSilence = { id in try SilenceManager(databasePath: database).expire(id: id, now: Clock.now()) }
         deps.status = { await StatusSnapshotBuilder.build(runtime: runtime, now: Clock.now()) }
         deps.metrics = { await SelfMetrics.render(runtime: runtime) }
@@ -69,11 +65,6 @@ enum ServerWiring {
                               intervalMilliseconds: Int64(spec.interval.components.seconds * 1000),
                               timeoutMilliseconds: Int64(spec.timeout.components.seconds * 1000))
         }
-    }
-
-    static func silenceInfo(_ s: Silence) -> SilenceInfo {
-        SilenceInfo(id: s.id, matchers: s.matchers, startsAt: s.startsAt, endsAt: s.endsAt,
-                    createdBy: s.createdBy, comment: s.comment, updatedAt: s.updatedAt)
     }
 
     static func seconds(_ d: Duration) -> Double {

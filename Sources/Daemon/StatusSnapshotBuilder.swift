@@ -24,7 +24,7 @@ enum StatusSnapshotBuilder {
         let queued = metrics.queueLength.values.reduce(0, +)
         let oldest = metrics.oldestQueuedSeconds.values.max().map { now - Timestamp($0 * 1000) }
         let silences = ((try? SilenceManager(databasePath: StorageDatabase.path(dataDir: config.global.dataDir)).list()) ?? [])
-            .filter { $0.state(at: now) != .expired }.map(ServerWiring.silenceInfo)
+            .filter { $0.state(at: now) != .expired }
         let alerts = runtime.currentRules?.alerts().filter { $0.resolvedAt == nil && $0.state != .inactive } ?? []
         return StatusSnapshot(generatedAt: now, version: BuildInfo.version, checks: checks,
                               targets: ServerWiring.targets(runtime: runtime), alerts: alerts, silences: silences,

@@ -30,10 +30,10 @@ public struct ServerDependencies: Sendable {
     /// Scrape targets for `/api/v1/targets`.
     public var targets: @Sendable () async -> [TargetInfo]
     /// Every silence, expired ones included (Alertmanager lists them too).
-    public var silences: @Sendable () async throws -> [SilenceInfo]
+    public var silences: @Sendable () async throws -> [Silence]
     /// Creates a silence (or replaces the one with the same non-empty id) and returns its id.
     /// Throw `APIError(.badData, ...)` for an invalid one.
-    public var createSilence: @Sendable (SilenceInfo) async throws -> String
+    public var createSilence: @Sendable (Silence) async throws -> String
     /// Expires a silence; returns false when no silence has that id.
     public var expireSilence: @Sendable (String) async throws -> Bool
     /// What the status page shows.

@@ -5,7 +5,7 @@ import Testing
 
 /// A silence store for the tests, with ids handed out in order.
 final class SilenceBook: Sendable {
-    private let state = Mutex<(next: Int, silences: [SilenceInfo])>((1, []))
+    private let state = Mutex<(next: Int, silences: [Silence])>((1, []))
 
     func install(into deps: inout ServerDependencies) {
         deps.silences = { self.state.withLock { $0.silences } }

@@ -23,8 +23,8 @@ struct StatusPageTests {
         let target = TargetInfo(labels: ["job": "api", "instance": hostile], scrapeURL: "http://127.0.0.1:8000/metrics",
                                 health: .down, lastError: hostile, lastScrape: now - 1000, lastScrapeSeconds: 0.002,
                                 intervalMilliseconds: 15_000, timeoutMilliseconds: 10_000)
-        let silence = SilenceInfo(id: "s1", matchers: [try! Matcher("alertname", .equal, hostile)], startsAt: now - 1000,
-                                  endsAt: now + 3_600_000, createdBy: hostile, comment: hostile, updatedAt: now)
+        let silence = Silence(id: "s1", matchers: [try! Matcher("alertname", .equal, hostile)], startsAt: now - 1000,
+                              endsAt: now + 3_600_000, createdBy: hostile, comment: hostile, updatedAt: now)
         let notification = NotificationInfo(time: now - 2000, channel: "team-slack", summary: "[FIRING:1] ApiDown \(hostile)",
                                             result: .failed, detail: hostile)
         return StatusSnapshot(generatedAt: now, version: "0.1.0", checks: checks, targets: [target], alerts: [alert],

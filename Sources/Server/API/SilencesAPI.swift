@@ -50,7 +50,7 @@ struct SilencesAPI: Sendable {
     }
 
     func create(_ body: [UInt8]) async -> APIReply {
-        let silence: SilenceInfo
+        let silence: Silence
         do {
             silence = try SilencesAPI.decode(body, now: deps.now())
         } catch {
@@ -80,8 +80,8 @@ struct SilencesAPI: Sendable {
     }
 
     /// Alertmanager's order: active by end time, then pending by start time, then expired, most recently ended first.
-    static func sorted(_ silences: [SilenceInfo], now: Timestamp) -> [SilenceInfo] {
-        func rank(_ s: SilenceInfo) -> Int {
+    static func sorted(_ silences: [Silence], now: Timestamp) -> [Silence] {
+        func rank(_ s: Silence) -> Int {
             switch s.state(at: now) {
             case .active: 0
             case .pending: 1
@@ -99,7 +99,7 @@ struct SilencesAPI: Sendable {
         }
     }
 
-    static func write(_ silence: SilenceInfo, now: Timestamp, to json: inout JSONWriter) {
+    static func write(_ silence: Silence, now: Timestamp, to json: inout JSONWriter) {
         json.beginObject()
         json.field("id", silence.id)
         json.key("status")
@@ -167,7 +167,7 @@ struct SilencesAPI: Sendable {
     }
 
     /// Decodes and validates a silence as Alertmanager does.
-    static func decode(_ body: [UInt8], now: Timestamp) throws(APIError) -> SilenceInfo {
+    static func decode(_ body: [UInt8], now: Timestamp) throws(APIError) -> Silence {
         let posted: PostableSilence
         do {
             posted = try JSONDecoder().decode(PostableSilence.self, from: Data(body))
@@ -194,8 +194,8 @@ struct SilencesAPI: Sendable {
         guard startsAt < endsAt else { throw APIError(.badData, "Failed to create silence: start time must be before end time") }
         guard endsAt > now else { throw APIError(.badData, "Failed to create silence: end time can't be in the past") }
         guard !posted.createdBy.isEmpty else { throw APIError(.badData, "createdBy must not be empty") }
-        return SilenceInfo(id: posted.id ?? "", matchers: matchers, startsAt: max(startsAt, now), endsAt: endsAt,
-                           createdBy: posted.createdBy, comment: posted.comment, updatedAt: now)
+        return Silence(id: posted.id ?? "", matchers: matchers, startsAt: max(startsAt, now), endsAt: endsAt,
+                       createdBy: posted.createdBy, comment: posted.comment, updatedAt: now)
     }
 
     private static func describe(_ error: any Error) -> String {

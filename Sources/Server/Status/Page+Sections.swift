@@ -39,7 +39,7 @@ extension Page {
         html += "</table>"
     }
 
-    mutating func silences(_ silences: [SilenceInfo], now: Timestamp) {
+    mutating func silences(_ silences: [Silence], now: Timestamp) {
         let current = SilencesAPI.sorted(silences, now: now).filter { $0.state(at: now) != .expired }
         section("Silences", count: current.count)
         guard !current.isEmpty else { html += "<p class=\"muted\">No active silences.</p>"; return }

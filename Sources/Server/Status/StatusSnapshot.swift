@@ -55,7 +55,7 @@ public struct StatusSnapshot: Sendable {
     /// Pending and firing alerts (resolved ones are left out).
     public var alerts: [Alert]
     /// Silences; expired ones are not shown.
-    public var silences: [SilenceInfo]
+    public var silences: [Silence]
     /// Newest first.
     public var notifications: [NotificationInfo]
     /// The notification outbox.
@@ -63,7 +63,7 @@ public struct StatusSnapshot: Sendable {
 
     /// Creates a snapshot.
     public init(generatedAt: Timestamp, version: String = "", checks: [CheckStatus] = [], targets: [TargetInfo] = [],
-                alerts: [Alert] = [], silences: [SilenceInfo] = [], notifications: [NotificationInfo] = [],
+                alerts: [Alert] = [], silences: [Silence] = [], notifications: [NotificationInfo] = [],
                 queue: QueueInfo = QueueInfo(length: 0)) {
         self.generatedAt = generatedAt
         self.version = version
