@@ -50,7 +50,7 @@ struct SilenceCommand: ParsableCommand {
             if silences.isEmpty { print("no silences"); return }
             print("ID\tSTATE\tMATCHERS\tENDS\tCREATED BY\tCOMMENT")
             for s in silences {
-                let ends = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(s.endsAt) / 1000))
+                let ends = UTCTime(s.endsAt).rfc3339
                 print("\(s.id)\t\(s.state(at: now).rawValue)\t{\(s.matchers.map(\.description).joined(separator: ", "))}\t\(ends)\t\(s.createdBy)\t\(s.comment)")
             }
         }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Config
 import Daemon
 import Foundation
+import Model
 
 /// Finds `global.data_dir` for commands that read or write the store while the daemon may run.
 enum StoreLocation {
@@ -37,11 +38,7 @@ enum TimeArgument {
     static func parse(_ text: String) throws -> Int64 {
         if text == "now" { return nowMillis() }
         if let seconds = Double(text) { return Int64((seconds * 1000).rounded()) }
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = formatter.date(from: text) ?? ISO8601DateFormatter().date(from: text) {
-            return Int64((date.timeIntervalSince1970 * 1000).rounded())
-        }
+        if let timestamp = UTCTime.parseRFC3339(text) { return timestamp }
         throw ValidationError("invalid time \"\(text)\": use RFC 3339 or unix seconds")
     }
 

@@ -40,3 +40,25 @@ private extension Int64 {
     /// Whole seconds, rounded down, so Foundation sees the same second as `UTCTime`.
     var floorDividedBy1000: Int64 { self >= 0 ? self / 1000 : -((-self + 999) / 1000) }
 }
+
+/// `UTCTime.parseRFC3339`: the inverse of the spellings above, with offsets and any fraction.
+struct RFC3339ParseTests {
+    @Test func parsesWhatTheFormattersWrite() {
+        for timestamp: Timestamp in [0, -1, 951_782_400_000, 1_795_452_295_120, 1_795_452_295_000] {
+            #expect(UTCTime.parseRFC3339(UTCTime(timestamp).rfc3339) == timestamp)
+            #expect(UTCTime.parseRFC3339(UTCTime(timestamp).rfc3339Milliseconds) == timestamp)
+        }
+    }
+
+    @Test func offsetsFractionsAndCase() {
+        #expect(UTCTime.parseRFC3339("2026-11-23T17:44:55.12+01:00") == 1_795_452_295_120)
+        #expect(UTCTime.parseRFC3339("2026-11-23T11:14:55-05:30") == 1_795_452_295_000)
+        #expect(UTCTime.parseRFC3339("2026-11-23t16:44:55.123456789z") == 1_795_452_295_123)
+    }
+
+    @Test(arguments: ["", "now", "2026-11-23", "2026-11-23T16:44:55", "2026-13-01T00:00:00Z",
+                      "2026-11-23T16:44:55.Z", "2026-11-23T16:44:55+0100", "2026-11-23T16:44:55Zjunk"])
+    func rejectsMalformedText(_ text: String) {
+        #expect(UTCTime.parseRFC3339(text) == nil)
+    }
+}
