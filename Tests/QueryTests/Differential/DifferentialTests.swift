@@ -1,6 +1,7 @@
 import Foundation
 import Model
 import Testing
+import TestSupport
 @testable import Query
 
 /// Our engine against real Prometheus 2.42: every expression of `testdata/differential/expressions.promql`
@@ -18,7 +19,7 @@ import Testing
     static let evalTimes: [Int64] = [300_000, 630_000, 1_020_000]
 
     @Test(.enabled(if: promtool != nil, "promtool is not installed: differential test against Prometheus skipped"))
-    func agreesWithPrometheus() throws {
+    func agreesWithPrometheus() async throws {
         let directory = Bundle.module.resourceURL!.appendingPathComponent("testdata/differential")
         let expressions = try String(contentsOf: directory.appendingPathComponent("expressions.promql"), encoding: .utf8)
             .split(separator: "\n").map(String.init).filter { !$0.isEmpty && !$0.hasPrefix("#") }
@@ -42,7 +43,7 @@ import Testing
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("lookout-differential-\(getpid()).yml")
         try yaml.write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
-        let (status, output) = try Self.run(Self.promtool!, ["test", "rules", file.path])
+        let (status, output) = try await runTool(Self.promtool!, ["test", "rules", file.path])
         let failures = PromtoolReport.failures(output)
         if status != 0 {
             #expect(!failures.isEmpty, "promtool failed without a comparison report:\n\(output)")
@@ -84,7 +85,7 @@ import Testing
 
     /// Our parse errors (testdata/parser/errors.txt) are the ones `promtool check rules` reports.
     @Test(.enabled(if: promtool != nil, "promtool is not installed: parse-error comparison skipped"))
-    func parseErrorsAgreeWithPromtool() throws {
+    func parseErrorsAgreeWithPromtool() async throws {
         let cases = ParserTests.cases("errors.txt").filter { !$0.0.contains("today") }
         var yaml = "groups:\n  - name: errors\n    rules:\n"
         for (i, (query, _)) in cases.enumerated() {
@@ -95,7 +96,7 @@ import Testing
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("lookout-parse-\(getpid()).yml")
         try yaml.write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
-        let (_, output) = try Self.run(Self.promtool!, ["check", "rules", file.path])
+        let (_, output) = try await runTool(Self.promtool!, ["check", "rules", file.path])
         for (i, (query, expected)) in cases.enumerated() {
             let line = output.split(separator: "\n").first { $0.contains("\"r\(i)\": could not parse expression: ") }
             let message = line.map { String($0[$0.range(of: "could not parse expression: ")!.upperBound...]) }
@@ -156,18 +157,5 @@ import Testing
         var text = "\(value)"
         if text.contains("e"), !text.contains(".") { text = text.replacingOccurrences(of: "e", with: ".0e") }
         return text
-    }
-
-    static func run(_ executable: String, _ arguments: [String]) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 }
