@@ -131,3 +131,20 @@ extension SelfSignedCertificate {
         try await offCooperativePool { try SelfSignedCertificate(in: directory, days: days) }
     }
 }
+
+/// An HTTPS server on loopback (`loopback_http.py`) presenting a self-signed certificate made
+/// for it, valid for `days` days; the directory holding the key lives as long as this value.
+public struct LoopbackTLSServer: Sendable {
+    public let directory: TemporaryDirectory
+    public let certificate: SelfSignedCertificate
+    public let server: ScriptServer
+
+    /// Makes the certificate and starts the server.
+    public static func launch(days: Int) async throws -> LoopbackTLSServer {
+        let directory = try TemporaryDirectory()
+        let certificate = try await SelfSignedCertificate.make(in: directory, days: days)
+        let server = try await ScriptServer.launch(
+            script: "loopback_http.py", arguments: ["--cert", certificate.certificatePath, "--key", certificate.keyPath])
+        return LoopbackTLSServer(directory: directory, certificate: certificate, server: server)
+    }
+}

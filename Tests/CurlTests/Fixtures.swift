@@ -9,20 +9,10 @@ enum Fixtures {
 
     static func http() async throws -> ScriptServer { try await server.value }
 
-    /// A certificate valid for two days and an HTTPS server presenting it, made once per run.
-    struct TLS: Sendable {
-        let directory: TemporaryDirectory
-        let certificate: SelfSignedCertificate
-        let server: ScriptServer
-    }
+    typealias TLS = LoopbackTLSServer
 
-    static let tlsTask = Task {
-        let directory = try TemporaryDirectory()
-        let certificate = try await SelfSignedCertificate.make(in: directory, days: 2)
-        let server = try await ScriptServer.launch(
-            script: "loopback_http.py", arguments: ["--cert", certificate.certificatePath, "--key", certificate.keyPath])
-        return TLS(directory: directory, certificate: certificate, server: server)
-    }
+    /// An HTTPS server whose self-signed certificate expires in two days, started once per run.
+    static let tlsTask = Task { try await LoopbackTLSServer.launch(days: 2) }
 
     static func tls() async throws -> TLS { try await tlsTask.value }
 

@@ -12,20 +12,10 @@ enum CollectFixtures {
     static let httpTask = Task { try await ScriptServer.launch(script: "loopback_http.py") }
     static func http() async throws -> ScriptServer { try await httpTask.value }
 
-    struct TLS: Sendable {
-        let directory: TemporaryDirectory
-        let certificate: SelfSignedCertificate
-        let server: ScriptServer
-    }
+    typealias TLS = LoopbackTLSServer
 
-    /// An HTTPS server whose self-signed certificate expires in two days.
-    static let tlsTask = Task {
-        let directory = try TemporaryDirectory()
-        let certificate = try await SelfSignedCertificate.make(in: directory, days: 2)
-        let server = try await ScriptServer.launch(
-            script: "loopback_http.py", arguments: ["--cert", certificate.certificatePath, "--key", certificate.keyPath])
-        return TLS(directory: directory, certificate: certificate, server: server)
-    }
+    /// An HTTPS server whose self-signed certificate expires in two days, started once per run.
+    static let tlsTask = Task { try await LoopbackTLSServer.launch(days: 2) }
     static func tls() async throws -> TLS { try await tlsTask.value }
 
     static let logger = Logger(label: "collect-tests")
