@@ -15,36 +15,13 @@ Routes (query parameters in brackets):
   /file[path, type, gzip]     serves a file from disk
   /metrics/echo-headers       the request headers as samples echo_header{name,value} 1
 """
-import argparse, gzip, json, os, socket, ssl, struct, sys, threading, time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+import argparse, gzip, json, socket, ssl, struct, time
 from urllib.parse import urlparse, parse_qs
+from loopback_common import QuietHandler, Server, serve
 
 
-class Server(ThreadingHTTPServer):
-    request_queue_size = 1024  # the default of 5 drops SYNs under 100 concurrent clients
-    daemon_threads = True
 
-    def handle_error(self, request, client_address):
-        pass  # clients hanging up early is what several tests do on purpose
-
-
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True  # headers and body go out in separate writes: avoid 40 ms delayed-ACK stalls
-
-    def log_message(self, *args):
-        pass
-
-    def send(self, status, body=b"", ctype="text/plain", extra=()):
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        for k, v in extra:
-            self.send_header(k, v)
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
+class Handler(QuietHandler):
     def do_HEAD(self):
         self.do_GET()
 
@@ -64,32 +41,32 @@ class Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length else b""
         p = url.path
         if p == "/ok":
-            self.send(200, b"ok healthy")
+            self.reply(200, b"ok healthy")
         elif p == "/respond":
             time.sleep(int(q.get("delay_ms", "0")) / 1000)
-            self.send(int(q.get("status", "200")), q.get("body", "").encode(), q.get("type", "text/plain"))
+            self.reply(int(q.get("status", "200")), q.get("body", "").encode(), q.get("type", "text/plain"))
         elif p == "/slow":
             time.sleep(int(q.get("ms", "1000")) / 1000)
-            self.send(200, b"slow")
+            self.reply(200, b"slow")
         elif p == "/peer":
             time.sleep(int(q.get("delay_ms", "0")) / 1000)
-            self.send(200, str(self.client_address[1]).encode())
+            self.reply(200, str(self.client_address[1]).encode())
         elif p == "/echo":
             doc = {"method": self.command, "path": self.path,
                    "headers": {k: v for k, v in self.headers.items()},
                    "body": body.decode("latin-1")}
-            self.send(200, json.dumps(doc).encode(), "application/json")
+            self.reply(200, json.dumps(doc).encode(), "application/json")
         elif p == "/gzip":
             text = b"compressed " * 100
             if "gzip" in (self.headers.get("Accept-Encoding") or ""):
-                self.send(200, gzip.compress(text), extra=[("Content-Encoding", "gzip")])
+                self.reply(200, gzip.compress(text), extra=[("Content-Encoding", "gzip")])
             else:
-                self.send(200, text)
+                self.reply(200, text)
         elif p == "/redirect/loop":
-            self.send(302, extra=[("Location", "/redirect/loop")])
+            self.reply(302, extra=[("Location", "/redirect/loop")])
         elif p.startswith("/redirect/chain/"):
             n = int(p.rsplit("/", 1)[1])
-            self.send(302, extra=[("Location", "/redirect/chain/%d" % (n - 1) if n > 1 else "/ok")])
+            self.reply(302, extra=[("Location", "/redirect/chain/%d" % (n - 1) if n > 1 else "/ok")])
         elif p == "/big":
             n = int(q.get("n", "1000"))
             if q.get("chunked") == "1":
@@ -104,7 +81,7 @@ class Handler(BaseHTTPRequestHandler):
                     sent += len(part)
                 self.wfile.write(b"0\r\n\r\n")
             else:
-                self.send(200, b"x" * n)
+                self.reply(200, b"x" * n)
         elif p == "/reset":
             self.send_response(200)
             self.send_header("Content-Length", "1000")
@@ -117,7 +94,7 @@ class Handler(BaseHTTPRequestHandler):
         elif p == "/metrics/echo-headers":
             lines = ['echo_header{name="%s",value="%s"} 1' % (k.lower(), v.replace("\\", "\\\\").replace('"', '\\"'))
                      for k, v in self.headers.items()]
-            self.send(200, ("\n".join(lines) + "\n").encode(), "text/plain; version=0.0.4")
+            self.reply(200, ("\n".join(lines) + "\n").encode(), "text/plain; version=0.0.4")
         elif p == "/file":
             with open(q["path"], "rb") as f:
                 data = f.read()
@@ -125,17 +102,11 @@ class Handler(BaseHTTPRequestHandler):
             if q.get("gzip") == "1":
                 data = gzip.compress(data)
                 extra.append(("Content-Encoding", "gzip"))
-            self.send(200, data, q.get("type", "text/plain; version=0.0.4"), extra)
+            self.reply(200, data, q.get("type", "text/plain; version=0.0.4"), extra)
         else:
-            self.send(404, b"not found")
+            self.reply(404, b"not found")
 
 
-def exit_with_parent():
-    """The test process holds our stdin; when it exits (even by a crash) stdin ends and so do we."""
-    def watch():
-        sys.stdin.buffer.read()
-        os._exit(0)
-    threading.Thread(target=watch, daemon=True).start()
 
 
 def main():
@@ -149,9 +120,7 @@ def main():
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.load_cert_chain(args.cert, args.key)
         server.socket = ctx.wrap_socket(server.socket, server_side=True)
-    exit_with_parent()
-    print("PORT %d" % server.server_address[1], flush=True)
-    server.serve_forever()
+    serve(server)
 
 
 if __name__ == "__main__":

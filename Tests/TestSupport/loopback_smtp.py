@@ -7,9 +7,10 @@ Each accepted message is written to DIR/<n>.eml with X-MailFrom and X-RcptTo lin
   --auth USER:PASS      require AUTH (only over TLS when TLS is on)
   --reply CODE TEXT     answer DATA with this reply instead of 250
 """
-import argparse, asyncio, os, socket, ssl, sys, threading, time
+import argparse, os, socket, ssl, time
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
+from loopback_common import announce
 
 
 class Handler:
@@ -37,12 +38,6 @@ def free_port():
     return port
 
 
-def exit_with_parent():
-    """The test process holds our stdin; when it exits (even by a crash) stdin ends and so do we."""
-    def watch():
-        sys.stdin.buffer.read()
-        os._exit(0)
-    threading.Thread(target=watch, daemon=True).start()
 
 
 def main():
@@ -76,8 +71,7 @@ def main():
     controller = Controller(Handler(args.dir, args.reply), hostname="127.0.0.1", port=port,
                             ssl_context=ssl_context, **kwargs)
     controller.start()
-    exit_with_parent()
-    print("PORT %d" % port, flush=True)
+    announce(port)
     try:
         while True:
             time.sleep(3600)

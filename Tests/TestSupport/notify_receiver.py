@@ -11,9 +11,9 @@
   GET  /_count            number of accepted (2xx) posts
   GET  /_incidents       JSON {dedup_key: {"state": "triggered"|"resolved", "opened": n}}
 """
-import argparse, json, os, sys, threading, time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+import argparse, json, threading, time
 from urllib.parse import urlparse, parse_qs
+from loopback_common import QuietHandler, Server, serve
 
 lock = threading.Lock()
 scripts, received, incidents = {}, [], {}
@@ -21,30 +21,9 @@ arrived = []  # paths of posts as they arrive, before any scripted delay
 default_status = 200
 
 
-class Server(ThreadingHTTPServer):
-    request_queue_size = 1024
-    daemon_threads = True
-    allow_reuse_address = True
 
-    def handle_error(self, request, client_address):
-        pass
-
-
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True
-
-    def log_message(self, *args):
-        pass
-
-    def reply(self, status, body=b"", ctype="application/json", extra=()):
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        for k, v in extra:
-            self.send_header(k, v)
-        self.end_headers()
-        self.wfile.write(body)
+class Handler(QuietHandler):
+    content_type = "application/json"
 
     def do_GET(self):
         url = urlparse(self.path)
@@ -91,11 +70,6 @@ class Handler(BaseHTTPRequestHandler):
         self.reply(status, response.get("body", '{"status":"success"}').encode(), extra=extra)
 
 
-def exit_with_parent():
-    def watch():
-        sys.stdin.buffer.read()
-        os._exit(0)
-    threading.Thread(target=watch, daemon=True).start()
 
 
 def main():
@@ -106,9 +80,7 @@ def main():
     args = ap.parse_args()
     default_status = args.default_status
     server = Server(("127.0.0.1", args.port), Handler)
-    exit_with_parent()
-    print("PORT %d" % server.server_address[1], flush=True)
-    server.serve_forever()
+    serve(server)
 
 
 if __name__ == "__main__":

@@ -11,8 +11,8 @@
   GET  /_stats           JSON {"requests", "accepted", "wire_bytes", "raw_bytes", "series", "samples"}
                          over accepted requests that carry samples ("without_samples" counts the others)
 """
-import argparse, ctypes, json, os, sys, threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+import argparse, ctypes, json, threading
+from loopback_common import QuietHandler, Server, serve
 
 snappy = ctypes.CDLL("libsnappy.so.1")
 lock = threading.Lock()
@@ -71,31 +71,8 @@ def count(raw):
     return series, samples
 
 
-class Server(ThreadingHTTPServer):
-    request_queue_size = 1024
-    daemon_threads = True
-    allow_reuse_address = True
 
-    def handle_error(self, request, client_address):
-        pass
-
-
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True
-
-    def log_message(self, *args):
-        pass
-
-    def reply(self, status, body=b"", extra=()):
-        self.send_response(status)
-        self.send_header("Content-Type", "text/plain")
-        self.send_header("Content-Length", str(len(body)))
-        for k, v in extra:
-            self.send_header(k, v)
-        self.end_headers()
-        self.wfile.write(body)
-
+class Handler(QuietHandler):
     def do_GET(self):
         with lock:
             if self.path == "/_received":
@@ -136,11 +113,6 @@ class Handler(BaseHTTPRequestHandler):
         self.reply(status, response.get("body", "").encode(), extra=extra)
 
 
-def exit_with_parent():
-    def watch():
-        sys.stdin.buffer.read()
-        os._exit(0)
-    threading.Thread(target=watch, daemon=True).start()
 
 
 def main():
@@ -151,9 +123,7 @@ def main():
     ap.add_argument("--count-only", action="store_true")
     options = ap.parse_args()
     server = Server(("127.0.0.1", options.port), Handler)
-    exit_with_parent()
-    print("PORT %d" % server.server_address[1], flush=True)
-    server.serve_forever()
+    serve(server)
 
 
 if __name__ == "__main__":
