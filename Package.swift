@@ -78,21 +78,21 @@ let package = Package(
         .executableTarget(name: "ParserBench", dependencies: ["Exposition", "Model"], path: "Benchmarks/ParserBench",
                           exclude: ["python_parse_bench.py", "prom_parse_bench.go", "prom_parse_bench.sh"], swiftSettings: swift6),
         .executableTarget(name: "ProbeBench", dependencies: ["Collect", "Curl", "Model"], path: "Benchmarks/ProbeBench", swiftSettings: swift6),
-        .executableTarget(name: "QueryBench", dependencies: ["Query", "Model", "Storage"], path: "Benchmarks/QueryBench", swiftSettings: swift6),
+        .executableTarget(name: "QueryBench", dependencies: ["Query", "Model", "Storage", "TestSupport"], path: "Benchmarks/QueryBench", swiftSettings: swift6),
         .executableTarget(name: "RulesBench", dependencies: [
             "Rules", "Query", "Model", .product(name: "Logging", package: "swift-log"),
         ], path: "Benchmarks/RulesBench", swiftSettings: swift6),
         .executableTarget(name: "RemoteWriteBench", dependencies: [
             "Forward", "Config", "Curl", "Exposition", "Model", .product(name: "Logging", package: "swift-log"),
         ], path: "Benchmarks/RemoteWriteBench", exclude: ["fake_target.py"], swiftSettings: swift6),
-        .executableTarget(name: "StatusPageBench", dependencies: ["Server", "Model", .product(name: "Logging", package: "swift-log")], path: "Benchmarks/StatusPageBench", swiftSettings: swift6),
+        .executableTarget(name: "StatusPageBench", dependencies: ["Server", "Model", "TestSupport", .product(name: "Logging", package: "swift-log")], path: "Benchmarks/StatusPageBench", swiftSettings: swift6),
 
         // Tests (Swift Testing).
         .testTarget(name: "ModelTests", dependencies: ["Model"], swiftSettings: swift6),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "CurlTests", dependencies: ["Curl", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "Model"], resources: [.copy("testdata")], swiftSettings: swift6),
-        .testTarget(name: "ExpositionTests", dependencies: ["Exposition", "Model"], resources: [.copy("testdata")], swiftSettings: swift6),
+        .testTarget(name: "ExpositionTests", dependencies: ["Exposition", "Model", "TestSupport"], resources: [.copy("testdata")], swiftSettings: swift6),
         .testTarget(name: "CollectTests", dependencies: ["Collect", "TestSupport"], exclude: ["testdata"], swiftSettings: swift6),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Model", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "QueryTests", dependencies: ["Query", "Model", "TestSupport"], resources: [.copy("testdata")], swiftSettings: swift6),

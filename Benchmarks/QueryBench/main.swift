@@ -9,6 +9,7 @@ import Model
 import Query
 import Storage
 import Synchronization
+import TestSupport
 
 /// Wraps a querier and adds up the time spent in `select`.
 final class TimingQuerier: SeriesQuerier {
@@ -60,17 +61,6 @@ final class CachingQuerier: SeriesQuerier {
     }
 }
 
-/// Deterministic data, so every run measures the same work.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 let step: Int64 = 15_000
 let points = 240

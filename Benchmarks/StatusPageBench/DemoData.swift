@@ -1,17 +1,7 @@
 import Model
 import Server
+import TestSupport
 
-/// A small deterministic generator so figures and screenshots repeat from run to run.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 enum DemoData {
     static func check(_ name: String, _ target: String, up: Bool, reason: String = "", failRate: Int, latency: Double,

@@ -1,22 +1,11 @@
 import Testing
+import TestSupport
 @testable import Exposition
 
 /// Mutates valid payloads (byte flips, truncation, insertion, deletion, line swaps) and checks the
 /// parser never crashes and either parses or throws an error positioned inside the input.
 @Suite("Fuzzing")
 struct FuzzTests {
-    /// A small deterministic generator, so a failure reproduces.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     private static let interesting: [UInt8] = Array("{}=\",#\\ \n\r\t.eE+-_:0919aZ".utf8) + [0, 0x80, 0xC3, 0xFF]
 
     static func mutate(_ input: [UInt8], _ rng: inout SplitMix) -> [UInt8] {

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import Exposition
 import Model
 
@@ -12,12 +13,12 @@ struct LabelReuseTests {
                                      "abcdefghik", "abcdefgh_", "__a", "status", "quantile", "code"]
     private static let values = ["", "1", "GET", "x\\\"y", "é", "a\\\\b", "/api/v1/users/items", "0.5", "\\n", "+Inf"]
 
-    private static func pick<T>(_ items: [T], _ rng: inout FuzzTests.SplitMix) -> T {
+    private static func pick<T>(_ items: [T], _ rng: inout SplitMix) -> T {
         items[Int(rng.next() % UInt64(items.count))]
     }
 
     /// One series text: a fresh one, or the previous one cut after one of its label values and continued.
-    private static func series(after previous: String?, _ rng: inout FuzzTests.SplitMix) -> String {
+    private static func series(after previous: String?, _ rng: inout SplitMix) -> String {
         var text: String
         if let previous, rng.next() % 3 != 0, let cut = cutPoints(previous).randomElement(using: &rng) {
             text = String(previous.prefix(cut))
@@ -69,7 +70,7 @@ struct LabelReuseTests {
 
     @Test("series that share first labels come out as each line alone does, cold and warm")
     func sharedPrefixes() {
-        var rng = FuzzTests.SplitMix(state: 0xC01D)
+        var rng = SplitMix(state: 0xC01D)
         var checkedSamples = 0, checkedErrors = 0
         for _ in 0..<400 {
             var lines: [String] = [], previous: String?

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Exposition
 import Model
 
@@ -160,7 +161,7 @@ struct NumberTests {
 
     @Test("the fast paths agree bit for bit with strtod on 60k shortest-form and long decimals")
     func fastPathsAgreeWithStrtod() {
-        var rng = FuzzTests.SplitMix(state: 0xF10A7)
+        var rng = SplitMix(state: 0xF10A7)
         var mismatches: [String] = []
         for iteration in 0..<60_000 {
             let text: String

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import Exposition
 import Model
 
@@ -66,7 +67,7 @@ struct SeriesCacheTests {
     @Test("mutated payloads parse the same with a cache warmed on the original")
     func mutatedWarmEqualsCold() throws {
         let seeds = try Corpus.payloads("good").map(FuzzTests.Seed.init)
-        var rng = FuzzTests.SplitMix(state: 0xCAC4E)
+        var rng = SplitMix(state: 0xCAC4E)
         let warmed = seeds.map { seed in
             var cache = SeriesCache()
             _ = SeriesCacheTests.outcome(seed.bytes, seed.format, cache: &cache)
