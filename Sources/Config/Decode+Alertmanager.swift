@@ -28,16 +28,7 @@ enum AlertmanagerDecoder {
             url = nil
         }
         let timeout = fields.duration("timeout", positive: true) ?? 10_000
-        var auth: AlertmanagerConfig.Auth?
-        if fields.exclusive(["bearer_token", "bearer_token_file", "basic_auth"]) {
-            if let token = fields.secret("bearer_token") { auth = .bearerToken(token) }
-            if let basic = fields["basic_auth"], let inner = basic.fields(["username", "password", "password_file"]) {
-                let username = inner.requiredString("username")
-                if let username, let password = inner.secret("password", required: true) {
-                    auth = .basic(username: username, password: password)
-                }
-            }
-        }
+        let auth = fields.clientAuth()
         let headers = fields["headers"]?.headers() ?? [:]
         guard let url else { return nil }
         return AlertmanagerConfig(url: url, timeout: timeout, auth: auth, headers: headers, position: cursor.position)

@@ -53,16 +53,7 @@ enum CollectDecoder {
         let keys = ["url", "bearer_token", "bearer_token_file", "basic_auth", "headers", "write_relabel_configs", "queue"]
         guard let fields = cursor.fields(keys) else { return nil }
         let url = fields.required("url")?.url()
-        var auth: RemoteWriteConfig.Auth?
-        if fields.exclusive(["bearer_token", "bearer_token_file", "basic_auth"]) {
-            if let token = fields.secret("bearer_token") { auth = .bearerToken(token) }
-            if let basic = fields["basic_auth"], let inner = basic.fields(["username", "password", "password_file"]) {
-                let username = inner.requiredString("username")
-                if let username, let password = inner.secret("password", required: true) {
-                    auth = .basic(username: username, password: password)
-                }
-            }
-        }
+        let auth = fields.clientAuth()
         let headers = fields["headers"]?.headers() ?? [:]
         let relabels = fields["write_relabel_configs"]?.sequence()?.compactMap(decodeRelabel) ?? []
         let queue = decodeQueue(fields["queue"])

@@ -65,13 +65,8 @@ public struct SQLSourceConfig: Sendable {
 
 /// One `remote_write[]` endpoint.
 public struct RemoteWriteConfig: Sendable {
-    public enum Auth: Sendable {
-        case bearerToken(Secret)
-        case basic(username: String, password: Secret)
-    }
-
     public var url: String
-    public var auth: Auth?
+    public var auth: ClientAuth?
     public var headers: [String: Secret]
     public var writeRelabelConfigs: [RelabelRule]
     public var queue: RemoteWriteQueue
@@ -79,7 +74,7 @@ public struct RemoteWriteConfig: Sendable {
 
     /// Memberwise initialiser, for building configs in code.
     public init(
-        url: String, auth: Auth? = nil, headers: [String: Secret], writeRelabelConfigs: [RelabelRule],
+        url: String, auth: ClientAuth? = nil, headers: [String: Secret], writeRelabelConfigs: [RelabelRule],
         queue: RemoteWriteQueue, position: SourcePosition
     ) {
         self.url = url

@@ -68,7 +68,7 @@ enum RemoteWriteFixtures {
     static let options = EndpointQueue.Options(flushInterval: .milliseconds(20),
                                                retry: RetryPolicy(initial: 10, maximum: 80), requestTimeout: .seconds(5))
 
-    static func config(_ url: String, auth: RemoteWriteConfig.Auth? = nil, headers: [String: Secret] = [:],
+    static func config(_ url: String, auth: ClientAuth? = nil, headers: [String: Secret] = [:],
                        relabel: [RelabelRule] = [], maxSamplesPerSend: Int = 100, shards: Int = 1,
                        maxBacklogAge: Int64 = 3_600_000, maxBacklogBytes: Int = 256 << 20) -> RemoteWriteConfig {
         RemoteWriteConfig(url: url, auth: auth, headers: headers, writeRelabelConfigs: relabel,

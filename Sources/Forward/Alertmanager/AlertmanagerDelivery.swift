@@ -37,13 +37,7 @@ struct AlertmanagerEndpoint: Sendable {
         var headers: [(name: String, value: String)] = [
             ("Content-Type", "application/json"), ("User-Agent", "Lookout"),
         ]
-        switch config.auth {
-        case .bearerToken(let token)?: headers.append(("Authorization", "Bearer " + token.value))
-        case .basic(let username, let password)?:
-            let pair = Data((username + ":" + password.value).utf8).base64EncodedString()
-            headers.append(("Authorization", "Basic " + pair))
-        case nil: break
-        }
+        if let auth = config.auth { headers.append(("Authorization", auth.authorizationHeader)) }
         for (name, value) in config.headers.sorted(by: { $0.key < $1.key }) { headers.append((name, value.value)) }
         request.headers = headers
         return request

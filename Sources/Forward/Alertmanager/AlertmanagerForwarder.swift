@@ -149,12 +149,6 @@ public struct AlertmanagerInstanceMetrics: Sendable, Equatable {
 extension AlertmanagerConfig {
     /// Whether a sender built for `other` must be rebuilt to send as `self` asks.
     func differs(from other: AlertmanagerConfig) -> Bool {
-        guard url == other.url, timeout == other.timeout, headers == other.headers else { return true }
-        switch (auth, other.auth) {
-        case (nil, nil): return false
-        case (.bearerToken(let a)?, .bearerToken(let b)?): return a != b
-        case (.basic(let u1, let p1)?, .basic(let u2, let p2)?): return u1 != u2 || p1 != p2
-        default: return true
-        }
+        url != other.url || timeout != other.timeout || headers != other.headers || auth != other.auth
     }
 }

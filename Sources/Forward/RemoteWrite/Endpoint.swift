@@ -27,13 +27,7 @@ struct Endpoint: Sendable {
         label = Self.redacted(config.url)
         queue = config.queue
         var headers = Self.protocolHeaders + [("User-Agent", userAgent)]
-        switch config.auth {
-        case .bearerToken(let token): headers.append(("Authorization", "Bearer \(token.value)"))
-        case .basic(let username, let password):
-            let credentials = Data("\(username):\(password.value)".utf8).base64EncodedString()
-            headers.append(("Authorization", "Basic \(credentials)"))
-        case nil: break
-        }
+        if let auth = config.auth { headers.append(("Authorization", auth.authorizationHeader)) }
         let reserved = Set(headers.map { $0.name.lowercased() })
         for (name, value) in config.headers.sorted(by: { $0.key < $1.key }) where !reserved.contains(name.lowercased()) {
             headers.append((name, value.value))
