@@ -1,3 +1,4 @@
+import Model
 import Notify
 
 extension EmailChannel {
@@ -10,14 +11,14 @@ extension EmailChannel {
 
     static func reportHTML(_ r: ReportNotification) -> String {
         var out = ["<!DOCTYPE html>", "<html><body style=\"font-family:sans-serif\">",
-                   "<h2>\(MIME.html(r.title))</h2>", "<p><small>\(MIME.html(ReportText.subtitle(r)))</small></p>"]
+                   "<h2>\(HTMLText.escape(r.title))</h2>", "<p><small>\(HTMLText.escape(ReportText.subtitle(r)))</small></p>"]
         for section in ReportText.sections(r) {
-            out.append("<h3>\(MIME.html(section.heading))</h3>")
+            out.append("<h3>\(HTMLText.escape(section.heading))</h3>")
             out.append("<ul>")
-            out += section.lines.map { "<li>\(MIME.html($0))</li>" }
+            out += section.lines.map { "<li>\(HTMLText.escape($0))</li>" }
             out.append("</ul>")
         }
-        if !r.externalURL.isEmpty { out.append("<p><a href=\"\(MIME.html(r.externalURL))\">Status page</a></p>") }
+        if !r.externalURL.isEmpty { out.append("<p><a href=\"\(HTMLText.escape(r.externalURL))\">Status page</a></p>") }
         out.append("</body></html>")
         return out.joined(separator: "\n")
     }

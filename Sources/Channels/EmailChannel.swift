@@ -102,23 +102,23 @@ enum EmailBody {
 
     static func html(_ n: GroupNotification) -> String {
         var out = ["<!DOCTYPE html>", "<html><body style=\"font-family:sans-serif\">",
-                   "<h2>\(MIME.html(n.title))</h2>"]
+                   "<h2>\(HTMLText.escape(n.title))</h2>"]
         for (heading, alerts) in [("Firing", n.firing), ("Resolved", n.resolved)] where !alerts.isEmpty {
             let colour = heading == "Firing" ? "#E01E5A" : "#2EB67D"
             out.append("<h3 style=\"color:\(colour)\">\(heading) (\(alerts.count))</h3>")
             for alert in alerts {
-                out.append("<p><b>\(MIME.html(alert.name))</b> \(MIME.html(alert.annotations["summary"] ?? ""))<br>")
-                if let description = alert.annotations["description"] { out.append("\(MIME.html(description))<br>") }
+                out.append("<p><b>\(HTMLText.escape(alert.name))</b> \(HTMLText.escape(alert.annotations["summary"] ?? ""))<br>")
+                if let description = alert.annotations["description"] { out.append("\(HTMLText.escape(description))<br>") }
                 out.append("Value: \(Formats.value(alert.value))<br>")
                 let labels = alert.labels.map { "\($0.name)=\($0.value)" }.joined(separator: ", ")
-                out.append("<small>\(MIME.html(labels))</small>")
+                out.append("<small>\(HTMLText.escape(labels))</small>")
                 if let runbook = alert.annotations["runbook_url"], runbook.hasPrefix("http") {
-                    out.append("<br><a href=\"\(MIME.html(runbook))\">Runbook</a>")
+                    out.append("<br><a href=\"\(HTMLText.escape(runbook))\">Runbook</a>")
                 }
                 out.append("</p>")
             }
         }
-        if !n.externalURL.isEmpty { out.append("<p><a href=\"\(MIME.html(n.externalURL))\">Status page</a></p>") }
+        if !n.externalURL.isEmpty { out.append("<p><a href=\"\(HTMLText.escape(n.externalURL))\">Status page</a></p>") }
         out.append("</body></html>")
         return out.joined(separator: "\n")
     }

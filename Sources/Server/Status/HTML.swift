@@ -1,27 +1,8 @@
 import Model
 
-/// Small helpers for writing HTML by hand: escaping and the number and time formats the pages use.
+/// Small helpers for writing HTML by hand: the link, number and time formats the pages use
+/// (escaping is `Model.HTMLText`).
 enum HTML {
-    /// Escapes text for element content and quoted attribute values.
-    static func escape(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) else {
-            return text
-        }
-        var out = ""
-        out.reserveCapacity(text.utf8.count + 16)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
-
     /// Percent-encodes a path segment (for links to `/checks/NAME`).
     static func pathSegment(_ text: String) -> String {
         let hex: [Character] = Array("0123456789ABCDEF")

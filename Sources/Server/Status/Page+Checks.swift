@@ -17,13 +17,13 @@ extension Page {
     private mutating func checkRow(_ check: CheckStatus, now: Timestamp) {
         let state = check.up.map { $0 ? "up" : "down" } ?? "unknown"
         html += "<div class=\"check\"><div><span class=\"pill \(state)\">\(state)</span> "
-        html += "<a class=\"name\" href=\"/checks/\(HTML.pathSegment(check.name))\">\(HTML.escape(check.name))</a>"
-        html += " <span class=\"muted small\">\(HTML.escape(check.target))</span></div><div class=\"meta small\">"
+        html += "<a class=\"name\" href=\"/checks/\(HTML.pathSegment(check.name))\">\(HTMLText.escape(check.name))</a>"
+        html += " <span class=\"muted small\">\(HTMLText.escape(check.target))</span></div><div class=\"meta small\">"
         if let latency = check.latencySeconds { html += HTML.latency(latency) }
         if let uptime = check.uptimeRatio { html += " · \(HTML.percent(uptime))" }
         if let since = check.since { html += "<br><span class=\"muted\">\(state) \(HTML.age(now - since))</span>" }
         html += "</div>"
-        if check.up == false, !check.reason.isEmpty { html += "<div class=\"why small\">\(HTML.escape(check.reason))</div>" }
+        if check.up == false, !check.reason.isEmpty { html += "<div class=\"why small\">\(HTMLText.escape(check.reason))</div>" }
         uptimeBar(check, detailed: false)
         sparkline(check.latencies, cssClass: "spark", height: 28)
         html += "</div>"
@@ -31,15 +31,15 @@ extension Page {
 
     mutating func checkDetail(_ check: CheckStatus, now: Timestamp) {
         let state = check.up.map { $0 ? "up" : "down" } ?? "unknown"
-        html += "<h2>\(HTML.escape(check.name)) <span class=\"pill \(state)\">\(state)</span></h2>"
-        html += "<p class=\"muted\">\(HTML.escape(check.target))</p><p>"
+        html += "<h2>\(HTMLText.escape(check.name)) <span class=\"pill \(state)\">\(state)</span></h2>"
+        html += "<p class=\"muted\">\(HTMLText.escape(check.target))</p><p>"
         if let since = check.since { html += "\(state.capitalized) since \(HTML.since(since, now: now))" }
         if let last = check.lastCheck { html += " · last probe \(HTML.since(last, now: now))" }
         if let latency = check.latencySeconds { html += " · \(HTML.latency(latency))" }
         if let uptime = check.uptimeRatio { html += " · uptime \(HTML.percent(uptime))" }
         html += "</p>"
         if check.up == false, !check.reason.isEmpty {
-            html += "<p style=\"color:var(--bad)\">\(HTML.escape(check.reason))</p>"
+            html += "<p style=\"color:var(--bad)\">\(HTMLText.escape(check.reason))</p>"
         }
         let window = Int64(check.buckets.count) * check.bucketMilliseconds
         html += "<h2>Uptime <span class=\"muted small\">(last \(HTML.age(window)), \(check.buckets.count) bars)</span></h2>"
@@ -59,7 +59,7 @@ extension Page {
         for event in events {
             html += "<tr><td class=\"small\">\(HTML.time(event.time))</td><td>"
             html += event.success ? "<span class=\"pill up\">ok</span>" : "<span class=\"pill down\">failed</span>"
-            if !event.reason.isEmpty { html += "<div class=\"small\">\(HTML.escape(event.reason))</div>" }
+            if !event.reason.isEmpty { html += "<div class=\"small\">\(HTMLText.escape(event.reason))</div>" }
             html += "</td><td class=\"nw\">\(HTML.latency(event.seconds))</td><td class=\"hide-sm\">\(event.statusCode.map(String.init) ?? "–")</td></tr>"
         }
         html += "</table>"

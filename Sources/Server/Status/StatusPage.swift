@@ -32,7 +32,7 @@ public enum StatusPage {
     static func notFound(_ name: String) -> String {
         var page = Page(capacity: 2048)
         page.begin(title: "Lookout · not found", snapshot: StatusSnapshot(generatedAt: 0))
-        page.html += "<p>No check named <b>\(HTML.escape(name))</b>. <a href=\"/\">All checks</a></p>"
+        page.html += "<p>No check named <b>\(HTMLText.escape(name))</b>. <a href=\"/\">All checks</a></p>"
         page.end()
         return page.html
     }
@@ -70,11 +70,11 @@ struct Page {
     mutating func begin(title: String, snapshot: StatusSnapshot) {
         html += "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
         html += "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
-        html += "<meta http-equiv=\"refresh\" content=\"30\"><title>\(HTML.escape(title))</title><style>\(Page.style)</style></head><body>"
+        html += "<meta http-equiv=\"refresh\" content=\"30\"><title>\(HTMLText.escape(title))</title><style>\(Page.style)</style></head><body>"
         html += "<header><h1><a href=\"/\" style=\"text-decoration:none\">Lookout</a></h1>"
         if snapshot.generatedAt > 0 {
             html += "<div class=\"muted small\">\(HTML.time(snapshot.generatedAt))"
-            if !snapshot.version.isEmpty { html += " · v\(HTML.escape(snapshot.version))" }
+            if !snapshot.version.isEmpty { html += " · v\(HTMLText.escape(snapshot.version))" }
             html += "</div>"
         }
         html += "</header><main>"
@@ -102,7 +102,7 @@ struct Page {
     mutating func labels(_ labels: Labels, skipping: Set<String> = []) {
         html += "<span class=\"labels\">"
         for label in labels where !skipping.contains(label.name) {
-            html += "<span>\(HTML.escape(label.name))=\(HTML.escape(label.value))</span>"
+            html += "<span>\(HTMLText.escape(label.name))=\(HTMLText.escape(label.value))</span>"
         }
         html += "</span>"
     }
