@@ -175,7 +175,7 @@ extension ExpositionParser {
     @inline(__always)
     private func label(_ pending: PendingLabel, metricName: String) -> Label {
         if pending.index >= 0 { return pairLabels[Int(pending.index)] }
-        if pending.index == PendingLabel.metricNameIndex { return Label(Labels.metricName, metricName) }
+        if pending.index == PendingLabel.metricNameIndex { return Label(ExpositionParser.metricNameLabel, metricName) }
         return otherLabels[Int(-pending.index - 2)]
     }
 
@@ -184,22 +184,24 @@ extension ExpositionParser {
     /// the right size.
     mutating func finishLabels(_ bytes: UnsafeBufferPointer<UInt8>, metricName: String, column: Int) throws(ExpositionError) -> Labels {
         // `pending` stays in written order for the next sample (see `resumeSharedPrefix`).
-        let ordered = labelsInOrder ? pending.inWrittenOrder : pending.sortedByName(bytes)
-        if !labelsInOrder {
-            for index in 1..<ordered.count where !ordered[index - 1].precedes(ordered[index], in: bytes) {
-                let name = label(ordered[index], metricName: metricName).name
-                throw ExpositionError(line: lineNumber, column: column, message: "duplicate label name \(name)")
-            }
-        }
-        var count = pending.count
-        if hasEmptyValue { for label in ordered where label.isEmpty { count -= 1 } }
+        let written = pending.inWrittenOrder
+        var count = written.count
+        if hasEmptyValue { for label in written where label.isEmpty { count -= 1 } }
         var storage: [Label] = []
         storage.reserveCapacity(count)
-        for pendingLabel in ordered where !pendingLabel.isEmpty {
-            let index = Int(pendingLabel.index)
-            storage.append(index >= 0 ? pairLabels[index]
-                : index == Int(PendingLabel.metricNameIndex) ? Label(Labels.metricName, metricName)
-                : otherLabels[-index - 2])
+        if labelsInOrder {
+            for pendingLabel in written where !pendingLabel.isEmpty {
+                storage.append(label(pendingLabel, metricName: metricName))
+            }
+        } else {
+            let order = pending.sortedByName(bytes)
+            for index in 1..<order.count where !written[Int(order[index - 1])].precedes(written[Int(order[index])], in: bytes) {
+                let name = label(written[Int(order[index])], metricName: metricName).name
+                throw ExpositionError(line: lineNumber, column: column, message: "duplicate label name \(name)")
+            }
+            for position in order where !written[Int(position)].isEmpty {
+                storage.append(label(written[Int(position)], metricName: metricName))
+            }
         }
         return Labels(sortedUnique: storage)
     }

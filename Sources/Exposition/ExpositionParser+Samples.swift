@@ -70,6 +70,7 @@ extension ExpositionParser {
             pendingLabelsOffset = lexer.position - nameRange.lowerBound
             if lexer.consume(.openBrace) { try parseLabels(&lexer, exemplar: false) }
         }
+        if !caching { seen.prefetch(hash: seriesHash) }
         let labels = try finishLabels(lexer.bytes, metricName: name, column: labelsColumn)
         if end == lexer.position {
             // A caller that defers cached labels keeps its own form of them: the cache then keeps
