@@ -194,10 +194,12 @@ extension ExpositionParser {
                 storage.append(label(pendingLabel, metricName: metricName))
             }
         } else {
-            let order = pending.sortedByName(bytes)
-            for index in 1..<order.count where !written[Int(order[index - 1])].precedes(written[Int(order[index])], in: bytes) {
-                let name = label(written[Int(order[index])], metricName: metricName).name
-                throw ExpositionError(line: lineNumber, column: column, message: "duplicate label name \(name)")
+            let (order, distinctKeys) = pending.sortedByName(bytes)
+            if !distinctKeys {
+                for index in 1..<order.count where !written[Int(order[index - 1])].precedes(written[Int(order[index])], in: bytes) {
+                    let name = label(written[Int(order[index])], metricName: metricName).name
+                    throw ExpositionError(line: lineNumber, column: column, message: "duplicate label name \(name)")
+                }
             }
             for position in order where !written[Int(position)].isEmpty {
                 storage.append(label(written[Int(position)], metricName: metricName))

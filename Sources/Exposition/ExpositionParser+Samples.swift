@@ -21,10 +21,17 @@ extension ExpositionParser {
             throw error(lexer, lexer.atEnd ? "expected value after metric" : "invalid character after metric name or labels")
         }
         let valueStart = lexer.position
-        let valueRange = lexer.scanToken()
-        guard let value = NumberParsing.parseDouble(lexer.bytes, valueRange) else {
-            lexer.position = valueStart
-            throw error(lexer, "invalid value \"\(lexer.text(valueRange))\"")
+        let value: Double
+        if let (fast, valueEnd) = NumberParsing.parseSampleValue(lexer.bytes, from: valueStart, lineEnd: lexer.end) {
+            value = fast
+            lexer.position = valueEnd
+        } else {
+            let valueRange = lexer.scanToken()
+            guard let parsed = NumberParsing.parseDouble(lexer.bytes, valueRange) else {
+                lexer.position = valueStart
+                throw error(lexer, "invalid value \"\(lexer.text(valueRange))\"")
+            }
+            value = parsed
         }
         let timestamp = try parseTimestampAndExemplar(&lexer)
         if format == .openMetrics { try checkOpenMetricsSample(name, labels, column: labelsColumn) }
