@@ -14,12 +14,19 @@ extension ExpositionParser {
         guard pending.count > 1, let base = bytes.baseAddress else { return nil }
         let limit = min(Int(pending.last.end), end - seriesStart)
         let old = UnsafeRawPointer(base + pendingSeriesStart), new = UnsafeRawPointer(base + seriesStart)
-        var common = 0
-        while common + 8 <= limit,
-              old.loadUnaligned(fromByteOffset: common, as: UInt64.self) == new.loadUnaligned(fromByteOffset: common, as: UInt64.self) {
+        var common = 0, differs = false
+        while common + 8 <= limit {
+            // The first differing byte is the lowest nonzero byte of the (little-endian) words' XOR.
+            let difference = UInt64(littleEndian: old.loadUnaligned(fromByteOffset: common, as: UInt64.self))
+                ^ UInt64(littleEndian: new.loadUnaligned(fromByteOffset: common, as: UInt64.self))
+            if difference != 0 {
+                common += difference.trailingZeroBitCount >> 3
+                differs = true
+                break
+            }
             common += 8
         }
-        while common < limit, old.load(fromByteOffset: common, as: UInt8.self) == new.load(fromByteOffset: common, as: UInt8.self) {
+        while !differs, common < limit, old.load(fromByteOffset: common, as: UInt8.self) == new.load(fromByteOffset: common, as: UInt8.self) {
             common += 1
         }
         var kept = pending.count - 1
