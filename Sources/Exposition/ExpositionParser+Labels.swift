@@ -14,12 +14,19 @@ extension ExpositionParser {
         guard pending.count > 1, let base = bytes.baseAddress else { return nil }
         let limit = min(Int(pending.last.end), end - seriesStart)
         let old = UnsafeRawPointer(base + pendingSeriesStart), new = UnsafeRawPointer(base + seriesStart)
-        var common = 0
-        while common + 8 <= limit,
-              old.loadUnaligned(fromByteOffset: common, as: UInt64.self) == new.loadUnaligned(fromByteOffset: common, as: UInt64.self) {
+        var common = 0, differs = false
+        while common + 8 <= limit {
+            // The first differing byte is the lowest nonzero byte of the (little-endian) words' XOR.
+            let difference = UInt64(littleEndian: old.loadUnaligned(fromByteOffset: common, as: UInt64.self))
+                ^ UInt64(littleEndian: new.loadUnaligned(fromByteOffset: common, as: UInt64.self))
+            if difference != 0 {
+                common += difference.trailingZeroBitCount >> 3
+                differs = true
+                break
+            }
             common += 8
         }
-        while common < limit, old.load(fromByteOffset: common, as: UInt8.self) == new.load(fromByteOffset: common, as: UInt8.self) {
+        while !differs, common < limit, old.load(fromByteOffset: common, as: UInt8.self) == new.load(fromByteOffset: common, as: UInt8.self) {
             common += 1
         }
         var kept = pending.count - 1
@@ -175,7 +182,7 @@ extension ExpositionParser {
     @inline(__always)
     private func label(_ pending: PendingLabel, metricName: String) -> Label {
         if pending.index >= 0 { return pairLabels[Int(pending.index)] }
-        if pending.index == PendingLabel.metricNameIndex { return Label(Labels.metricName, metricName) }
+        if pending.index == PendingLabel.metricNameIndex { return Label(ExpositionParser.metricNameLabel, metricName) }
         return otherLabels[Int(-pending.index - 2)]
     }
 
@@ -184,22 +191,26 @@ extension ExpositionParser {
     /// the right size.
     mutating func finishLabels(_ bytes: UnsafeBufferPointer<UInt8>, metricName: String, column: Int) throws(ExpositionError) -> Labels {
         // `pending` stays in written order for the next sample (see `resumeSharedPrefix`).
-        let ordered = labelsInOrder ? pending.inWrittenOrder : pending.sortedByName(bytes)
-        if !labelsInOrder {
-            for index in 1..<ordered.count where !ordered[index - 1].precedes(ordered[index], in: bytes) {
-                let name = label(ordered[index], metricName: metricName).name
-                throw ExpositionError(line: lineNumber, column: column, message: "duplicate label name \(name)")
-            }
-        }
-        var count = pending.count
-        if hasEmptyValue { for label in ordered where label.isEmpty { count -= 1 } }
+        let written = pending.inWrittenOrder
+        var count = written.count
+        if hasEmptyValue { for label in written where label.isEmpty { count -= 1 } }
         var storage: [Label] = []
         storage.reserveCapacity(count)
-        for pendingLabel in ordered where !pendingLabel.isEmpty {
-            let index = Int(pendingLabel.index)
-            storage.append(index >= 0 ? pairLabels[index]
-                : index == Int(PendingLabel.metricNameIndex) ? Label(Labels.metricName, metricName)
-                : otherLabels[-index - 2])
+        if labelsInOrder {
+            for pendingLabel in written where !pendingLabel.isEmpty {
+                storage.append(label(pendingLabel, metricName: metricName))
+            }
+        } else {
+            let (order, distinctKeys) = pending.sortedByName(bytes)
+            if !distinctKeys {
+                for index in 1..<order.count where !written[Int(order[index - 1])].precedes(written[Int(order[index])], in: bytes) {
+                    let name = label(written[Int(order[index])], metricName: metricName).name
+                    throw ExpositionError(line: lineNumber, column: column, message: "duplicate label name \(name)")
+                }
+            }
+            for position in order where !written[Int(position)].isEmpty {
+                storage.append(label(written[Int(position)], metricName: metricName))
+            }
         }
         return Labels(sortedUnique: storage)
     }

@@ -21,10 +21,17 @@ extension ExpositionParser {
             throw error(lexer, lexer.atEnd ? "expected value after metric" : "invalid character after metric name or labels")
         }
         let valueStart = lexer.position
-        let valueRange = lexer.scanToken()
-        guard let value = NumberParsing.parseDouble(lexer.bytes, valueRange) else {
-            lexer.position = valueStart
-            throw error(lexer, "invalid value \"\(lexer.text(valueRange))\"")
+        let value: Double
+        if let (fast, valueEnd) = NumberParsing.parseSampleValue(lexer.bytes, from: valueStart, lineEnd: lexer.end) {
+            value = fast
+            lexer.position = valueEnd
+        } else {
+            let valueRange = lexer.scanToken()
+            guard let parsed = NumberParsing.parseDouble(lexer.bytes, valueRange) else {
+                lexer.position = valueStart
+                throw error(lexer, "invalid value \"\(lexer.text(valueRange))\"")
+            }
+            value = parsed
         }
         let timestamp = try parseTimestampAndExemplar(&lexer)
         if format == .openMetrics { try checkOpenMetricsSample(name, labels, column: labelsColumn) }
@@ -70,6 +77,7 @@ extension ExpositionParser {
             pendingLabelsOffset = lexer.position - nameRange.lowerBound
             if lexer.consume(.openBrace) { try parseLabels(&lexer, exemplar: false) }
         }
+        if !caching { seen.prefetch(hash: seriesHash) }
         let labels = try finishLabels(lexer.bytes, metricName: name, column: labelsColumn)
         if end == lexer.position {
             // A caller that defers cached labels keeps its own form of them: the cache then keeps

@@ -58,7 +58,11 @@ public struct ExpositionParser {
     var labelsInOrder = true
     /// Whether a label of the current sample has an empty value (dropped from its `Labels`).
     var hasEmptyValue = false
-    static let metricNameHash = Array(Labels.metricName.utf8).withUnsafeBufferPointer { StringInterner.hash($0) }
+    /// `Labels.metricName` as a literal, which needs no `swift_once` check nor retain where the
+    /// per-sample path builds the metric name label (a test checks that the two are equal).
+    static var metricNameLabel: String { "__name__" }
+    /// `StringInterner.hash` of the bytes of `__name__`, a literal for the same reason (and tested).
+    static var metricNameHash: UInt64 { 0x7FB9_16F7_20D4_9EAB }
 
     /// A 64-bit hash of the labels of the sample `next()` returned last, the same for equal label
     /// sets however they were written: lets a caller recognise a series without hashing its `Labels`.

@@ -23,6 +23,7 @@ struct Lexer {
     var current: UInt8? { position < end ? bytes[position] : nil }
 
     /// Consumes `byte` if it is next.
+    @inline(__always)
     mutating func consume(_ byte: UInt8) -> Bool {
         guard position < end, bytes[position] == byte else { return false }
         position += 1
@@ -30,6 +31,7 @@ struct Lexer {
     }
 
     /// Skips spaces and tabs; returns how many were skipped.
+    @inline(__always)
     @discardableResult
     mutating func skipBlanks() -> Int {
         let start = position
@@ -62,6 +64,7 @@ struct Lexer {
     }
 
     /// Scans `[a-zA-Z_][a-zA-Z0-9_]*`; empty range if there is none.
+    @inline(__always)
     mutating func scanLabelName() -> Range<Int> {
         let start = position
         guard position < end, bytes[position].isLabelNameStart else { return start..<start }
@@ -71,6 +74,7 @@ struct Lexer {
     }
 
     /// Scans up to the next blank or the end of the line.
+    @inline(__always)
     mutating func scanToken() -> Range<Int> {
         let start = position
         while position < end, bytes[position] != .space, bytes[position] != .tab { position += 1 }
@@ -80,6 +84,7 @@ struct Lexer {
     /// The contents of a quoted string (cursor on the opening quote), without the quotes, and
     /// whether they hold escapes or non-ASCII bytes (so the caller can take the fast path).
     /// Returns nil if the closing quote is missing; the cursor is then at the end of the line.
+    @inline(__always)
     mutating func scanQuoted() -> QuotedRange? {
         position += 1
         let start = position

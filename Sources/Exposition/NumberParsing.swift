@@ -7,11 +7,12 @@ import Darwin
 /// Float and timestamp parsing straight from bytes. Plain decimals (the overwhelming majority of
 /// sample values) take an exact fast path; anything else goes through the standard library.
 enum NumberParsing {
-    private static let powersOfTen: [Double] = (0...22).map { exponent in
-        var value = 1.0
-        for _ in 0..<exponent { value *= 10 }
-        return value
-    }
+    /// 10^0 through 10^22, all exact in a Double. An array literal of constants is initialised
+    /// statically: no `swift_once` check when a value is parsed.
+    private static let powersOfTen: [Double] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ]
 
     /// Parses a sample value as Go's `strconv.ParseFloat` would for exposition payloads:
     /// decimals with optional exponent, `NaN`, `Inf`, `+Inf`, `-Inf` (any case). Nil if invalid.
@@ -20,11 +21,30 @@ enum NumberParsing {
         return parseDoubleSlow(bytes, range)
     }
 
+    /// A sample value at `start` in a line that ends at `end`: the value and where it ends, when
+    /// it is a plain decimal the fast path takes and is followed by a blank or the line's end
+    /// (the usual case: the value is scanned once, not found first and parsed after). Nil
+    /// otherwise; `parseDouble` on the token then decides.
+    @inline(__always)
+    static func parseSampleValue(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, lineEnd end: Int) -> (value: Double, end: Int)? {
+        guard let (value, stop) = parseDecimalPrefix(bytes, start, end),
+              stop == end || bytes[stop] == .space || bytes[stop] == .tab else { return nil }
+        return (value, stop)
+    }
+
     /// Clinger's fast path: exact when the mantissa fits in 53 bits and |exponent| <= 22; wider
     /// mantissas go through 80-bit arithmetic where the platform has it.
     private static func parseDecimalFast(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Double? {
-        var index = range.lowerBound
-        let end = range.upperBound
+        guard let (value, stop) = parseDecimalPrefix(bytes, range.lowerBound, range.upperBound),
+              stop == range.upperBound else { return nil }
+        return value
+    }
+
+    /// The fast path on the longest decimal starting at `start` (before `end`): its value and
+    /// where it stops. Nil if there is none or the fast path cannot round it exactly.
+    @inline(__always)
+    private static func parseDecimalPrefix(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> (Double, Int)? {
+        var index = start
         guard index < end else { return nil }
         var negative = false
         if bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: "+") {
@@ -57,26 +77,25 @@ enum NumberParsing {
                 index += 1
             }
             var explicit = 0
-            let start = index
+            let exponentStart = index
             while index < end, bytes[index].isDigit, explicit < 10_000 {
                 explicit = explicit * 10 + Int(bytes[index] &- UInt8(ascii: "0"))
                 index += 1
             }
-            guard index > start else { return nil }
+            guard index > exponentStart else { return nil }
             exponent += exponentNegative ? -explicit : explicit
         }
-        guard index == end else { return nil }
-        if mantissa == 0 { return negative ? -0.0 : 0.0 }
+        if mantissa == 0 { return (negative ? -0.0 : 0.0, index) }
         guard exponent >= -22, exponent <= 22 else { return nil }
         var value: Double
         if mantissa <= 1 << 53 {
             value = Double(mantissa)
-            value = exponent < 0 ? value / powersOfTen[-exponent] : value * powersOfTen[exponent]
+            if exponent != 0 { value = exponent < 0 ? value / powersOfTen[-exponent] : value * powersOfTen[exponent] }
         } else {
             guard let wide = wideMantissa(mantissa, exponent) else { return nil }
             value = wide
         }
-        return negative ? -value : value
+        return (negative ? -value : value, index)
     }
 
     #if arch(x86_64) && !os(Windows)

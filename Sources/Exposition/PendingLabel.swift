@@ -25,8 +25,10 @@ struct PendingLabel {
 
     /// `index` of the metric name label.
     static let metricNameIndex: Int32 = -1
-    /// `key` of `__name__`, which is exactly 8 bytes, so its bytes are never read past the key.
-    static let metricNameKey = nameKey("__name__")
+    /// `key` of `__name__` (`nameKey("__name__")`), which is exactly 8 bytes, so its bytes are never
+    /// read past the key. A literal rather than a `static let`, which the per-sample path would pay
+    /// a `swift_once` check for.
+    static var metricNameKey: UInt64 { 0x5F5F_6E61_6D65_5F5F }
 
     /// The sort key of the name at `start` (`count` bytes).
     static func nameKey(_ start: UnsafePointer<UInt8>, _ count: Int) -> UInt64 {
@@ -67,24 +69,25 @@ struct LabelPairInfo {
     var numeric: UInt8 = 0
 }
 
-/// The current sample's pending labels in written order, and room to sort them: two buffers the
-/// parser reuses for every sample, without an array's uniqueness and bounds checks. A parser that
+/// The current sample's pending labels in written order, and room for their positions in name
+/// order: two buffers the parser reuses for every sample, without an array's uniqueness and bounds checks. A parser that
 /// was copied takes its own copy before writing (`isKnownUniquelyReferenced`).
 final class PendingLabels {
     private var written: UnsafeMutablePointer<PendingLabel>
-    private var sortedBuffer: UnsafeMutablePointer<PendingLabel>
+    private var order: UnsafeMutablePointer<Int32>
     private var capacity: Int
     private(set) var count = 0
 
     init(capacity: Int = 16) {
         self.capacity = capacity
         written = .allocate(capacity: capacity)
-        sortedBuffer = .allocate(capacity: capacity)
+        order = .allocate(capacity: capacity)
+        order.initialize(repeating: 0, count: capacity)
     }
 
     deinit {
         written.deallocate()
-        sortedBuffer.deallocate()
+        order.deallocate()
     }
 
     /// An independent copy.
@@ -119,19 +122,35 @@ final class PendingLabels {
     /// The labels in written order.
     var inWrittenOrder: UnsafeBufferPointer<PendingLabel> { UnsafeBufferPointer(start: written, count: count) }
 
-    /// The labels sorted by name (byte order, stable), leaving the written order as it is.
-    func sortedByName(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<PendingLabel> {
-        sortedBuffer.update(from: written, count: count)
-        for index in 1..<max(count, 1) {
-            let moving = sortedBuffer[index]
+    /// The positions of the labels in name order (byte order, stable), leaving the written order
+    /// as it is. When the names' sort keys are distinct (the usual case) a label's place is the
+    /// number of keys below its own, counted without data-dependent branches (which a sort
+    /// mispredicts); otherwise an insertion sort of 4-byte positions, not of the labels themselves.
+    /// `distinctKeys`: the keys were distinct, so the names are (no need to look for repeated ones).
+    func sortedByName(_ bytes: UnsafeBufferPointer<UInt8>) -> (order: UnsafeBufferPointer<Int32>, distinctKeys: Bool) {
+        if count <= 64 {
+            // Keys are below 2^63 (a name starts with an ASCII byte), so the sign of their
+            // difference says which is lower. Equal keys get the same place: a place is then missing.
+            var places: UInt64 = 0
+            for index in 0..<count {
+                let key = written[index].key
+                var rank = 0
+                for other in 0..<count { rank &+= Int(truncatingIfNeeded: (written[other].key &- key) >> 63) }
+                order[rank] = Int32(index)
+                places |= 1 << UInt64(rank)
+            }
+            if places == UInt64.max >> UInt64(64 - count) { return (UnsafeBufferPointer(start: order, count: count), true) }
+        }
+        for index in 0..<count {
+            let moving = written[index]
             var position = index
-            while position > 0, moving.precedes(sortedBuffer[position - 1], in: bytes) {
-                sortedBuffer[position] = sortedBuffer[position - 1]
+            while position > 0, moving.precedes(written[Int(order[position - 1])], in: bytes) {
+                order[position] = order[position - 1]
                 position -= 1
             }
-            if position != index { sortedBuffer[position] = moving }
+            order[position] = Int32(index)
         }
-        return UnsafeBufferPointer(start: sortedBuffer, count: count)
+        return (UnsafeBufferPointer(start: order, count: count), false)
     }
 
     private func grow() {
@@ -139,9 +158,10 @@ final class PendingLabels {
         let newWritten = UnsafeMutablePointer<PendingLabel>.allocate(capacity: larger)
         newWritten.initialize(from: written, count: count)
         written.deallocate()
-        sortedBuffer.deallocate()
+        order.deallocate()
         written = newWritten
-        sortedBuffer = .allocate(capacity: larger)
+        order = .allocate(capacity: larger)
+        order.initialize(repeating: 0, count: larger)
         capacity = larger
     }
 }

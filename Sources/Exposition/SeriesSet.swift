@@ -17,6 +17,8 @@ struct SeriesSet {
     private(set) var count = 0
     /// Explicit timestamps are rare; they live on the side.
     private var timestamps: [UInt64: Timestamp] = [:]
+    /// What `prefetch` read: kept only so that the read is not optimised away.
+    private var touched: UInt64 = 0
 
     /// Sizes the set for about `expected` series, so a large payload does not regrow it repeatedly.
     mutating func reserve(_ expected: Int) {
@@ -24,6 +26,13 @@ struct SeriesSet {
         var size = slots.count
         while size < expected * 2 { size *= 2 }
         slots = Array(repeating: 0, count: size)
+    }
+
+    /// Reads the slot where `insert` will start looking for `hash`, so that the memory access (a
+    /// cache miss on a large payload) overlaps the work done before the insert.
+    @inline(__always)
+    mutating func prefetch(hash: UInt64) {
+        touched = slots.withUnsafeBufferPointer { $0[Int(truncatingIfNeeded: hash) & ($0.count - 1)] }
     }
 
     mutating func insert(hash rawHash: UInt64, timestamp: Timestamp?) -> Insertion {
