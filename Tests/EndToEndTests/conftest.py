@@ -1,5 +1,6 @@
 """Shared helpers for end-to-end tests: they run the real `lookout` binary against real loopback
 servers, a real unix datagram NOTIFY_SOCKET and real signals."""
+import datetime
 import os
 import pathlib
 import signal
@@ -153,3 +154,17 @@ def run_cli(*args, env=None, cwd=None, timeout=60):
     environment.update(env or {})
     return subprocess.run([lookout_bin(), *args], capture_output=True, text=True, env=environment,
                           cwd=cwd or REPO, timeout=timeout)
+
+
+@pytest.fixture
+def hook():
+    """A recording webhook receiver on loopback (see receivers.Receiver)."""
+    from receivers import Receiver
+    r = Receiver()
+    yield r
+    r.close()
+
+
+def iso(ts: str) -> float:
+    """Unix seconds of an RFC 3339 time as Lookout and Alertmanager write it."""
+    return datetime.datetime.fromisoformat(ts.replace("Z", "+00:00")).timestamp()

@@ -1,17 +1,11 @@
 """A real local app through healthy → failing → healthy, with the daemon restarted in the middle
 of a `for` period and while firing. Notifications go to a recording webhook receiver."""
-import datetime
-import json
 import time
 
 import pytest
 
-from conftest import wait_for
+from conftest import iso, wait_for
 from receivers import Receiver
-
-
-def iso(ts: str) -> float:
-    return datetime.datetime.fromisoformat(ts.replace("Z", "+00:00")).timestamp()
 
 
 @pytest.fixture
@@ -24,13 +18,6 @@ def app():
             return 200, "application/json", b'{"status":"healthy"}'
         return 503, "application/json", b'{"status":"unhealthy","checks":{"database":"timeout"}}'
     r.routes["/health"] = health
-    yield r
-    r.close()
-
-
-@pytest.fixture
-def hook():
-    r = Receiver()
     yield r
     r.close()
 

@@ -2,7 +2,6 @@
 notifies on its own): Lookout's alerts arrive at both with Lookout's labels, are grouped into one
 notification per instance, resolve when the condition clears, and a dead instance gets its
 alerts once it is back."""
-import datetime
 import json
 import pathlib
 import re
@@ -13,7 +12,7 @@ import urllib.request
 
 import pytest
 
-from conftest import free_port, wait_for
+from conftest import free_port, iso, wait_for
 from receivers import Receiver
 
 AM_CONFIG = """
@@ -68,23 +67,12 @@ class Alertmanager:
             self.log.close()
 
 
-def iso(ts: str) -> float:
-    return datetime.datetime.fromisoformat(ts.replace("Z", "+00:00")).timestamp()
-
-
 @pytest.fixture
 def app():
     r = Receiver()
     r.healthy = True
     r.routes["/health"] = lambda: (200, "text/plain", b"ok") if r.healthy else (503, "text/plain", b"down")
     r.routes["/ready"] = lambda: (200, "text/plain", b"ok") if r.healthy else (503, "text/plain", b"down")
-    yield r
-    r.close()
-
-
-@pytest.fixture
-def hook():
-    r = Receiver()
     yield r
     r.close()
 

@@ -1,6 +1,4 @@
 """`lookout check` and `lookout version` on the shipped configs."""
-import json
-
 from conftest import REPO, run_cli
 
 

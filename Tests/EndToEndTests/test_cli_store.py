@@ -1,10 +1,7 @@
 """CLI commands that read or write the store: query, silence, notify test, test rules."""
 import json
 
-import pytest
-
-from conftest import REPO, run_cli, wait_for
-from receivers import Receiver
+from conftest import run_cli, wait_for
 
 CONFIG = """
 global:
@@ -21,13 +18,6 @@ notify:
     journal: {log: {}}
   default_channels: [journal]
 """
-
-
-@pytest.fixture
-def receiver():
-    r = Receiver()
-    yield r
-    r.close()
 
 
 def test_query_reads_the_store_while_the_daemon_runs(daemon_factory):
@@ -83,31 +73,31 @@ def test_silence_rejects_bad_input(workdir):
     assert run_cli("silence", "add", "--match", "a=b", "--for", "soon", "--comment", "x", *args).returncode != 0
 
 
-def test_notify_test_delivers_to_a_webhook(workdir, receiver):
+def test_notify_test_delivers_to_a_webhook(workdir, hook):
     cfg = workdir / "n.yml"
     cfg.write_text(f"""
 notify:
   channels:
     audit:
-      webhook: {{url: "{receiver.url}/hook"}}
+      webhook: {{url: "{hook.url}/hook"}}
   default_channels: [audit]
 """)
     out = run_cli("notify", "test", "audit", "--config", str(cfg))
     assert out.returncode == 0, out.stderr
-    payload = receiver.json_posts("/hook")[0]
+    payload = hook.json_posts("/hook")[0]
     assert payload["version"] == "4"
     assert payload["alerts"][0]["labels"]["alertname"] == "LookoutTest"
 
 
-def test_notify_test_reports_the_receivers_error(workdir, receiver):
-    receiver.status = 400
-    receiver.body = b"invalid_payload"
+def test_notify_test_reports_the_receivers_error(workdir, hook):
+    hook.status = 400
+    hook.body = b"invalid_payload"
     cfg = workdir / "n.yml"
     cfg.write_text(f"""
 notify:
   channels:
     team-slack:
-      slack: {{webhook_url: "{receiver.url}/services/T/B/secret-token"}}
+      slack: {{webhook_url: "{hook.url}/services/T/B/secret-token"}}
   default_channels: [team-slack]
 """)
     out = run_cli("notify", "test", "team-slack", "--config", str(cfg))

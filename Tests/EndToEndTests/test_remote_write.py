@@ -179,7 +179,7 @@ remote_write:
         return remote if remote == lookout_query(port, expr, at) else None
     counts = wait_for(complete, timeout=20, interval=0.5, what="the outage backlog to arrive")
     assert len(counts) == 5 and all(float(v) >= window - 2 for _, v in counts), counts
-    assert prometheus.query(f"demo_requests_total", at) == lookout_query(port, "demo_requests_total", at)
+    assert prometheus.query("demo_requests_total", at) == lookout_query(port, "demo_requests_total", at)
     wait_for(lambda: lookout_metric(port, "lookout_remote_write_samples_pending", write_url) is not None
              and lookout_metric(port, "lookout_remote_write_samples_pending", write_url) < 50,
              timeout=10, interval=0.5, what="the backlog to drain")

@@ -59,14 +59,7 @@ def app():
     r.close()
 
 
-@pytest.fixture
-def hooks():
-    r = Receiver()
-    yield r
-    r.close()
-
-
-def config(app, hooks, mailbox, with_report):
+def config(app, hook, mailbox, with_report):
     report = """
 reports:
   - name: daily-digest
@@ -98,9 +91,9 @@ alerts:
 notify:
   channels:
     audit:
-      webhook: {{url: "{hooks.url}/hook"}}
+      webhook: {{url: "{hook.url}/hook"}}
     team:
-      slack: {{webhook_url: "{hooks.url}/slack"}}
+      slack: {{webhook_url: "{hook.url}/slack"}}
     mail:
       email: {{smtp: "smtp://127.0.0.1:{mailbox.port}", tls: none, from: lookout@example.com, to: [ops@example.com]}}
     journal:
@@ -110,8 +103,8 @@ notify:
 {report}"""
 
 
-def test_report_catches_up_on_start_and_is_sent_once(daemon_factory, app, hooks, mailbox):
-    d = daemon_factory(config(app, hooks, mailbox, with_report=False)).start()
+def test_report_catches_up_on_start_and_is_sent_once(daemon_factory, app, hook, mailbox):
+    d = daemon_factory(config(app, hook, mailbox, with_report=False)).start()
     wait_for(lambda: app.cost >= 1.0, 15, what="a few scrapes of the cost counter")
     app.healthy = False
     wait_for(lambda: "ApiDown" in d.log(), 15, what="ApiDown firing")
@@ -120,13 +113,13 @@ def test_report_catches_up_on_start_and_is_sent_once(daemon_factory, app, hooks,
     wait_for(lambda: any("alert=ApiDown" in line and "state=resolved" in line for line in d.log().splitlines()),
              20, what="ApiDown resolved")
     assert d.stop() == 0
-    assert hooks.posts() == [] and mailbox.all() == []
+    assert hook.posts() == [] and mailbox.all() == []
 
-    d.config.write_text(config(app, hooks, mailbox, with_report=True))
+    d.config.write_text(config(app, hook, mailbox, with_report=True))
     d.start()
-    wait_for(lambda: hooks.posts("/hook") and hooks.posts("/slack") and mailbox.all(), 20, what="the report on three channels")
+    wait_for(lambda: hook.posts("/hook") and hook.posts("/slack") and mailbox.all(), 20, what="the report on three channels")
 
-    [report] = hooks.json_posts("/hook")
+    [report] = hook.json_posts("/hook")
     today = time.strftime("%Y-%m-%d", time.gmtime())
     assert report["kind"] == "report" and report["report"] == "daily-digest" and report["day"] == today
     assert report["title"] == f"[REPORT] daily-digest — {today}"
@@ -139,7 +132,7 @@ def test_report_catches_up_on_start_and_is_sent_once(daemon_factory, app, hooks,
     assert fired["ApiDown"]["status"] == "resolved" and fired["ApiDown"]["firingSeconds"] >= 0
     assert "CloudSpend" not in fired  # its threshold was never crossed
 
-    [slack] = hooks.json_posts("/slack")
+    [slack] = hook.json_posts("/slack")
     assert slack["text"] == f"[REPORT] daily-digest — {today}"
     blocks = slack["attachments"][0]["blocks"]
     assert any("*Uptime*" in b["text"]["text"] and "api-health" in b["text"]["text"] for b in blocks if b.get("text"))
@@ -167,7 +160,7 @@ def test_report_catches_up_on_start_and_is_sent_once(daemon_factory, app, hooks,
     assert f"next={tomorrow}T00:00:00Z" in plans()[before]
     wait_for(lambda: "(0 pending)" in run_cli("status", "--config", str(d.config), "--data-dir", str(d.data_dir)).stdout,
              10, what="an empty outbox")
-    assert len(hooks.posts("/hook")) == 1 and len(hooks.posts("/slack")) == 1 and len(mailbox.all()) == 1
+    assert len(hook.posts("/hook")) == 1 and len(hook.posts("/slack")) == 1 and len(mailbox.all()) == 1
 
     # The CLI renders the same report on demand (a preview; it does not count as the day's report).
     out = run_cli("report", "daily-digest", "--config", str(d.config), "--data-dir", str(d.data_dir))

@@ -1,6 +1,5 @@
 """The status page of a running daemon, rendered by headless Chromium at phone and desktop
 widths: it loads without console errors and shows the checks."""
-import os
 import shutil
 import subprocess
 
