@@ -91,7 +91,7 @@ enum EmailBody {
                 if let description = alert.annotations["description"] { out.append("  \(description)") }
                 out.append("  Value: \(Formats.value(alert.value))")
                 out.append("  Labels: " + alert.labels.map { "\($0.name)=\($0.value)" }.joined(separator: ", "))
-                out.append("  Since: " + Formats.rfc3339(alert.firedAt ?? alert.activeAt))
+                out.append("  Since: " + UTCTime(alert.firedAt ?? alert.activeAt).rfc3339)
                 if let runbook = alert.annotations["runbook_url"] { out.append("  Runbook: \(runbook)") }
             }
             out.append("")

@@ -9,9 +9,6 @@ enum Formats {
         return Array(try encoder.encode(value))
     }
 
-    /// `2026-11-23T16:50:18.123Z` (fraction only when non-zero), as Go's RFC3339Nano prints it.
-    static func rfc3339(_ ms: Timestamp) -> String { UTCTime(ms).rfc3339 }
-
     /// `Mon, 23 Nov 2026 16:50:18 +0000` (RFC 5322 §3.3).
     static func rfc5322(_ ms: Timestamp) -> String {
         let t = UTCTime(ms)
@@ -20,9 +17,6 @@ enum Formats {
         return "\(days[t.weekday]), \(UTCTime.pad(t.day, 2)) \(months[t.month - 1]) \(t.year) "
             + "\(UTCTime.pad(t.hour, 2)):\(UTCTime.pad(t.minute, 2)):\(UTCTime.pad(t.second, 2)) +0000"
     }
-
-    /// Go's zero time, which Alertmanager sends as `endsAt` of firing alerts.
-    static let zeroTime = "0001-01-01T00:00:00Z"
 
     /// Formats an alert value the way people read it: integers plainly, others with up to 4 decimals.
     static func value(_ v: Double) -> String {

@@ -76,7 +76,7 @@ struct PagerDutyChannel: Channel {
         return Payload(summary: Formats.truncate(summary, 1024),
                        source: spec.source ?? common["instance"] ?? "lookout",
                        severity: Self.severity(n.severity),
-                       timestamp: n.firing.first.map { Formats.rfc3339($0.firedAt ?? $0.activeAt) },
+                       timestamp: n.firing.first.map { UTCTime($0.firedAt ?? $0.activeAt).rfc3339 },
                        component: spec.component ?? common["service"] ?? common["job"],
                        group: spec.group ?? common["team"], class: common["alertname"],
                        custom_details: details)

@@ -57,12 +57,12 @@ extension WebhookChannel {
 
     func renderReport(_ r: ReportNotification) throws -> OutboundHTTPRequest {
         let payload = ReportPayload(
-            report: r.name, receiver: name, day: r.day, timezone: r.timeZone, generatedAt: Formats.rfc3339(r.generatedAt),
+            report: r.name, receiver: name, day: r.day, timezone: r.timeZone, generatedAt: UTCTime(r.generatedAt).rfc3339,
             title: r.title, preview: r.isPreview, externalURL: r.externalURL, text: ReportText.plain(r),
             cost: r.cost.map { Cost(yesterdayDay: $0.yesterdayDay, series: $0.series) },
             alerts: r.alerts.map { a in
                 Alerts(windowSeconds: a.windowMilliseconds / 1000, alerts: a.entries.map { e in
-                    AlertEntry(alertname: e.name, labels: e.labels, firstFiredAt: Formats.rfc3339(e.firstFiredAt),
+                    AlertEntry(alertname: e.name, labels: e.labels, firstFiredAt: UTCTime(e.firstFiredAt).rfc3339,
                                firingSeconds: e.firingMilliseconds / 1000, episodes: e.episodes,
                                status: e.stillFiring ? "firing" : "resolved")
                 })
@@ -70,7 +70,7 @@ extension WebhookChannel {
             uptime: r.uptime.map { u in
                 Uptime(checks: u.checks.map { c in
                     CheckEntry(name: c.name, up: c.up, uptime24h: c.uptime24h, uptime7d: c.uptime7d, failures24h: c.failures24h,
-                               lastFailureAt: c.lastFailureAt.map(Formats.rfc3339), lastFailureReason: c.lastFailureReason)
+                               lastFailureAt: c.lastFailureAt.map { UTCTime($0).rfc3339 }, lastFailureReason: c.lastFailureReason)
                 })
             })
         var headers = [("Content-Type", "application/json"), ("User-Agent", "Lookout")]

@@ -51,8 +51,8 @@ struct WebhookChannel: Channel {
     static func alert(_ a: Alert) -> AlertPayload {
         let fingerprint = String(Fingerprint.of(a.labels), radix: 16)
         return AlertPayload(status: a.isResolved ? "resolved" : "firing", labels: a.labels, annotations: a.annotations,
-                            startsAt: Formats.rfc3339(a.firedAt ?? a.activeAt),
-                            endsAt: a.resolvedAt.map(Formats.rfc3339) ?? Formats.zeroTime,
+                            startsAt: UTCTime(a.firedAt ?? a.activeAt).rfc3339,
+                            endsAt: a.resolvedAt.map { UTCTime($0).rfc3339 } ?? UTCTime.goZeroTime,
                             generatorURL: a.generatorURL,
                             fingerprint: String(repeating: "0", count: 16 - fingerprint.count) + fingerprint)
     }

@@ -77,6 +77,10 @@ public struct UTCTime: Hashable, Sendable {
         dateAndTime + "." + UTCTime.pad(millisecond, 3) + "Z"
     }
 
+    /// Go's zero time in RFC 3339: what Prometheus and Alertmanager write for "never" (a rule not
+    /// evaluated yet, a firing alert's `endsAt`).
+    public static let goZeroTime = "0001-01-01T00:00:00Z"
+
     /// `2026-11-23T16:38:15`.
     private var dateAndTime: String {
         UTCTime.pad(year, 4) + "-" + UTCTime.pad(month, 2) + "-" + UTCTime.pad(day, 2) + "T"

@@ -37,7 +37,7 @@ import Testing
         (Timestamp(-1), "1969-12-31T23:59:59.999Z"),
     ])
     func timesAreRFC3339MillisecondsUTC(_ ms: Timestamp, _ text: String) {
-        #expect(AlertmanagerJSON.time(ms) == text)
+        #expect(UTCTime(ms).rfc3339Milliseconds == text)
     }
 
     @Test func stringsAreEscaped() {

@@ -34,8 +34,8 @@ struct FormatTests {
     ])
     func timestamps(ms: Int64, unix: String, rfc: String) {
         #expect(TimeFormat.unixSeconds(ms) == unix)
-        #expect(TimeFormat.rfc3339(ms) == rfc)
-        #expect(TimeFormat.parseRFC3339(rfc) == ms)
+        #expect(UTCTime(ms).rfc3339 == rfc)
+        #expect(UTCTime.parseRFC3339(rfc) == ms)
     }
 
     @Test("time and duration parameters")

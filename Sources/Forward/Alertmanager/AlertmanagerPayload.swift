@@ -30,8 +30,8 @@ struct PostableAlert: Sendable, Equatable {
             out += ",\"annotations\":"
             AlertmanagerJSON.object(annotations, into: &out)
         }
-        out += ",\"startsAt\":\"" + AlertmanagerJSON.time(startsAt) + "\""
-        out += ",\"endsAt\":\"" + AlertmanagerJSON.time(endsAt) + "\""
+        out += ",\"startsAt\":\"" + UTCTime(startsAt).rfc3339Milliseconds + "\""
+        out += ",\"endsAt\":\"" + UTCTime(endsAt).rfc3339Milliseconds + "\""
         if !generatorURL.isEmpty {
             out += ",\"generatorURL\":"
             AlertmanagerJSON.string(generatorURL, into: &out)
@@ -68,8 +68,4 @@ enum AlertmanagerJSON {
     static func string(_ text: String, into out: inout String) {
         JSONText.appendQuoted(text, to: &out)
     }
-
-    /// RFC 3339 in UTC with milliseconds, as go-openapi's `strfmt.DateTime` marshals:
-    /// `2026-11-23T19:31:33.123Z`.
-    static func time(_ ms: Timestamp) -> String { UTCTime(ms).rfc3339Milliseconds }
 }

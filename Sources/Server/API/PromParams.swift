@@ -19,7 +19,7 @@ enum PromParams {
             if whole >= Double(maxTime / 1000) { return maxTime }
             return Int64(whole) * 1000 + Int64(millis)
         }
-        if let ms = TimeFormat.parseRFC3339(text) { return ms }
+        if let ms = UTCTime.parseRFC3339(text) { return ms }
         if text == minTimeFormatted { return minTime }
         if text == maxTimeFormatted { return maxTime }
         throw APIError(.badData, "cannot parse \"\(text)\" to a valid timestamp")

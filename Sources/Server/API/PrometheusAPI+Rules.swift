@@ -3,8 +3,6 @@ import Model
 /// `/api/v1/alerts`, `/api/v1/rules` and `/api/v1/targets` in Prometheus' shapes.
 extension PrometheusAPI {
     /// Go's zero `time.Time`, which Prometheus prints for "never".
-    static let zeroTime = "0001-01-01T00:00:00Z"
-
     func alerts() async -> APIReply {
         let alerts = await deps.alerts().filter { $0.state != .inactive && !$0.isResolved }
         return .success { json in
@@ -75,7 +73,7 @@ extension PrometheusAPI {
         json.key("labels"); json.labels(alert.labels)
         json.key("annotations"); json.labels(alert.annotations)
         json.field("state", alert.state.rawValue)
-        json.field("activeAt", TimeFormat.rfc3339(alert.activeAt))
+        json.field("activeAt", UTCTime(alert.activeAt).rfc3339)
         json.field("value", GoFloat.format(alert.value, exponent: true))
         json.endObject()
     }
@@ -91,7 +89,7 @@ extension PrometheusAPI {
         json.field("interval", number: Double(group.intervalMilliseconds) / 1000)
         json.key("limit"); json.int(0)
         json.field("evaluationTime", number: group.evaluationSeconds)
-        json.field("lastEvaluation", group.lastEvaluation.map(TimeFormat.rfc3339) ?? zeroTime)
+        json.field("lastEvaluation", group.lastEvaluation.map { UTCTime($0).rfc3339 } ?? UTCTime.goZeroTime)
         json.endObject()
     }
 
@@ -118,7 +116,7 @@ extension PrometheusAPI {
         json.field("health", rule.health.rawValue)
         if !rule.lastError.isEmpty { json.field("lastError", rule.lastError) }
         json.field("evaluationTime", number: rule.evaluationSeconds)
-        json.field("lastEvaluation", rule.lastEvaluation.map(TimeFormat.rfc3339) ?? zeroTime)
+        json.field("lastEvaluation", rule.lastEvaluation.map { UTCTime($0).rfc3339 } ?? UTCTime.goZeroTime)
         if case .alerting = rule.kind { json.field("type", "alerting") } else { json.field("type", "recording") }
         json.endObject()
     }
@@ -133,7 +131,7 @@ extension PrometheusAPI {
         json.field("scrapeUrl", target.scrapeURL)
         json.field("globalUrl", target.scrapeURL)
         json.field("lastError", target.lastError)
-        json.field("lastScrape", target.lastScrape.map(TimeFormat.rfc3339) ?? zeroTime)
+        json.field("lastScrape", target.lastScrape.map { UTCTime($0).rfc3339 } ?? UTCTime.goZeroTime)
         json.field("lastScrapeDuration", number: target.lastScrapeSeconds)
         json.field("health", target.health.rawValue)
         json.field("scrapeInterval", PromDuration.format(target.intervalMilliseconds))

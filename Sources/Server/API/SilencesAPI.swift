@@ -106,10 +106,10 @@ struct SilencesAPI: Sendable {
         json.beginObject()
         json.field("state", silence.state(at: now).rawValue)
         json.endObject()
-        json.field("updatedAt", TimeFormat.rfc3339(silence.updatedAt))
+        json.field("updatedAt", UTCTime(silence.updatedAt).rfc3339)
         json.field("comment", silence.comment)
         json.field("createdBy", silence.createdBy)
-        json.field("endsAt", TimeFormat.rfc3339(silence.endsAt))
+        json.field("endsAt", UTCTime(silence.endsAt).rfc3339)
         json.key("matchers")
         json.beginArray()
         for matcher in silence.matchers {
@@ -121,7 +121,7 @@ struct SilencesAPI: Sendable {
             json.endObject()
         }
         json.endArray()
-        json.field("startsAt", TimeFormat.rfc3339(silence.startsAt))
+        json.field("startsAt", UTCTime(silence.startsAt).rfc3339)
         json.endObject()
     }
 
@@ -174,10 +174,10 @@ struct SilencesAPI: Sendable {
         } catch {
             throw APIError(.badData, "invalid silence: \(SilencesAPI.describe(error))")
         }
-        guard let startsAt = TimeFormat.parseRFC3339(posted.startsAt) else {
+        guard let startsAt = UTCTime.parseRFC3339(posted.startsAt) else {
             throw APIError(.badData, "startsAt in body must be of type date-time: \"\(posted.startsAt)\"")
         }
-        guard let endsAt = TimeFormat.parseRFC3339(posted.endsAt) else {
+        guard let endsAt = UTCTime.parseRFC3339(posted.endsAt) else {
             throw APIError(.badData, "endsAt in body must be of type date-time: \"\(posted.endsAt)\"")
         }
         guard !posted.matchers.isEmpty else { throw APIError(.badData, "at least one matcher required") }

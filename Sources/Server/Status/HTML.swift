@@ -21,7 +21,7 @@ enum HTML {
 
     /// `2026-11-23 16:38:15 UTC`.
     static func time(_ ms: Timestamp) -> String {
-        let text = TimeFormat.rfc3339(ms - ms % 1000)
+        let text = UTCTime(ms - ms % 1000).rfc3339
         return text.replacingFirst("T", with: " ").dropLast() + " UTC"
     }
 
@@ -36,7 +36,7 @@ enum HTML {
 
     /// `since 3h 5m` with the exact time as a tooltip.
     static func since(_ ms: Timestamp, now: Timestamp) -> String {
-        "<time datetime=\"\(TimeFormat.rfc3339(ms))\" title=\"\(time(ms))\">\(age(now - ms)) ago</time>"
+        "<time datetime=\"\(UTCTime(ms).rfc3339)\" title=\"\(time(ms))\">\(age(now - ms)) ago</time>"
     }
 
     /// A latency for people: `85 ms`, `1.24 s`.
