@@ -39,10 +39,12 @@ func measureLookout(_ specs: [ProbeSpec], loop: CurlLoop) async throws -> Measur
     return Measurement(wall: seconds(wall), cpu: processCPUSeconds() - cpu, probes: specs.count, failures: failures)
 }
 
-func measureBlackbox(count: Int, url: @escaping @Sendable (Int) -> String, blackbox: Child, port: Int,
+/// `width`: probes requested at once (100 as for Lookout; 4 is the setting of the reference figure
+/// in ../shared/bench/README.md).
+func measureBlackbox(count: Int, width: Int = 100, url: @escaping @Sendable (Int) -> String, blackbox: Child, port: Int,
                      loop: CurlLoop) async throws -> Measurement {
     let cpu = blackbox.cpuSeconds, start = ContinuousClock.now
-    let failures = await runBounded(count, width: 100) { index in
+    let failures = await runBounded(count, width: width) { index in
         let target = url(index).addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
         var request = HTTPRequest(url: "http://127.0.0.1:\(port)/probe?module=http_2xx&target=\(target)")
         request.timeout = .seconds(10)
