@@ -88,7 +88,7 @@ let package = Package(
         .executableTarget(name: "StatusPageBench", dependencies: ["Server", "Model", "TestSupport", .product(name: "Logging", package: "swift-log")], path: "Benchmarks/StatusPageBench", swiftSettings: swift6),
 
         // Tests (Swift Testing).
-        .testTarget(name: "ModelTests", dependencies: ["Model"], swiftSettings: swift6),
+        .testTarget(name: "ModelTests", dependencies: ["Model"], exclude: ["testdata"], swiftSettings: swift6),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "CurlTests", dependencies: ["Curl", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "Model"], resources: [.copy("testdata")], swiftSettings: swift6),

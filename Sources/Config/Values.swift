@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// A `host:port` address (`[::1]:9464` for IPv6). An empty host means every interface where
 /// that makes sense (`listen: ":9464"`).
@@ -86,10 +87,10 @@ extension Cursor {
     func regex() -> String? {
         guard let text = text() else { return nil }
         do {
-            _ = try Regex(text)
+            _ = try LinearRegex(text)
             return text
         } catch {
-            self.error("invalid regular expression \"\(text)\": \(error)")
+            self.error("invalid regular expression \"\(text)\": \(error.reason): `\(error.fragment)`")
             return nil
         }
     }

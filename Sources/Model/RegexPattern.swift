@@ -1,7 +1,6 @@
-import Synchronization
-
 /// A fully anchored regular expression with fast paths for the shapes matchers usually take
 /// (a literal, or an alternation of literals), so the common cases never run the regex engine.
+/// The others run on `LinearRegex` (Go's syntax and semantics, linear time).
 struct RegexPattern: Sendable {
     private enum Shape: Sendable {
         case literal(String)
@@ -9,8 +8,8 @@ struct RegexPattern: Sendable {
         case prefix(String)          // `foo.*`
         case any                     // `.*`
         case nonEmpty                // `.+`
-        case wildcard([Character?])  // literals and `.` only, e.g. `5..`; nil is any character but newline
-        case regex(CompiledRegex)
+        case wildcard([Unicode.Scalar?])  // literals and `.` only, e.g. `5..`; nil is any scalar but newline
+        case regex(LinearRegex)
     }
 
     private let shape: Shape
@@ -22,7 +21,7 @@ struct RegexPattern: Sendable {
         let parts = source.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
         if parts.count > 1, parts.allSatisfy(RegexPattern.isLiteral) { shape = .alternatives(Set(parts)); return }
         if source.contains("."), RegexPattern.isLiteral(String(source.filter { $0 != "." })) {
-            shape = .wildcard(source.map { $0 == "." ? nil : $0 })
+            shape = .wildcard(source.unicodeScalars.map { $0 == "." ? nil : $0 })
             return
         }
         if source.hasSuffix(".*"), RegexPattern.isLiteral(String(source.dropLast(2))) {
@@ -30,9 +29,9 @@ struct RegexPattern: Sendable {
             return
         }
         do {
-            shape = .regex(CompiledRegex(try Regex(source)))
+            shape = .regex(try LinearRegex(source))
         } catch {
-            throw MatcherError(pattern: source, reason: "\(error)")
+            throw MatcherError(pattern: source, reason: "\(error.reason): `\(error.fragment)`")
         }
     }
 
@@ -44,24 +43,14 @@ struct RegexPattern: Sendable {
         case .any: return !value.contains("\n")
         case .nonEmpty: return !value.isEmpty && !value.contains("\n")
         case .wildcard(let pattern):
-            guard value.count == pattern.count else { return false }
-            return zip(value, pattern).allSatisfy { ch, want in want.map { $0 == ch } ?? (ch != "\n") }
+            let scalars = value.unicodeScalars
+            guard scalars.count == pattern.count else { return false }
+            return zip(scalars, pattern).allSatisfy { scalar, want in want.map { $0 == scalar } ?? (scalar != "\n") }
         case .regex(let regex): return regex.wholeMatches(value)
         }
     }
 
     private static func isLiteral(_ s: String) -> Bool {
         !s.contains { "\\.+*?()|[]{}^$".contains($0) }
-    }
-}
-
-/// `Regex` is not `Sendable`; matching through a lock keeps it safe to share between threads.
-final class CompiledRegex: Sendable {
-    private let regex: Mutex<Regex<AnyRegexOutput>>
-
-    init(_ regex: sending Regex<AnyRegexOutput>) { self.regex = Mutex(regex) }
-
-    func wholeMatches(_ value: String) -> Bool {
-        regex.withLock { (try? $0.wholeMatch(in: value)) != nil }
     }
 }

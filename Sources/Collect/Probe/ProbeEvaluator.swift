@@ -1,17 +1,17 @@
-import Synchronization
 import Curl
+import Model
 
 /// Decides success and the failure reason from what came back. Pure, so every rule is testable
 /// without a server.
 struct ProbeEvaluator: Sendable {
     let expect: ProbeExpectation
     let tlsMinDays: Int?
-    let bodyRegex: SharedRegex?
+    let bodyRegex: LinearRegex?
 
     init(spec: ProbeSpec) throws {
         expect = spec.expect
         tlsMinDays = spec.tlsMinDays
-        bodyRegex = try spec.expect.bodyRegex.map(SharedRegex.init)
+        bodyRegex = try spec.expect.bodyRegex.map { pattern throws(RegexSyntaxError) in try LinearRegex(pattern) }
     }
 
     /// The first unmet expectation, or nil when all hold. `now` is Unix seconds.
@@ -39,8 +39,8 @@ struct ProbeEvaluator: Sendable {
             let text = String(decoding: body, as: UTF8.self)
             if !text.contains(needle) { return "body does not contain \"\(needle)\"" }
         }
-        if let bodyRegex, !bodyRegex.matches(String(decoding: body, as: UTF8.self)) {
-            return "body does not match /\(bodyRegex.source)/"
+        if let bodyRegex, !bodyRegex.containsMatch(body) {
+            return "body does not match /\(bodyRegex.pattern)/"
         }
         guard !expect.json.isEmpty else { return nil }
         let document: JSONValue
@@ -81,20 +81,5 @@ struct ProbeEvaluator: Sendable {
         case .connectionLost: return "connection lost: \(error.message)"
         default: return error.message
         }
-    }
-}
-
-/// A compiled `Regex` usable from many tasks: `Regex` is not Sendable, so matching takes a lock.
-final class SharedRegex: Sendable {
-    let source: String
-    private let regex: Mutex<Regex<AnyRegexOutput>>
-
-    init(_ source: String) throws {
-        self.source = source
-        regex = Mutex(try Regex(source))
-    }
-
-    func matches(_ text: String) -> Bool {
-        regex.withLock { (try? $0.firstMatch(in: text)) != nil }
     }
 }
