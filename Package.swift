@@ -75,6 +75,7 @@ let package = Package(
         .executableTarget(name: "NotifyBench", dependencies: [
             "Notify", "Channels", "Curl", "Model", .product(name: "Logging", package: "swift-log"),
         ], path: "Benchmarks/NotifyBench", swiftSettings: swift6),
+        .executableTarget(name: "RegexBench", dependencies: ["Model"], path: "Benchmarks/RegexBench", swiftSettings: swift6),
         .executableTarget(name: "ParserBench", dependencies: ["Exposition", "Model"], path: "Benchmarks/ParserBench",
                           exclude: ["python_parse_bench.py", "prom_parse_bench.go", "prom_parse_bench.sh"], swiftSettings: swift6),
         .executableTarget(name: "ProbeBench", dependencies: ["Collect", "Curl", "Model"], path: "Benchmarks/ProbeBench", swiftSettings: swift6),

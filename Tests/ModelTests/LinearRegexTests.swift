@@ -56,6 +56,32 @@ struct LinearRegexTests {
         #expect(failures.isEmpty, "\(failures.count) differences, first: \(failures.prefix(30).joined(separator: "\n"))")
     }
 
+    @Test func randomPatternsNeverCrash() {
+        // Bounded: 6,000 patterns of up to 24 characters from regex syntax, each compiled and,
+        // when it compiles, run in every mode on a few texts.
+        let alphabet = Array(#"()[]{}|*+?.^$\-,:<>=!PpQEdDwWbBAzx0123456789abcAZ_ié\n"#.unicodeScalars) + ["\n", "\u{0}"]
+        let texts = ["", "a", "abc", "a\nb", "é9_Z", String(repeating: "ab", count: 40)]
+        var state: UInt64 = 0x5EED
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        var compiled = 0
+        for _ in 0..<6_000 {
+            var pattern = String.UnicodeScalarView()
+            for _ in 0..<next(25) { pattern.append(alphabet[next(alphabet.count)]) }
+            guard let regex = try? LinearRegex(String(pattern)) else { continue }
+            compiled += 1
+            for text in texts {
+                let whole = regex.wholeMatches(text)
+                #expect(whole == (regex.wholeMatch(text) != nil), "\(String(pattern).debugDescription) on \(text.debugDescription)")
+                if whole { #expect(regex.containsMatch(text)) }
+                _ = regex.replaceAll(in: text, with: "<$1>")
+            }
+        }
+        #expect(compiled > 300)
+    }
+
     @Test func nestedQuantifiersRunInLinearTime() throws {
         // Exponential for a backtracking engine (Swift's Regex needs minutes for 20 a's).
         let regex = try LinearRegex("(a+)+b")
