@@ -61,7 +61,7 @@ public struct LinearRegex: Sendable, CustomStringConvertible {
                     out += expand(template, RegexMatch(text: text, slots: slots)).utf8
                 }
                 lastEnd = slots[1]
-                let width = search < buffer.count ? LinearRegex.scalarWidth(buffer, at: search) : 1
+                let width = RegexMachine.scalar(in: buffer, at: search)?.1 ?? 1
                 search = search + width > slots[1] ? search + width : slots[1]
             }
             out += buffer[lastEnd...]
@@ -116,13 +116,6 @@ public struct LinearRegex: Sendable, CustomStringConvertible {
     private static func groupNumber(_ name: Substring) -> Int? {
         guard name.count <= 8, name.allSatisfy({ $0.isASCII && $0.isNumber }), name == "0" || name.first != "0" else { return nil }
         return Int(name)
-    }
-
-    private static func scalarWidth(_ buffer: UnsafeBufferPointer<UInt8>, at index: Int) -> Int {
-        var iterator = buffer[index..<min(index + 4, buffer.count)].makeIterator()
-        var decoder = UTF8()
-        if case .scalarValue(let scalar) = decoder.decode(&iterator) { return UTF8.width(scalar) }
-        return 1
     }
 
     private static func withUTF8<T>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {

@@ -11,9 +11,10 @@ struct RegexMachine {
         self.text = text
     }
 
-    /// The scalar at `index` and its length in bytes, nil at the end.
+    /// The scalar at `index` of `text` and its length in bytes, nil at the end; bytes that are
+    /// not UTF-8 read as U+FFFD, one at a time.
     @inline(__always)
-    func decode(_ index: Int) -> (UInt32, Int)? {
+    static func scalar(in text: UnsafeBufferPointer<UInt8>, at index: Int) -> (UInt32, Int)? {
         guard index < text.count else { return nil }
         let first = text[index]
         if first < 0x80 { return (UInt32(first), 1) }
@@ -24,6 +25,9 @@ struct RegexMachine {
         }
         return (0xFFFD, 1)
     }
+
+    @inline(__always)
+    private func decode(_ index: Int) -> (UInt32, Int)? { RegexMachine.scalar(in: text, at: index) }
 
     private static func isWord(_ value: UInt32?) -> Bool {
         guard let value, value < 0x80 else { return false }
@@ -272,15 +276,7 @@ private struct BooleanRun {
     }
 
     @inline(__always)
-    private func decode(_ index: Int) -> (UInt32, Int)? {
-        guard index < text.count else { return nil }
-        let first = text[index]
-        if first < 0x80 { return (UInt32(first), 1) }
-        var iterator = text[index..<min(index + 4, text.count)].makeIterator()
-        var decoder = UTF8()
-        if case .scalarValue(let scalar) = decoder.decode(&iterator) { return (scalar.value, UTF8.width(scalar)) }
-        return (0xFFFD, 1)
-    }
+    private func decode(_ index: Int) -> (UInt32, Int)? { RegexMachine.scalar(in: text, at: index) }
 
     /// The first position at or after `index` holding one of `bytes`, or the end.
     @inline(__always)
