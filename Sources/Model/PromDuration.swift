@@ -35,12 +35,12 @@ public enum PromDuration {
     /// Formats milliseconds the way Prometheus prints durations (`1h30m`, `500ms`, `0s`).
     public static func format(_ milliseconds: Int64) -> String {
         if milliseconds == 0 { return "0s" }
-        var rest = milliseconds
+        // The magnitude, so Int64.min formats instead of trapping in abs().
+        var rest = milliseconds.magnitude
         var out = milliseconds < 0 ? "-" : ""
-        rest = abs(rest)
-        for (name, size) in units where rest >= size {
-            out += "\(rest / size)\(name)"
-            rest %= size
+        for (name, size) in units where rest >= UInt64(size) {
+            out += "\(rest / UInt64(size))\(name)"
+            rest %= UInt64(size)
         }
         return out
     }
