@@ -114,9 +114,12 @@ struct YAMLDocument {
         var scalars = Array(text.unicodeScalars)
         var line = 1
         var index = 0
+        // Lines end where libyaml ends them: CR LF, CR, LF, NEL, LS or PS.
         while line < mark.line, index < scalars.count {
-            if scalars[index] == "\n" { line += 1 }
+            let scalar = scalars[index]
             index += 1
+            if scalar == "\r", index < scalars.count, scalars[index] == "\n" { index += 1 }
+            if ["\n", "\r", "\u{85}", "\u{2028}", "\u{2029}"].contains(scalar) { line += 1 }
         }
         index += mark.column - 1
         if index < scalars.count, scalars[index] == "\"" || scalars[index] == "'" { index += 1 }

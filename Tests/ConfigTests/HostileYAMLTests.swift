@@ -83,4 +83,12 @@ import Testing
         #expect(!lines.isEmpty)
         #expect(lines.allSatisfy { $0.hasPrefix("hostile.yml:") })
     }
+
+    @Test("duplicate keys are found in files with old Mac (CR) and Unicode line breaks")
+    func duplicatesAfterOtherLineBreaks() {
+        #expect(Self.diagnostics("global:\r  retention: 1d\r  retention: 2d\r")
+            == ["hostile.yml:3:3: global: duplicate key \"retention\" (first at line 2, column 3)"])
+        #expect(Self.diagnostics("global:\u{2028}  retention: 1d\n  retention: 2d\n")
+            == ["hostile.yml:3:3: global: duplicate key \"retention\" (first at line 2, column 3)"])
+    }
 }
