@@ -231,8 +231,24 @@ struct ConfigFuzzTests {
     func formatMinimumDuration() {
         #expect(PromDuration.format(Int64.min) == "-292471208y35w2d7h12m55s808ms")
         #expect(PromDuration.format(-90_000) == "-1m30s")
-        #expect(PromDuration.parse("9223372036854775807y") == nil)
-        #expect(PromDuration.parse("9223372036854775807ms") == Int64.max)
+    }
+
+    @Test("durations past Prometheus' range (Go nanoseconds, about 292y) are rejected as out of range")
+    func durationRange() {
+        #expect(PromDuration.parseChecked("9223372036854775807y") == .failure(.outOfRange))
+        #expect(PromDuration.parseChecked("99999999999999999999999s") == .failure(.outOfRange))
+        #expect(PromDuration.parseChecked("99999999999d") == .failure(.outOfRange))
+        #expect(PromDuration.parseChecked("99999999999999999999999x") == .failure(.syntax))
+        #expect(PromDuration.parse("9223372036854ms") == 9_223_372_036_854)
+        #expect(PromDuration.parse("9223372036855ms") == nil)
+        #expect(PromDuration.parse(PromDuration.format(PromDuration.maxMilliseconds)) == PromDuration.maxMilliseconds)
+        let result = ConfigLoader.parse(text: "notify:\n  repeat_interval: 99999999999d\n", fileName: "range.yml",
+                                        environment: [:])
+        guard case .failure(let errors) = result else {
+            Issue.record("loaded")
+            return
+        }
+        #expect(errors.description.hasPrefix("range.yml:2:20: notify.repeat_interval: duration \"99999999999d\" is out of range (at most 292y"))
     }
 
     @Test("arbitrary matcher text never traps")
