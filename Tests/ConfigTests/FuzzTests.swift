@@ -51,6 +51,7 @@ struct ConfigFuzzTests {
         "\"$${X}\"", "\"${SET_VAR:-d}\"", "\"${:-}\"", "\"[::1]:99999\"", "\":0\"", "\"[::1\"", "http://", "https://x:1/p",
         "0x10", "1_000", "08", "+5", "1e-400", "99999999999999999999999999", "1TB", "9999999999TB", "-1KB", "@@",
         "rules/*.yml", "\"[\"", "'a{1000000}'", "'(a*)*$'", "? x", "- - -", "\t", "# comment", "<<: *a",
+        "*a9", "[*a9, *a9]", "{k: *a9}", "? *a9",
     ]
 
     static let keys: [String] = [
@@ -173,7 +174,12 @@ struct ConfigFuzzTests {
         var tally = Tally()
         for iteration in 0..<Self.iterations {
             let seed = Self.configSeeds[iteration % Self.configSeeds.count]
-            Self.load(Self.mutate(seed.text, &rng), seed: seed, into: &tally)
+            var text = Self.mutate(seed.text, &rng)
+            // Now and then the nine-fold alias bomb is defined, so `*a9` values refer to it.
+            if iteration % 8 == 0 {
+                text = "x-anchors:\n" + HostileYAMLTests.laughs.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n" + text
+            }
+            Self.load(text, seed: seed, into: &tally)
         }
         #expect(tally.problems.isEmpty, "\(tally.problems.count) bad: \(tally.problems.prefix(3))")
         #expect(tally.loaded + tally.rejected == Self.iterations)
