@@ -127,4 +127,11 @@ struct TemplateFuzzTests {
         #expect(Self.outcome(allowed) == "ok")
         #expect(Self.outcome("{{" + String(repeating: "(", count: 100) + "1" + String(repeating: ")", count: 100) + "}}") == "1")
     }
+
+    @Test("range over a huge integer is neither materialised nor endless")
+    func hugeIntegerRange() {
+        #expect(Self.outcome("{{ range 3 }}{{ . }}{{ end }}") == "012")
+        #expect(Self.outcome("{{ range 9223372036854775807 }}x{{ end }}").hasSuffix("template too expensive"))
+        #expect(Self.outcome("{{ range 100000 }}{{ printf \"%1000000d\" 1 }}{{ end }}").hasSuffix("template output exceeds 64 MiB"))
+    }
 }
