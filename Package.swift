@@ -92,7 +92,7 @@ let package = Package(
         .testTarget(name: "ModelTests", dependencies: ["Model"], exclude: ["testdata"], swiftSettings: swift6),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "CurlTests", dependencies: ["Curl", "TestSupport"], swiftSettings: swift6),
-        .testTarget(name: "ConfigTests", dependencies: ["Config", "Model"], resources: [.copy("testdata")], swiftSettings: swift6),
+        .testTarget(name: "ConfigTests", dependencies: ["Config", "Model", "TestSupport"], resources: [.copy("testdata")], swiftSettings: swift6),
         .testTarget(name: "ExpositionTests", dependencies: ["Exposition", "Model", "TestSupport"], resources: [.copy("testdata")], swiftSettings: swift6),
         .testTarget(name: "CollectTests", dependencies: ["Collect", "TestSupport"], exclude: ["testdata"], swiftSettings: swift6),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Model", "TestSupport"], swiftSettings: swift6),

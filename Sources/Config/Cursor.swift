@@ -125,7 +125,13 @@ struct Cursor {
     /// A Prometheus duration in milliseconds.
     func duration(positive: Bool = false) -> Int64? {
         guard let text = text(expecting: "a duration") else { return nil }
-        guard let value = PromDurationText.parse(text) else {
+        let value: Int64
+        switch PromDuration.parseChecked(text.trimmingSpaces) {
+        case .success(let milliseconds): value = milliseconds
+        case .failure(.outOfRange):
+            error("duration \"\(text)\" is out of range (at most \(PromDuration.format(PromDuration.maxMilliseconds)))")
+            return nil
+        case .failure(.syntax):
             error("invalid duration \"\(text)\" (use e.g. 30s, 5m, 1h30m)")
             return nil
         }

@@ -19,33 +19,89 @@ struct YAMLDocument {
         var renamed: [Character: Character] = [:]
         var root: Node?
         var errors: [ConfigDiagnostic] = []
+        if let refusal = Self.aliasKeyCheck(text, file: file) {
+            errors = refusal
+        } else {
+            (root, renamed, errors) = Self.compose(&text, file: file)
+        }
+        self.root = root
+        self.renamed = renamed
+        self.syntaxErrors = errors
+        self.lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    }
+
+    /// Composes `text`, renaming the first occurrence of duplicate keys until none is left.
+    private static func compose(_ text: inout String, file: String)
+        -> (root: Node?, renamed: [Character: Character], errors: [ConfigDiagnostic])
+    {
+        var renamed: [Character: Character] = [:]
         while true {
             do {
-                root = try Yams.compose(yaml: text)
-                break
+                return (try Yams.compose(yaml: text), renamed, [])
             } catch let YamlError.duplicatedKeysInMapping(duplicates, context) {
                 let sentinel = Character(Unicode.Scalar(Self.firstSentinel + UInt32(renamed.count))!)
                 guard renamed.count < Self.maxRenames,
                       let original = Self.rename(in: &text, at: context.mark, with: sentinel)
                 else {
                     let names = duplicates.map { "\"\($0)\"" }.joined(separator: ", ")
-                    errors.append(Self.diagnostic(file, context.mark, "duplicate key \(names)"))
-                    break
+                    return (nil, renamed, [Self.diagnostic(file, context.mark, "duplicate key \(names)")])
                 }
                 renamed[sentinel] = original
             } catch let error as YamlError {
-                errors.append(Self.diagnostic(for: error, file: file))
-                break
+                return (nil, renamed, [Self.diagnostic(for: error, file: file)])
             } catch {
-                errors.append(ConfigDiagnostic(position: SourcePosition(file: file, line: 1, column: 1),
-                                               path: "", message: "cannot parse YAML: \(error)"))
+                return (nil, renamed, [ConfigDiagnostic(position: SourcePosition(file: file, line: 1, column: 1),
+                                                        path: "", message: "cannot parse YAML: \(error)")])
+            }
+        }
+    }
+
+    /// Stands in for `*` in the alias check's first pass.
+    private static let aliasStandIn: Unicode.Scalar = "\u{F8FF}"
+
+    /// Yams hashes every mapping key while composing, walking an aliased key's whole expansion:
+    /// nine nested nine-fold aliases used as one key take hours. A Lookout file never needs an
+    /// alias inside a key, so when the text has a `*` at all, a first pass composes it with every
+    /// `*` replaced by a plain character (no alias left, so linear time; columns stay put) and
+    /// refuses the file at the first key that was an alias. Its errors, if any, are the file's
+    /// errors (nil: compose the text as written).
+    private static func aliasKeyCheck(_ text: String, file: String) -> [ConfigDiagnostic]? {
+        guard text.utf8.contains(UInt8(ascii: "*")) else { return nil }
+        var scalars = String.UnicodeScalarView()
+        scalars.append(contentsOf: text.unicodeScalars.lazy.map { $0 == "*" ? aliasStandIn : $0 })
+        var neutral = String(scalars)
+        let (root, _, errors) = compose(&neutral, file: file)
+        guard let root else {
+            let standIn = String(Character(aliasStandIn))
+            return errors.map { diagnostic in
+                var diagnostic = diagnostic
+                diagnostic.message = diagnostic.message.replacingOccurrences(of: standIn, with: "*")
+                return diagnostic
+            }
+        }
+        guard let alias = firstAliasInKey(root) else { return nil }
+        let name = alias.string.replacingOccurrences(of: String(Character(aliasStandIn)), with: "*")
+        return [diagnostic(file, alias.mark, "an alias (\(name)) cannot be used in a mapping key")]
+    }
+
+    /// The first plain scalar standing for an alias inside a mapping key, walking without recursion.
+    private static func firstAliasInKey(_ root: Node) -> Node.Scalar? {
+        var pending: [(node: Node, inKey: Bool)] = [(root, false)]
+        while let (node, inKey) = pending.popLast() {
+            switch node {
+            case .scalar(let scalar):
+                if inKey, scalar.style == .plain || scalar.style == .any, scalar.string.unicodeScalars.first == aliasStandIn {
+                    return scalar
+                }
+            case .sequence(let sequence):
+                pending += sequence.reversed().map { ($0, inKey) }
+            case .mapping(let mapping):
+                for pair in mapping.reversed() { pending += [(pair.value, inKey), (pair.key, true)] }
+            case .alias:
                 break
             }
         }
-        self.root = root
-        self.renamed = renamed
-        self.syntaxErrors = errors
-        self.lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        return nil
     }
 
     /// The original key when `key` is a renamed first occurrence of a duplicate.
@@ -58,9 +114,12 @@ struct YAMLDocument {
         var scalars = Array(text.unicodeScalars)
         var line = 1
         var index = 0
+        // Lines end where libyaml ends them: CR LF, CR, LF, NEL, LS or PS.
         while line < mark.line, index < scalars.count {
-            if scalars[index] == "\n" { line += 1 }
+            let scalar = scalars[index]
             index += 1
+            if scalar == "\r", index < scalars.count, scalars[index] == "\n" { index += 1 }
+            if ["\n", "\r", "\u{85}", "\u{2028}", "\u{2029}"].contains(scalar) { line += 1 }
         }
         index += mark.column - 1
         if index < scalars.count, scalars[index] == "\"" || scalars[index] == "'" { index += 1 }
@@ -71,6 +130,26 @@ struct YAMLDocument {
         rebuilt.append(contentsOf: scalars)
         text = String(rebuilt)
         return original
+    }
+
+    /// The 1-based line and column (in Unicode scalars, as libyaml counts) of the character at
+    /// `offset` (in Characters, as Yams reports reader errors).
+    static func place(ofCharacter offset: Int, in text: String) -> (line: Int, column: Int) {
+        var line = 1, column = 1
+        for character in text.prefix(max(0, offset)) {
+            if character.isNewline {
+                line += 1
+                column = 1
+            } else {
+                column += character.unicodeScalars.count
+            }
+        }
+        return (line, column)
+    }
+
+    private static func hex(_ value: UInt32) -> String {
+        let digits = String(value, radix: 16, uppercase: true)
+        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }
 
     private static func diagnostic(_ file: String, _ mark: Mark?, _ message: String) -> ConfigDiagnostic {
@@ -87,9 +166,11 @@ struct YAMLDocument {
                 message += " (\(context.text) at line \(context.mark.line), column \(context.mark.column))"
             }
             return diagnostic(file, mark, message)
-        case let .reader(problem, offset, _, _):
-            return diagnostic(file, nil,
-                              "cannot read YAML: \(problem)" + (offset.map { " at byte \($0)" } ?? ""))
+        case let .reader(problem, offset, value, yaml):
+            let found = Unicode.Scalar(UInt32(bitPattern: value)).map { " (found U+\(hex($0.value)))" } ?? ""
+            let position = offset.map { place(ofCharacter: $0, in: yaml) }
+            return ConfigDiagnostic(position: SourcePosition(file: file, line: position?.line ?? 1, column: position?.column ?? 1),
+                                    path: "", message: "cannot read YAML: \(problem)\(found)")
         default:
             return diagnostic(file, nil, "cannot parse YAML: \(error)")
         }

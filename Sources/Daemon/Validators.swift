@@ -11,7 +11,7 @@ enum Validators {
                 _ = try PromQL.parse(text)
                 return nil
             } catch {
-                return ExpressionIssue(line: error.line, column: error.column, message: "parse error: \(error.message)")
+                return ExpressionIssue(line: error.line, utf8Column: error.column, in: text, message: "parse error: \(error.message)")
             }
         },
         template: { text in
@@ -19,7 +19,7 @@ enum Validators {
                 _ = try Template.parse(text)
                 return nil
             } catch {
-                return ExpressionIssue(line: error.line, column: error.column, message: "template error: \(error.message)")
+                return ExpressionIssue(line: error.line, characterColumn: error.column, in: text, message: "template error: \(error.message)")
             }
         })
 }

@@ -42,9 +42,15 @@ enum GoPrintf {
         return out
     }
 
+    /// Go's `parsenum`: a width or precision past a million is "crazy long", so Go gives up on the
+    /// rest of the format (which then prints `%!(NOVERB)`) instead of overflowing.
     private static func readNumber(_ chars: [Character], _ i: inout Int) -> Int? {
         var n: Int?
         while i < chars.count, let d = chars[i].wholeNumberValue, chars[i].isASCII {
+            if let value = n, value > 1_000_000 {
+                i = chars.count
+                return nil
+            }
             n = (n ?? 0) * 10 + d
             i += 1
         }

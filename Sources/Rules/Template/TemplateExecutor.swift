@@ -14,6 +14,11 @@ struct TemplateExecutor {
     private var variables: [(String, TemplateValue)]
     private var steps = 0
 
+    /// Commands evaluated plus range iterations, per expansion.
+    static let maxSteps = 1_000_000
+    /// Output past this fails the expansion (printf widths alone reach 10 MB per verb, as in Go).
+    static let maxOutputBytes = 64 << 20
+
     private enum Flow { case normal, breakLoop, continueLoop }
 
     init(environment: TemplateEnvironment, root: TemplateValue, variables: [(String, TemplateValue)]) {
@@ -75,18 +80,26 @@ struct TemplateExecutor {
         plain.declarations = []
         let value = try evalPipeline(plain, dot: dot)
         let items: [(TemplateValue, TemplateValue)]
+        var count = 0
         switch value {
         case .list(let list): items = list.enumerated().map { (.int($0.offset), $0.element) }
         case .stringMap(let map): items = map.keys.sorted().map { (.string($0), .string(map[$0]!)) }
         case .anyMap(let map): items = map.keys.sorted().map { (.string($0), map[$0]!) }
-        case .int(let n): items = (0..<max(n, 0)).map { (.int($0), .int($0)) }
+        // `range N` is not materialised: N may be huge, and the step budget ends it.
+        case .int(let n): items = []; count = max(n, 0)
         case .missing, .null: items = []
         default: throw fail("range can't iterate over \(value.printed)", pipeline)
         }
-        if items.isEmpty {
+        if !items.isEmpty { count = items.count }
+        if count == 0 {
             return try otherwise.map { (o) throws(TemplateExecError) -> Flow in try execute(o, dot: dot) } ?? .normal
         }
-        for (key, element) in items {
+        for index in 0..<count {
+            // Every iteration counts against the step budget, so text-only bodies are bounded too.
+            steps += 1
+            if steps > Self.maxSteps { throw fail("template too expensive", pipeline) }
+            if output.utf8.count > Self.maxOutputBytes { throw fail("template output exceeds \(Self.maxOutputBytes >> 20) MiB", pipeline) }
+            let (key, element) = items.isEmpty ? (TemplateValue.int(index), TemplateValue.int(index)) : items[index]
             let mark = variables.count
             switch pipeline.declarations.count {
             case 1: variables.append((pipeline.declarations[0], element))
@@ -120,7 +133,8 @@ struct TemplateExecutor {
     private mutating func evalCommand(_ command: TemplateCommand, dot: TemplateValue, final: TemplateValue?,
                                       pipeline: TemplatePipeline) throws(TemplateExecError) -> TemplateValue {
         steps += 1
-        if steps > 1_000_000 { throw fail("template too expensive", pipeline) }
+        if steps > Self.maxSteps { throw fail("template too expensive", pipeline) }
+        if output.utf8.count > Self.maxOutputBytes { throw fail("template output exceeds \(Self.maxOutputBytes >> 20) MiB", pipeline) }
         guard case .identifier(let name) = command.args[0] else {
             if command.args.count > 1 || final != nil {
                 throw fail("can't give argument to non-function \(describe(command.args[0]))", pipeline, command)

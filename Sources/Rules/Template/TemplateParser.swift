@@ -4,6 +4,11 @@ struct TemplateParser {
     private let chars: [Character]
     private var index = 0
     private var loopDepth = 0
+    private var blockDepth = 0
+
+    /// How deep `if`/`with`/`range` blocks (`else if` counting as one more) and parentheses may
+    /// nest: parsing and executing recurse once per level, so deeper input would overflow the stack.
+    static let maxDepth = 100
 
     init(_ text: String) throws(TemplateError) {
         var lexer = TemplateLexer(text)
@@ -67,6 +72,11 @@ struct TemplateParser {
     }
 
     private mutating func parseBlock(_ keyword: String, _ tokens: [TemplateToken], offset: Int, source: String) throws(TemplateError) -> TemplateNode {
+        guard blockDepth < Self.maxDepth else {
+            throw error("{{\(keyword)}} nested too deeply (at most \(Self.maxDepth) levels)", at: offset)
+        }
+        blockDepth += 1
+        defer { blockDepth -= 1 }
         var p = PipelineParser(tokens: tokens, chars: chars)
         let pipeline = try p.parsePipeline(offset: offset, source: source, allowDeclarations: true, isRange: keyword == "range")
         if keyword == "range" { loopDepth += 1 }
@@ -130,6 +140,8 @@ struct PipelineParser {
     let tokens: [TemplateToken]
     let chars: [Character]
     var pos = 0
+    /// How many parentheses enclose these tokens.
+    var depth = 0
 
     mutating func parsePipeline(offset: Int, source: String, allowDeclarations: Bool, isRange: Bool = false) throws(TemplateError) -> TemplatePipeline {
         var pipeline = TemplatePipeline(offset: offset, source: source)
@@ -213,8 +225,10 @@ struct PipelineParser {
                 operand = .identifier(name)
             }
         case .leftParen:
-            let inner = PipelineParser(tokens: Array(tokens[pos...]), chars: chars)
-            var sub = inner
+            guard depth < TemplateParser.maxDepth else {
+                throw error("parentheses nested too deeply (at most \(TemplateParser.maxDepth) levels)", at: token.offset)
+            }
+            var sub = PipelineParser(tokens: Array(tokens[pos...]), chars: chars, depth: depth + 1)
             let pipeline = try sub.parsePipeline(offset: token.offset, source: "", allowDeclarations: true)
             pos += sub.pos
             guard pos < tokens.count, case .rightParen = tokens[pos].kind else { throw error("unclosed left paren", at: token.offset) }

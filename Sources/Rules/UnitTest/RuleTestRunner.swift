@@ -92,12 +92,12 @@ public enum RuleValidation {
     public static let validator = ExpressionValidator(
         promql: { text in
             do throws(ParseError) { _ = try PromQL.parse(text); return nil } catch {
-                return ExpressionIssue(line: error.line, column: error.column, message: "parse error: \(error.message)")
+                return ExpressionIssue(line: error.line, utf8Column: error.column, in: text, message: "parse error: \(error.message)")
             }
         },
         template: { text in
             do throws(TemplateError) { _ = try Template.parse(text); return nil } catch {
-                return ExpressionIssue(line: error.line, column: error.column, message: error.message)
+                return ExpressionIssue(line: error.line, characterColumn: error.column, in: text, message: error.message)
             }
         })
 }
