@@ -59,8 +59,13 @@ public struct Engine: Sendable {
         self.options = options
     }
 
+    /// The evaluation times accepted, in ms: Prometheus' API range (about ±292 million years),
+    /// kept 1000× inside Int64 so that offsets, ranges and lookback cannot overflow time arithmetic.
+    public static let timeBounds: ClosedRange<Timestamp> = -(Int64.max / 1000)...(Int64.max / 1000)
+
     /// Evaluates `expr` at one instant (ms). Throws `QueryError`.
     public func instant(_ expr: Expr, at time: Timestamp) throws -> QueryResult {
+        guard Self.timeBounds.contains(time) else { throw QueryError(.badQuery, "evaluation time \(time) ms is out of range") }
         var evaluator = Evaluator(querier: querier, options: options, start: time, end: time, interval: 1,
                                   queryStart: time, queryEnd: time)
         let value = try evaluator.evaluate(expr.node)
@@ -87,6 +92,9 @@ public struct Engine: Sendable {
     public func range(_ expr: Expr, start: Timestamp, end: Timestamp, step: Int64) throws -> QueryResult {
         guard step > 0 else { throw QueryError(.badQuery, "zero or negative query resolution step widths are not accepted. Try a positive integer") }
         guard end >= start else { throw QueryError(.badQuery, "end timestamp must not be before start time") }
+        guard Self.timeBounds.contains(start), Self.timeBounds.contains(end) else {
+            throw QueryError(.badQuery, "query time range \(start)...\(end) ms is out of range")
+        }
         // Prometheus' HTTP API limit, kept here so every caller gets it.
         guard (end - start) / step <= 11_000 else {
             throw QueryError(.badQuery, "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)")

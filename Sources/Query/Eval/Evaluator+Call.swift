@@ -62,6 +62,7 @@ extension Evaluator {
                 if let value { points.append(Sample(ts, value)) }
             }
             if !points.isEmpty {
+                try account(points.count)
                 out.append(Series(name == "last_over_time" ? series.labels : series.labels.withoutName, points))
             }
         }

@@ -29,7 +29,7 @@ extension Parser {
             _ = advance()
             let inner = try parseExpr(minPrecedence: 0)
             let close = try expect(.rightParen, context: "paren expression", expected: "\")\"")
-            return Parsed(node: .paren(inner.node), start: token.start, end: close.end)
+            return Parsed(node: .paren(inner.node), start: token.start, end: close.end, depth: inner.depth + 1)
         case .leftBrace:
             return try parseSelector(name: "", start: token.start)
         case .identifier, .metricIdentifier:
@@ -119,7 +119,7 @@ extension Parser {
                 throw error("subquery is only allowed on instant vector, got \(expr.node.type.rawValue) instead", at: expr.start)
             }
             let sub = SubqueryExpr(expr: expr.node, range: length, step: step)
-            return Parsed(node: .subquery(sub), start: expr.start, end: close.end)
+            return Parsed(node: .subquery(sub), start: expr.start, end: close.end, depth: expr.depth + 1)
         }
         let close = try expect(.rightBracket, context: "matrix selector", expected: "\"]\"")
         guard case .vectorSelector(let selector) = expr.node else {
@@ -150,7 +150,7 @@ extension Parser {
         case .subquery(var sub):
             if sub.offset != 0 { throw error(tooMany, at: expr.start) }
             sub.offset = offset
-            return Parsed(node: .subquery(sub), start: expr.start, end: end)
+            return Parsed(node: .subquery(sub), start: expr.start, end: end, depth: expr.depth)
         default:
             throw error("offset modifier must be preceded by an instant vector selector or range vector selector or a subquery", at: expr.start)
         }
@@ -190,7 +190,7 @@ extension Parser {
         case .subquery(var sub):
             if sub.at != nil { throw error(tooMany, at: expr.start) }
             sub.at = at
-            return Parsed(node: .subquery(sub), start: expr.start, end: end)
+            return Parsed(node: .subquery(sub), start: expr.start, end: end, depth: expr.depth)
         default:
             throw error("@ modifier must be preceded by an instant vector selector or range vector selector or a subquery", at: expr.start)
         }

@@ -1,0 +1,69 @@
+import Model
+import Testing
+@testable import Query
+
+/// Minimised inputs that crashed (or could crash) the engine: each must now give a result or a
+/// `QueryError` with a message.
+@Suite("PromQL fuzz regressions")
+struct FuzzRegressionTests {
+    struct Case: Sendable, CustomTestStringConvertible {
+        let name: String
+        let query: String
+        /// nil: an instant query at `start`.
+        var range: (end: Timestamp, step: Int64)?
+        var start: Timestamp = 1_800_000
+        var testDescription: String { name }
+    }
+
+    static let cases: [Case] = [
+        Case(name: "100k nested parentheses overflowed the parser's stack",
+             query: String(repeating: "(", count: 100_000) + "1" + String(repeating: ")", count: 100_000)),
+        Case(name: "100k unary minus overflowed the parser's stack", query: String(repeating: "-", count: 100_000) + "1"),
+        Case(name: "100k-term sum overflowed evaluation (and freeing the AST)",
+             query: "up" + String(repeating: " + up", count: 100_000)),
+        Case(name: "100k-term scalar sum type-checked in quadratic time", query: "1" + String(repeating: "+1", count: 100_000)),
+        Case(name: "10k nested calls", query: String(repeating: "abs(", count: 10_000) + "up" + String(repeating: ")", count: 10_000)),
+        Case(name: "10k nested aggregations", query: String(repeating: "sum(", count: 10_000) + "up" + String(repeating: ")", count: 10_000)),
+        Case(name: "10k nested subqueries",
+             query: String(repeating: "max_over_time((", count: 10_000) + "up" + String(repeating: ")[1m:])", count: 10_000)),
+        Case(name: "instant query at Int64.max overflowed the lookback window", query: "up", start: .max),
+        Case(name: "instant query at Int64.min", query: "rate(up[5m] offset -1h)", start: .min),
+        Case(name: "range over all of Int64 overflowed end - start", query: "up", range: (.max, .max), start: .min),
+        Case(name: "range query ending at Int64.max", query: "time()", range: (.max, 1), start: .max - 10),
+        Case(name: "[today] at the API's MinTime put local midnight after the window's end",
+             query: "temp[today]", start: -9_223_309_901_257_974),
+        Case(name: "increase over [today] at the API's MaxTime", query: "increase(temp[today])", start: 9_223_309_901_257_974),
+        Case(name: "@ on many steps allocated every series before counting samples",
+             query: "max_over_time((latency_bucket @ 100)[13h:1ms])"),
+        Case(name: "range function output was never counted against the limit",
+             query: "max_over_time(rate(latency_bucket[5m])[13h:1ms])"),
+    ]
+
+    static func engine() throws -> Engine {
+        Engine(querier: try FuzzTests.store(), options: EngineOptions(timeZone: .gmt, maxSamples: 1_000_000))
+    }
+
+    @Test(arguments: cases)
+    func survives(_ testCase: Case) throws {
+        let engine = try Self.engine()
+        let problem = FuzzTests.problem {
+            if let range = testCase.range {
+                try engine.range(testCase.query, start: testCase.start, end: range.end, step: range.step)
+            } else {
+                try engine.instant(testCase.query, at: testCase.start)
+            }
+        }
+        #expect(problem == nil)
+    }
+
+    @Test("expressions just inside the depth limit still evaluate")
+    func depthLimit() throws {
+        let engine = try Self.engine()
+        let nested = String(repeating: "(", count: 200) + "up" + String(repeating: ")", count: 200)
+        _ = try engine.instant(nested, at: 1_800_000)
+        let chain = "up" + String(repeating: " or up", count: Parser.maxDepth - 1)
+        _ = try engine.range(chain, start: 0, end: 600_000, step: 60_000)
+        let tooDeep = "up" + String(repeating: " or up", count: Parser.maxDepth)
+        #expect(throws: QueryError.self) { try engine.instant(tooDeep, at: 0) }
+    }
+}
