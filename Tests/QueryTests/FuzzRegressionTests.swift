@@ -56,6 +56,26 @@ struct FuzzRegressionTests {
         #expect(problem == nil)
     }
 
+    @Test("escapes take exactly their digits, without a sign")
+    func strictEscapes() throws {
+        for text in ["\"\\x+1\"", "\"\\u+041\"", "\"\\U+0001F60\"", "\"\\u-001\"", "\"\\1+1\""] {
+            #expect(throws: ParseError.self, "\(text)") { try PromQL.parse(text) }
+        }
+        #expect(try PromQL.parse("\"\\x41\\u00e9\\101\"").node == .string("AéA"))
+    }
+
+    @Test("a range function under @ gives the same window at every step")
+    func atWindowReused() throws {
+        let engine = try Self.engine()
+        guard case .matrix(let series) = try engine.range("count_over_time(requests_total{job=\"a\"}[5m] @ 600)",
+                                                         start: 0, end: 1_800_000, step: 15_000) else {
+            Issue.record("not a matrix"); return
+        }
+        #expect(series.count == 1)
+        #expect(series.first?.samples.count == 121)
+        #expect(series.first?.samples.allSatisfy { $0.value == 21 } == true)
+    }
+
     @Test("expressions just inside the depth limit still evaluate")
     func depthLimit() throws {
         let engine = try Self.engine()

@@ -8,11 +8,14 @@ import TestSupport
 /// Random and mutated PromQL, evaluated as instant and range queries at ordinary and extreme
 /// times: the engine must never trap, only return a result or throw a `QueryError` with a message.
 /// `LOOKOUT_PROMQL_FUZZ=N` runs N iterations instead of the default (for long local runs);
+/// `LOOKOUT_PROMQL_FUZZ_SEED=K` varies the inputs;
 /// `LOOKOUT_PROMQL_FUZZ_TRACE=1` prints each query to stderr first, so a crash names its input.
 @Suite("PromQL fuzzing")
 struct FuzzTests {
     static let iterations = ProcessInfo.processInfo.environment["LOOKOUT_PROMQL_FUZZ"].flatMap(Int.init) ?? 2500
     static let trace = ProcessInfo.processInfo.environment["LOOKOUT_PROMQL_FUZZ_TRACE"] != nil
+    /// Added to the fixed seeds (`LOOKOUT_PROMQL_FUZZ_SEED`), so long runs can explore new inputs.
+    static let seedOffset = ProcessInfo.processInfo.environment["LOOKOUT_PROMQL_FUZZ_SEED"].flatMap(UInt64.init) ?? 0
 
     /// Counters with a reset, gauges with NaN and infinities, classic histogram buckets (with a
     /// bad and a duplicate `le`), a stale marker, and label values that need escaping.
@@ -101,7 +104,7 @@ struct FuzzTests {
     @Test("generated queries evaluate or fail with a QueryError")
     func generated() throws {
         let engine = try Self.engine()
-        var gen = QueryGenerator(seed: 0x9E0_5EED)
+        var gen = QueryGenerator(seed: 0x9E0_5EED &+ Self.seedOffset)
         var problems: [String] = []
         var parsed = 0
         for _ in 0..<Self.iterations {
@@ -118,7 +121,7 @@ struct FuzzTests {
     @Test("mutated queries parse or fail with a message")
     func mutated() throws {
         let engine = try Self.engine()
-        var gen = QueryGenerator(seed: 0x3D_5EED)
+        var gen = QueryGenerator(seed: 0x3D_5EED &+ Self.seedOffset)
         var problems: [String] = []
         var parsed = 0
         for _ in 0..<Self.iterations {

@@ -50,7 +50,8 @@ extension Evaluator {
                 let ref = (source.at ?? ts) - source.offset
                 let bounds = window(source.range, ref: ref)
                 let lower = exactToday ? bounds.lowerBound - options.lookbackDelta : bounds.lowerBound
-                if source.at != nil { lo = 0; hi = 0 }
+                // Under `@` every step has the same window: lo and hi from the first step stay
+                // right, so later steps do not rescan the series (which made `x[1y] @ t` quadratic).
                 while hi < samples.count && samples[hi].timestamp <= ref { hi += 1 }
                 while lo < hi && samples[lo].timestamp < lower { lo += 1 }
                 if lo >= hi { continue }

@@ -251,13 +251,14 @@ extension Parser {
                 out.append(e)
             case "x", "u", "U":
                 let width = e == "x" ? 2 : (e == "u" ? 4 : 8)
-                guard i + width <= body.endIndex,
+                // Exactly `width` hex digits: `UInt32(_:radix:)` alone would take a sign (`\x+1`).
+                guard i + width <= body.endIndex, body[i..<(i + width)].allSatisfy({ $0.properties.isASCIIHexDigit }),
                       let value = UInt32(String(String.UnicodeScalarView(body[i..<(i + width)])), radix: 16),
                       let scalar = Unicode.Scalar(value) else { throw fail() }
                 out.append(scalar)
                 i += width
             case "0"..."7":
-                guard i + 2 <= body.endIndex,
+                guard i + 2 <= body.endIndex, body[i..<(i + 2)].allSatisfy({ ("0"..."7").contains($0) }),
                       let value = UInt32(String(String.UnicodeScalarView(body[(i - 1)..<(i + 2)])), radix: 8),
                       value < 256, let scalar = Unicode.Scalar(value) else { throw fail() }
                 out.append(scalar)
