@@ -46,7 +46,8 @@ public enum QueryResult: Sendable, Hashable {
 }
 
 /// Evaluates PromQL over any `SeriesQuerier`. Each selector costs one `select` call per query,
-/// whatever the number of steps. Thread-safe: holds no mutable state.
+/// whatever the number of steps. Thread-safe: holds no mutable state. Evaluation is synchronous
+/// but checks for cancellation of the current task as it goes, throwing `.canceled`.
 public struct Engine: Sendable {
     /// Where selectors read series from.
     public let querier: any SeriesQuerier
@@ -141,6 +142,8 @@ public struct QueryError: Error, Sendable, Hashable, CustomStringConvertible {
         case badQuery
         /// The storage failed.
         case storage
+        /// The task evaluating the query was cancelled (its caller gave up, e.g. on a timeout).
+        case canceled
     }
 
     /// The class of failure.

@@ -43,10 +43,12 @@ extension Evaluator {
         let function = try RangeFunctions.function(named: name)
         var out: [Series] = []
         for series in source.series {
+            try checkCancellation()
             let samples = series.samples
             var points: [Sample] = []
             var lo = 0, hi = 0
             for (stepIndex, ts) in steps().enumerated() {
+                if stepIndex & 1023 == 1023 { try checkCancellation() }
                 let ref = (source.at ?? ts) - source.offset
                 let bounds = window(source.range, ref: ref)
                 let lower = exactToday ? bounds.lowerBound - options.lookbackDelta : bounds.lowerBound

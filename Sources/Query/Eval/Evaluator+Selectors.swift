@@ -23,6 +23,7 @@ extension Evaluator {
         var out: [Series] = []
         out.reserveCapacity(raw.count)
         for series in raw {
+            try checkCancellation()
             let samples = series.samples
             var points: [Sample] = []
             // With `@` one sample fills every step; either way, account series by series so a
