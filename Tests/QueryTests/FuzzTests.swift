@@ -7,12 +7,13 @@ import TestSupport
 
 /// Random and mutated PromQL, evaluated as instant and range queries at ordinary and extreme
 /// times: the engine must never trap, only return a result or throw a `QueryError` with a message.
-/// `LOOKOUT_PROMQL_FUZZ=N` runs N iterations instead of the default (for long local runs);
+/// `LOOKOUT_PROMQL_FUZZ=N` runs N iterations per test instead of the defaults (1,500 generated,
+/// 2,500 mutated: a few seconds in a debug build) for long local runs;
 /// `LOOKOUT_PROMQL_FUZZ_SEED=K` varies the inputs;
 /// `LOOKOUT_PROMQL_FUZZ_TRACE=1` prints each query to stderr first, so a crash names its input.
 @Suite("PromQL fuzzing")
 struct FuzzTests {
-    static let iterations = ProcessInfo.processInfo.environment["LOOKOUT_PROMQL_FUZZ"].flatMap(Int.init) ?? 2500
+    static let override = ProcessInfo.processInfo.environment["LOOKOUT_PROMQL_FUZZ"].flatMap(Int.init)
     static let trace = ProcessInfo.processInfo.environment["LOOKOUT_PROMQL_FUZZ_TRACE"] != nil
     /// Added to the fixed seeds (`LOOKOUT_PROMQL_FUZZ_SEED`), so long runs can explore new inputs.
     static let seedOffset = ProcessInfo.processInfo.environment["LOOKOUT_PROMQL_FUZZ_SEED"].flatMap(UInt64.init) ?? 0
@@ -107,7 +108,8 @@ struct FuzzTests {
         var gen = QueryGenerator(seed: 0x9E0_5EED &+ Self.seedOffset)
         var problems: [String] = []
         var parsed = 0
-        for _ in 0..<Self.iterations {
+        let iterations = Self.override ?? 1500
+        for _ in 0..<iterations {
             let outcome = Self.exercise(engine, gen.expr(.vector), &gen)
             problems += outcome.problems
             if outcome.parsed { parsed += 1 }
@@ -115,7 +117,7 @@ struct FuzzTests {
         Self.printOutcomes()
         #expect(problems.isEmpty, "\(problems.prefix(5))")
         // The generator must mostly produce valid PromQL, or evaluation goes untested.
-        #expect(parsed > Self.iterations / 3, "only \(parsed) of \(Self.iterations) parsed")
+        #expect(parsed > iterations / 3, "only \(parsed) of \(iterations) parsed")
     }
 
     @Test("mutated queries parse or fail with a message")
@@ -124,13 +126,14 @@ struct FuzzTests {
         var gen = QueryGenerator(seed: 0x3D_5EED &+ Self.seedOffset)
         var problems: [String] = []
         var parsed = 0
-        for _ in 0..<Self.iterations {
+        let iterations = Self.override ?? 2500
+        for _ in 0..<iterations {
             let query = gen.mutate(gen.expr())
             let outcome = Self.exercise(engine, query, &gen)
             problems += outcome.problems
             if outcome.parsed { parsed += 1 }
         }
         #expect(problems.isEmpty, "\(problems.prefix(5))")
-        #expect(parsed > Self.iterations / 20, "only \(parsed) of \(Self.iterations) parsed")
+        #expect(parsed > iterations / 20, "only \(parsed) of \(iterations) parsed")
     }
 }
