@@ -46,7 +46,8 @@ public enum QueryResult: Sendable, Hashable {
 }
 
 /// Evaluates PromQL over any `SeriesQuerier`. Each selector costs one `select` call per query,
-/// whatever the number of steps. Thread-safe: holds no mutable state.
+/// whatever the number of steps. Thread-safe: holds no mutable state. Evaluation is synchronous
+/// but checks for cancellation of the current task as it goes, throwing `.canceled`.
 public struct Engine: Sendable {
     /// Where selectors read series from.
     public let querier: any SeriesQuerier
@@ -59,8 +60,13 @@ public struct Engine: Sendable {
         self.options = options
     }
 
+    /// The evaluation times accepted, in ms: Prometheus' API range (about ±292 million years),
+    /// kept 1000× inside Int64 so that offsets, ranges and lookback cannot overflow time arithmetic.
+    public static let timeBounds: ClosedRange<Timestamp> = -(Int64.max / 1000)...(Int64.max / 1000)
+
     /// Evaluates `expr` at one instant (ms). Throws `QueryError`.
     public func instant(_ expr: Expr, at time: Timestamp) throws -> QueryResult {
+        guard Self.timeBounds.contains(time) else { throw QueryError(.badQuery, "evaluation time \(time) ms is out of range") }
         var evaluator = Evaluator(querier: querier, options: options, start: time, end: time, interval: 1,
                                   queryStart: time, queryEnd: time)
         let value = try evaluator.evaluate(expr.node)
@@ -87,6 +93,9 @@ public struct Engine: Sendable {
     public func range(_ expr: Expr, start: Timestamp, end: Timestamp, step: Int64) throws -> QueryResult {
         guard step > 0 else { throw QueryError(.badQuery, "zero or negative query resolution step widths are not accepted. Try a positive integer") }
         guard end >= start else { throw QueryError(.badQuery, "end timestamp must not be before start time") }
+        guard Self.timeBounds.contains(start), Self.timeBounds.contains(end) else {
+            throw QueryError(.badQuery, "query time range \(start)...\(end) ms is out of range")
+        }
         // Prometheus' HTTP API limit, kept here so every caller gets it.
         guard (end - start) / step <= 11_000 else {
             throw QueryError(.badQuery, "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)")
@@ -133,6 +142,8 @@ public struct QueryError: Error, Sendable, Hashable, CustomStringConvertible {
         case badQuery
         /// The storage failed.
         case storage
+        /// The task evaluating the query was cancelled (its caller gave up, e.g. on a timeout).
+        case canceled
     }
 
     /// The class of failure.

@@ -7,8 +7,8 @@ extension ServerDependencies {
     /// failures `internal` (500), everything else `execution` (422).
     ///
     /// The engine evaluates synchronously: when a query's `timeout` passes, the client gets
-    /// Prometheus' `timeout` error (503) while the evaluation runs on to its end in the
-    /// background, bounded by the engine's `maxSamples`.
+    /// Prometheus' `timeout` error (503) and the evaluation's task is cancelled, which the
+    /// engine notices between steps and series (a single regex match cannot be interrupted).
     public mutating func useQueryEngine(_ engine: Engine) {
         instantQuery = { expression, time, _ in
             try ServerDependencies.mapQueryErrors { APIQueryResult(try engine.instant(expression, at: time)) }
@@ -25,6 +25,7 @@ extension ServerDependencies {
             switch error.kind {
             case .parse, .badQuery: throw APIError.invalidParameter("query", error.message)
             case .storage: throw APIError(.internal, error.message)
+            case .canceled: throw APIError(.canceled, error.message)
             default: throw APIError(.execution, error.message)
             }
         }

@@ -8,6 +8,9 @@ struct FunctionSignature: Sendable, Hashable {
 
     static func named(_ name: String) -> FunctionSignature? { table[name] }
 
+    /// Every function the engine knows (for tests that must cover them all).
+    static var all: [FunctionSignature] { Array(table.values) }
+
     private static let table: [String: FunctionSignature] = {
         var all: [FunctionSignature] = []
         func add(_ name: String, _ args: [ValueType], _ returns: ValueType = .vector, variadic: Int = 0) {

@@ -43,14 +43,17 @@ extension Evaluator {
         let function = try RangeFunctions.function(named: name)
         var out: [Series] = []
         for series in source.series {
+            try checkCancellation()
             let samples = series.samples
             var points: [Sample] = []
             var lo = 0, hi = 0
             for (stepIndex, ts) in steps().enumerated() {
+                if stepIndex & 1023 == 1023 { try checkCancellation() }
                 let ref = (source.at ?? ts) - source.offset
                 let bounds = window(source.range, ref: ref)
                 let lower = exactToday ? bounds.lowerBound - options.lookbackDelta : bounds.lowerBound
-                if source.at != nil { lo = 0; hi = 0 }
+                // Under `@` every step has the same window: lo and hi from the first step stay
+                // right, so later steps do not rescan the series (which made `x[1y] @ t` quadratic).
                 while hi < samples.count && samples[hi].timestamp <= ref { hi += 1 }
                 while lo < hi && samples[lo].timestamp < lower { lo += 1 }
                 if lo >= hi { continue }
@@ -62,6 +65,7 @@ extension Evaluator {
                 if let value { points.append(Sample(ts, value)) }
             }
             if !points.isEmpty {
+                try account(points.count)
                 out.append(Series(name == "last_over_time" ? series.labels : series.labels.withoutName, points))
             }
         }

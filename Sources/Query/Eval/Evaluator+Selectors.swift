@@ -22,11 +22,13 @@ extension Evaluator {
                              through: (at ?? end) - selector.offset)
         var out: [Series] = []
         out.reserveCapacity(raw.count)
-        var total = 0
         for series in raw {
+            try checkCancellation()
             let samples = series.samples
             var points: [Sample] = []
-            points.reserveCapacity(at == nil ? min(stepCount, samples.count) : stepCount)
+            // With `@` one sample fills every step; either way, account series by series so a
+            // query over many series stops at the limit instead of first building them all.
+            points.reserveCapacity(min(stepCount, at == nil ? samples.count : max(0, options.maxSamples - samplesInMemory) + 1))
             var cursor = 0
             for ts in steps() {
                 let ref = (at ?? ts) - selector.offset
@@ -38,11 +40,10 @@ extension Evaluator {
                 }
             }
             if !points.isEmpty {
-                total += points.count
+                try account(points.count)
                 out.append(Series(timestamps ? series.labels.withoutName : series.labels, points))
             }
         }
-        try account(total)
         return out
     }
 
@@ -114,11 +115,18 @@ extension Evaluator {
 /// Local calendar days for the `[today]` extension.
 enum LocalDay {
     /// Local midnight (ms) of the day containing `time`, DST-aware through Foundation's Calendar.
+    /// Foundation gives nonsense (even later than `time`) for dates hundreds of millions of
+    /// years away: then the UTC midnight stands in, so the window stays a valid range.
     static func midnight(before time: Timestamp, in zone: TimeZone) -> Timestamp {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
         let date = Date(timeIntervalSince1970: Double(time) / 1000)
-        let start = calendar.startOfDay(for: date)
-        return Timestamp((start.timeIntervalSince1970 * 1000).rounded())
+        let start = calendar.startOfDay(for: date).timeIntervalSince1970 * 1000
+        // A local day starts at most about a day and a half before any of its instants.
+        if start.isFinite, start <= Double(time), start >= Double(time) - 1.5 * 86_400_000 {
+            return Timestamp(start.rounded())
+        }
+        let day: Int64 = 86_400_000
+        return time >= 0 ? time / day * day : (time - day + 1) / day * day
     }
 }

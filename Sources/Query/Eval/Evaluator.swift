@@ -142,6 +142,12 @@ struct Evaluator {
         }
     }
 
+    /// Throws once the task running the query is cancelled, so a query its caller gave up on
+    /// (a timed-out API request) stops instead of holding a thread for minutes.
+    func checkCancellation() throws {
+        if Task.isCancelled { throw QueryError(.canceled, "query was canceled") }
+    }
+
     mutating func account(_ count: Int) throws {
         samplesInMemory += count
         if samplesInMemory > options.maxSamples {
@@ -178,6 +184,7 @@ struct Evaluator {
         var outputIndex: [Labels: Int] = [:]
         let single = start == end
         for ts in steps() {
+            try checkCancellation()
             var stepArgs: [StepArg] = []
             for (i, matrix) in matrices.enumerated() {
                 guard let matrix else { stepArgs.append(.string(strings[i] ?? "")); continue }

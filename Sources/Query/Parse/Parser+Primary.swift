@@ -29,7 +29,7 @@ extension Parser {
             _ = advance()
             let inner = try parseExpr(minPrecedence: 0)
             let close = try expect(.rightParen, context: "paren expression", expected: "\")\"")
-            return Parsed(node: .paren(inner.node), start: token.start, end: close.end)
+            return Parsed(node: .paren(inner.node), start: token.start, end: close.end, depth: inner.depth + 1)
         case .leftBrace:
             return try parseSelector(name: "", start: token.start)
         case .identifier, .metricIdentifier:
@@ -119,7 +119,7 @@ extension Parser {
                 throw error("subquery is only allowed on instant vector, got \(expr.node.type.rawValue) instead", at: expr.start)
             }
             let sub = SubqueryExpr(expr: expr.node, range: length, step: step)
-            return Parsed(node: .subquery(sub), start: expr.start, end: close.end)
+            return Parsed(node: .subquery(sub), start: expr.start, end: close.end, depth: expr.depth + 1)
         }
         let close = try expect(.rightBracket, context: "matrix selector", expected: "\"]\"")
         guard case .vectorSelector(let selector) = expr.node else {
@@ -150,7 +150,7 @@ extension Parser {
         case .subquery(var sub):
             if sub.offset != 0 { throw error(tooMany, at: expr.start) }
             sub.offset = offset
-            return Parsed(node: .subquery(sub), start: expr.start, end: end)
+            return Parsed(node: .subquery(sub), start: expr.start, end: end, depth: expr.depth)
         default:
             throw error("offset modifier must be preceded by an instant vector selector or range vector selector or a subquery", at: expr.start)
         }
@@ -190,7 +190,7 @@ extension Parser {
         case .subquery(var sub):
             if sub.at != nil { throw error(tooMany, at: expr.start) }
             sub.at = at
-            return Parsed(node: .subquery(sub), start: expr.start, end: end)
+            return Parsed(node: .subquery(sub), start: expr.start, end: end, depth: expr.depth)
         default:
             throw error("@ modifier must be preceded by an instant vector selector or range vector selector or a subquery", at: expr.start)
         }
@@ -251,13 +251,14 @@ extension Parser {
                 out.append(e)
             case "x", "u", "U":
                 let width = e == "x" ? 2 : (e == "u" ? 4 : 8)
-                guard i + width <= body.endIndex,
+                // Exactly `width` hex digits: `UInt32(_:radix:)` alone would take a sign (`\x+1`).
+                guard i + width <= body.endIndex, body[i..<(i + width)].allSatisfy({ $0.properties.isASCIIHexDigit }),
                       let value = UInt32(String(String.UnicodeScalarView(body[i..<(i + width)])), radix: 16),
                       let scalar = Unicode.Scalar(value) else { throw fail() }
                 out.append(scalar)
                 i += width
             case "0"..."7":
-                guard i + 2 <= body.endIndex,
+                guard i + 2 <= body.endIndex, body[i..<(i + 2)].allSatisfy({ ("0"..."7").contains($0) }),
                       let value = UInt32(String(String.UnicodeScalarView(body[(i - 1)..<(i + 2)])), radix: 8),
                       value < 256, let scalar = Unicode.Scalar(value) else { throw fail() }
                 out.append(scalar)

@@ -15,6 +15,8 @@ struct Parsed {
     var node: Node
     var start: Int
     var end: Int
+    /// Levels of nodes from this one down to its deepest leaf.
+    var depth = 1
 }
 
 /// Recursive descent with precedence climbing, mirroring the precedence table and the checks
@@ -26,6 +28,14 @@ struct Parser {
     /// when the parser reaches it (as in Prometheus, where the grammar may fail first).
     var tokens: [Token]
     var index = 0
+    /// Nested `parseExpr` calls in progress.
+    var nesting = 0
+
+    /// The deepest expression accepted, counted in AST levels. Parsing, type checking,
+    /// evaluation and even freeing an AST recurse once per level, so without a bound a query
+    /// like `((((...1...))))` or `1+1+...+1` overflows the stack and kills the daemon. Real
+    /// queries stay far below this.
+    static let maxDepth = 256
 
     init(_ text: String) throws(ParseError) {
         self.text = text
@@ -70,15 +80,28 @@ struct Parser {
     }
 
     mutating func parseExpr(minPrecedence: Int) throws(ParseError) -> Parsed {
+        nesting += 1
+        defer { nesting -= 1 }
+        if nesting > Self.maxDepth { throw tooDeep(at: current.start) }
         var lhs = try parseUnary()
+        try checkDepth(lhs)
         while case .op(let op) = current.kind, op.precedence >= minPrecedence {
             let opToken = advance()
             let (returnBool, matching) = try parseBinaryModifiers()
             // `^` is right-associative; everything else binds left.
             let rhs = try parseExpr(minPrecedence: op == .pow ? op.precedence : op.precedence + 1)
             lhs = try makeBinary(op, opStart: opToken.start, lhs, rhs, returnBool: returnBool, matching: matching)
+            try checkDepth(lhs)
         }
         return lhs
+    }
+
+    func tooDeep(at offset: Int) -> ParseError {
+        error("expression nested too deeply: at most \(Self.maxDepth) levels are allowed", at: offset)
+    }
+
+    func checkDepth(_ parsed: Parsed) throws(ParseError) {
+        if parsed.depth > Self.maxDepth { throw tooDeep(at: parsed.start) }
     }
 
     mutating func parseUnary() throws(ParseError) -> Parsed {
@@ -87,13 +110,14 @@ struct Parser {
         // Unary operators bind looser than `^` but tighter than `*` (`%prec MUL`).
         let operand = try parseExpr(minPrecedence: BinaryOp.pow.precedence)
         if case .number(let value) = operand.node {
-            return Parsed(node: .number(op == .sub ? -value : value), start: start, end: operand.end)
+            return Parsed(node: .number(op == .sub ? -value : value), start: start, end: operand.end, depth: operand.depth)
         }
         let type = operand.node.type
         guard type == .scalar || type == .vector else {
             throw error("unary expression only allowed on expressions of type scalar or instant vector, got \(goQuoted(type.documented))", at: start)
         }
-        return Parsed(node: op == .sub ? .unaryMinus(operand.node) : .unaryPlus(operand.node), start: start, end: operand.end)
+        return Parsed(node: op == .sub ? .unaryMinus(operand.node) : .unaryPlus(operand.node), start: start, end: operand.end,
+                      depth: operand.depth + 1)
     }
 
     mutating func parseBinaryModifiers() throws(ParseError) -> (Bool, VectorMatching?) {
@@ -150,7 +174,7 @@ struct Parser {
             throw error("set operator \(goQuoted(op.rawValue)) not allowed in binary scalar expression", at: lhs.start)
         }
         let node = Node.binary(BinaryExpr(op: op, lhs: lhs.node, rhs: rhs.node, matching: finalMatching, returnBool: returnBool))
-        return Parsed(node: node, start: lhs.start, end: rhs.end)
+        return Parsed(node: node, start: lhs.start, end: rhs.end, depth: max(lhs.depth, rhs.depth) + 1)
     }
 
     mutating func parseLabelList() throws(ParseError) -> [String] {
@@ -219,7 +243,7 @@ struct Parser {
         }
         try expectType(expr, .vector, context: "aggregation expression")
         let node = Node.aggregate(AggregateExpr(op: op, expr: expr.node, param: param, grouping: grouping, without: without))
-        return Parsed(node: node, start: opToken.start, end: end)
+        return Parsed(node: node, start: opToken.start, end: end, depth: (args.map(\.depth).max() ?? 0) + 1)
     }
 
     func expectType(_ parsed: Parsed, _ type: ValueType, context: String) throws(ParseError) {
@@ -250,7 +274,8 @@ struct Parser {
         }
         let end = advance().end
         try checkCall(function, args, start: nameToken.start)
-        return Parsed(node: .call(CallExpr(function: function, args: args.map(\.node))), start: nameToken.start, end: end)
+        return Parsed(node: .call(CallExpr(function: function, args: args.map(\.node))), start: nameToken.start, end: end,
+                      depth: (args.map(\.depth).max() ?? 0) + 1)
     }
 
     func checkCall(_ function: FunctionSignature, _ args: [Parsed], start: Int) throws(ParseError) {

@@ -1,23 +1,46 @@
 import Synchronization
 
 /// Runs work with a time limit, answering when the limit passes even if the work cannot be
-/// interrupted (the PromQL engine evaluates synchronously). The work is cancelled and left to
-/// finish in the background; its result is then dropped.
+/// interrupted at once (the PromQL engine evaluates synchronously). The work's task is then
+/// cancelled, which the engine checks between steps; its result, if any, is dropped.
 enum Deadline {
     static func run<T: Sendable>(_ timeout: Duration, _ work: @escaping @Sendable () async throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             let once = Once(continuation)
+            let worker = Worker()
             let timer = Task {
                 try? await Task.sleep(for: timeout)
                 if !Task.isCancelled {
                     once.resume(with: .failure(APIError(.timeout, "query timed out in expression evaluation")))
+                    worker.cancel()
                 }
             }
-            Task.detached {
+            let task = Task.detached {
                 let result = await Result { try await work() }
                 timer.cancel()
                 once.resume(with: result)
             }
+            worker.set(task)
+        }
+    }
+
+    /// The work's task, to cancel on timeout (even if the timeout fires before it is known).
+    private final class Worker: Sendable {
+        private let state = Mutex<(task: Task<Void, Never>?, cancelled: Bool)>((nil, false))
+
+        func set(_ task: Task<Void, Never>) {
+            let cancelled = state.withLock { state in
+                state.task = task
+                return state.cancelled
+            }
+            if cancelled { task.cancel() }
+        }
+
+        func cancel() {
+            state.withLock { state in
+                state.cancelled = true
+                return state.task
+            }?.cancel()
         }
     }
 
