@@ -169,10 +169,11 @@ struct ConfigFuzzTests {
     // MARK: - Tests
 
     @Test("mutated configs load or fail with file:line:column diagnostics, quickly")
-    func configMutations() {
+    func configMutations() async {
         var rng = SplitMix(state: Self.seed)
         var tally = Tally()
         for iteration in 0..<Self.iterations {
+            if iteration % 16 == 15 { await Task.yield() }  // lets tests waiting on the cooperative pool run
             let seed = Self.configSeeds[iteration % Self.configSeeds.count]
             var text = Self.mutate(seed.text, &rng)
             // Now and then the nine-fold alias bomb is defined, so `*a9` values refer to it.
@@ -188,7 +189,7 @@ struct ConfigFuzzTests {
     }
 
     @Test("mutated rule files load or fail with file:line:column diagnostics")
-    func ruleFileMutations() throws {
+    func ruleFileMutations() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lookout-fuzz-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -197,6 +198,7 @@ struct ConfigFuzzTests {
         var problems: [String] = []
         var rejected = 0
         for iteration in 0..<Self.iterations / 2 {
+            if iteration % 16 == 15 { await Task.yield() }  // lets tests waiting on the cooperative pool run
             let text = Self.mutate(Self.ruleSeeds[iteration % Self.ruleSeeds.count], &rng)
             try text.write(toFile: path, atomically: false, encoding: .utf8)
             if case .failure(let errors) = ConfigLoader.loadRuleFile(path: path, validator: Fixtures.validator) {
@@ -210,11 +212,12 @@ struct ConfigFuzzTests {
     }
 
     @Test("arbitrary duration text never traps and round-trips through format")
-    func durations() {
+    func durations() async {
         var rng = SplitMix(state: Self.seed ^ 0xD0)
         let alphabet = Array("0123456789ywdhms ms-+.eE_ \t9") + ["é", "٣", "１"]
         var parsed = 0
-        for _ in 0..<Self.iterations * 10 {
+        for iteration in 0..<Self.iterations * 10 {
+            if iteration % 256 == 255 { await Task.yield() }  // lets tests waiting on the cooperative pool run
             let text: String
             if Bool.random(using: &rng) {
                 text = String((0..<Int.random(in: 0...24, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! })
@@ -258,10 +261,11 @@ struct ConfigFuzzTests {
     }
 
     @Test("arbitrary matcher text never traps")
-    func matchers() {
+    func matchers() async {
         var rng = SplitMix(state: Self.seed ^ 0x3A7C)
         let seeds = ["severity=\"critical\"", "service=~\"billing|payments\"", "env!=\"staging\"", "{a!~b}", "x=\"a\\\"b\\\\\""]
-        for _ in 0..<Self.iterations * 5 {
+        for iteration in 0..<Self.iterations * 5 {
+            if iteration % 256 == 255 { await Task.yield() }  // lets tests waiting on the cooperative pool run
             let text = Self.byteMutation(seeds.randomElement(using: &rng)!, &rng)
             if case .failure(let error) = MatcherText.parse(text) { #expect(!error.message.isEmpty) }
         }

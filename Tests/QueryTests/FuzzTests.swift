@@ -103,13 +103,14 @@ struct FuzzTests {
     }
 
     @Test("generated queries evaluate or fail with a QueryError")
-    func generated() throws {
+    func generated() async throws {
         let engine = try Self.engine()
         var gen = QueryGenerator(seed: 0x9E0_5EED &+ Self.seedOffset)
         var problems: [String] = []
         var parsed = 0
         let iterations = Self.override ?? 1500
-        for _ in 0..<iterations {
+        for iteration in 0..<iterations {
+            if iteration % 16 == 15 { await Task.yield() }  // lets tests waiting on the cooperative pool run
             let outcome = Self.exercise(engine, gen.expr(.vector), &gen)
             problems += outcome.problems
             if outcome.parsed { parsed += 1 }
@@ -121,13 +122,14 @@ struct FuzzTests {
     }
 
     @Test("mutated queries parse or fail with a message")
-    func mutated() throws {
+    func mutated() async throws {
         let engine = try Self.engine()
         var gen = QueryGenerator(seed: 0x3D_5EED &+ Self.seedOffset)
         var problems: [String] = []
         var parsed = 0
         let iterations = Self.override ?? 2500
-        for _ in 0..<iterations {
+        for iteration in 0..<iterations {
+            if iteration % 16 == 15 { await Task.yield() }  // lets tests waiting on the cooperative pool run
             let query = gen.mutate(gen.expr())
             let outcome = Self.exercise(engine, query, &gen)
             problems += outcome.problems

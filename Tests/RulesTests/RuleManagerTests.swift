@@ -31,9 +31,11 @@ import Storage
         #expect(manager.groups[0].status().metrics.missedIterations > 0)
     }
 
-    /// Polls `condition` until it holds or 10 s pass.
+    /// Polls `condition` until it holds or 60 s pass.
     private func waitUntil(_ condition: () -> Bool) async throws {
-        let deadline = Date().addingTimeInterval(10)
+        // Generous: the manager is started by a task, which a busy cooperative pool (other tests
+        // in a parallel run) may start late; the groups themselves run on threads of their own.
+        let deadline = Date().addingTimeInterval(60)
         while !condition() && Date() < deadline {
             try await Task.sleep(for: .milliseconds(5))
         }

@@ -1,6 +1,6 @@
 /// A set of Unicode scalars: sorted, merged ranges, plus general categories (`\pL`) and negated
 /// ones (`\PL`), and a negation over the whole (`[^…]`).
-struct CharClass: Sendable, Equatable {
+struct CharClass: Sendable, Hashable {
     private(set) var ranges: [ClosedRange<UInt32>] = []
     var categories: [Unicode.GeneralCategory] = []
     /// Each entry matches the scalars whose category is not in it (`\PL` is `[[.uppercaseLetter, …]]`).

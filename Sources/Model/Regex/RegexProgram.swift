@@ -30,6 +30,8 @@ struct RegexProgram: Sendable {
 
     private(set) var instructions: [Instruction] = []
     private(set) var sets: [CharClass] = []
+    /// Where each distinct set is in `sets` (while compiling).
+    private var setIndex: [CharClass: Int] = [:]
     /// `instructions`, flattened.
     private(set) var ops: [Op] = []
     /// Per set, which ASCII scalars it holds (bit n of word n/64): membership without `CharClass`.
@@ -54,6 +56,7 @@ struct RegexProgram: Sendable {
             return bits
         }
         firstBytes = startingBytes()
+        setIndex = [:]
     }
 
     /// The ASCII bytes a match can start with, when every match starts with one of them (no
@@ -129,7 +132,10 @@ struct RegexProgram: Sendable {
         case .set(let set):
             if set.negated, set.ranges.isEmpty, set.categories.isEmpty, set.excludedCategories.isEmpty {
                 try emit(.any, pattern)
+            } else if let index = setIndex[set] {
+                try emit(.set(index), pattern)   // `a{1000}`: one set, not a thousand
             } else {
+                setIndex[set] = sets.count
                 sets.append(set)
                 try emit(.set(sets.count - 1), pattern)
             }
