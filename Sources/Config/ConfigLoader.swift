@@ -15,9 +15,13 @@ public enum ConfigLoader {
         path: String, environment: [String: String], validator: ExpressionValidator = .acceptAll,
         dataDirOverride: String? = nil
     ) -> Result<LookoutConfig, ConfigErrors> {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        let data: Data
+        switch BoundedFile.read(path, limit: BoundedFile.documentLimit, regularOnly: false) {
+        case .success(let bytes): data = bytes
+        case .failure(let failure):
             let position = SourcePosition(file: path, line: 1, column: 1)
-            return .failure(ConfigErrors([ConfigDiagnostic(position: position, path: "", message: "cannot read config file")]))
+            let message = failure.isUnreadable ? "cannot read config file" : "config file \(failure.reason)"
+            return .failure(ConfigErrors([ConfigDiagnostic(position: position, path: "", message: message)]))
         }
         guard let text = String(data: data, encoding: .utf8) else {
             let position = SourcePosition(file: path, line: 1, column: 1)

@@ -76,8 +76,14 @@ enum FilePaths {
 enum SecretFile {
     static func read(_ path: String, relativeTo directory: String, at cursor: Cursor) -> Secret? {
         let resolved = FilePaths.resolve(path, relativeTo: directory)
-        guard let data = FileManager.default.contents(atPath: resolved) else {
+        let data: Data
+        switch BoundedFile.read(resolved, limit: BoundedFile.secretLimit, regularOnly: true) {
+        case .success(let bytes): data = bytes
+        case .failure(.unreadable):
             cursor.error("cannot read secret file \"\(resolved)\": \(Self.reason(resolved))")
+            return nil
+        case .failure(let failure):
+            cursor.error("secret file \"\(resolved)\" \(failure.reason)")
             return nil
         }
         guard var value = String(data: data, encoding: .utf8) else {

@@ -25,9 +25,10 @@ enum RuleFileLoader {
     static func loadOne(path: String, sink: DiagnosticSink, validator: ExpressionValidator, reportAt: Cursor?)
         -> RuleFile
     {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
-        else {
-            let message = "cannot read rule file \"\(path)\""
+        let read = BoundedFile.read(path, limit: BoundedFile.documentLimit, regularOnly: true)
+        guard case .success(let data) = read, let text = String(data: data, encoding: .utf8) else {
+            var message = "cannot read rule file \"\(path)\""
+            if case .failure(let failure) = read, !failure.isUnreadable { message = "rule file \"\(path)\" \(failure.reason)" }
             if let reportAt { reportAt.error(message) } else {
                 sink.report(SourcePosition(file: path, line: 1, column: 1), "", message)
             }
