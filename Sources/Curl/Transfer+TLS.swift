@@ -1,4 +1,7 @@
 import CCurl
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension Transfer {
     /// libcurl's built-in CA bundle (Debian: /etc/ssl/certs/ca-certificates.crt).
@@ -18,9 +21,20 @@ extension Transfer {
             try set(CURLOPT_SSL_VERIFYHOST, 0)
             return
         }
+        if let caFile, Self.isSpecialFile(caFile) {
+            // Reading a FIFO or a device would block the loop thread, and every transfer with it.
+            throw CurlError(kind: .tls, code: Int(CURLE_SSL_CACERT_BADFILE.rawValue),
+                            message: "CA file \"\(caFile)\" is not a regular file")
+        }
         if ownConnection, let file = caFile ?? Self.defaultCAFile, lk_easy_use_cached_ca(easy, file) == 1 { return }
         // Unreadable or not PEM: let libcurl load it and report the error as it always has.
         if let caFile { try set(CURLOPT_CAINFO, caFile) }
+    }
+
+    /// Whether `path` exists and is not a regular file (a FIFO, a device, a directory).
+    private static func isSpecialFile(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && info.st_mode & S_IFMT != S_IFREG
     }
 
     /// Offers OpenSSL's three TLS 1.3 suites with TLS_AES_128_GCM_SHA256 first, as Go's client

@@ -32,6 +32,25 @@ struct TLSTrustTests {
         #expect(error?.message.contains("/nonexistent/lookout-ca.pem") == true)
     }
 
+    @Test func aCAFileThatIsAFIFOFailsTheTransferInsteadOfBlockingTheLoop() async throws {
+        let tls = try await Fixtures.tls()
+        let directory = try TemporaryDirectory()
+        let fifo = directory.file("ca.fifo")
+        #expect(mkfifo(fifo, 0o600) == 0)
+        for fresh in [true, false] {
+            var request = HTTPRequest(url: tls.server.url("/ok", scheme: "https"))
+            request.caFile = fifo
+            request.freshConnection = fresh
+            let error = await curlError { _ = try await Fixtures.loop.get().perform(request) }
+            #expect(error?.kind == .tls)
+            #expect(error?.message == "CA file \"\(fifo)\" is not a regular file")
+        }
+        // The loop still serves other transfers.
+        var request = HTTPRequest(url: tls.server.url("/ok", scheme: "https"))
+        request.caFile = tls.certificate.certificatePath
+        #expect(try await Fixtures.loop.get().perform(request).status == 200)
+    }
+
     @Test func changedCAFileIsReadAgain() async throws {
         let tls = try await Fixtures.tls()
         let directory = try TemporaryDirectory()
