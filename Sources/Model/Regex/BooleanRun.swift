@@ -25,19 +25,15 @@ struct FastSet {
 /// `RegexMachine.matches` without array bounds checks, copies or reference counting.
 struct BooleanRun {
     let ops: UnsafeBufferPointer<RegexProgram.Op>
-    let ascii: UnsafeBufferPointer<(UInt64, UInt64)>
+    let ascii: UnsafeBufferPointer<ASCIISet>
     let sets: UnsafeBufferPointer<CharClass>
-    let firstBytes: (UInt64, UInt64)?
+    let firstBytes: ASCIISet?
     let text: UnsafeBufferPointer<UInt8>
     let stack: UnsafeMutablePointer<Int32>
 
     @inline(__always)
     private func inSet(_ index: Int32, _ value: UInt32) -> Bool {
-        if value < 128 {
-            let bits = ascii[Int(index)]
-            return value < 64 ? (bits.0 >> UInt64(value)) & 1 == 1 : (bits.1 >> UInt64(value - 64)) & 1 == 1
-        }
-        return sets[Int(index)].contains(value)
+        value < 128 ? ascii[Int(index)].contains(value) : sets[Int(index)].contains(value)
     }
 
     /// Adds `pc` and what it reaches without consuming input to `list`.
@@ -72,15 +68,9 @@ struct BooleanRun {
 
     /// The first position at or after `index` holding one of `bytes`, or the end.
     @inline(__always)
-    private func skip(from index: Int, to bytes: (UInt64, UInt64)) -> Int {
+    private func skip(from index: Int, to bytes: ASCIISet) -> Int {
         var index = index
-        while index < text.count {
-            let byte = text[index]
-            if byte < 64 ? (bytes.0 >> UInt64(byte)) & 1 == 1 : byte < 128 && (bytes.1 >> UInt64(byte - 64)) & 1 == 1 {
-                break
-            }
-            index += 1
-        }
+        while index < text.count, !bytes.contains(UInt32(text[index])) { index += 1 }
         return index
     }
 

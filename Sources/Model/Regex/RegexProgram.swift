@@ -34,8 +34,8 @@ struct RegexProgram: Sendable {
     private var setIndex: [CharClass: Int] = [:]
     /// `instructions`, flattened.
     private(set) var ops: [Op] = []
-    /// Per set, which ASCII scalars it holds (bit n of word n/64): membership without `CharClass`.
-    private(set) var asciiBits: [(UInt64, UInt64)] = []
+    /// Per set, which ASCII scalars it holds: membership without `CharClass`.
+    private(set) var asciiBits: [ASCIISet] = []
     /// Capture slots: two per group, group 0 being the whole match.
     let slotCount: Int
 
@@ -49,10 +49,8 @@ struct RegexProgram: Sendable {
         try emit(.match, pattern)
         ops = instructions.map(RegexProgram.flatten)
         asciiBits = sets.map { set in
-            var bits: (UInt64, UInt64) = (0, 0)
-            for value in UInt32(0)..<128 where set.contains(value) {
-                if value < 64 { bits.0 |= 1 << UInt64(value) } else { bits.1 |= 1 << UInt64(value - 64) }
-            }
+            var bits = ASCIISet()
+            for value in UInt32(0)..<128 where set.contains(value) { bits.insert(value) }
             return bits
         }
         firstBytes = startingBytes()
@@ -61,10 +59,10 @@ struct RegexProgram: Sendable {
 
     /// The ASCII bytes a match can start with, when every match starts with one of them (no
     /// assertion or empty match first): an unanchored search skips to them.
-    private(set) var firstBytes: (UInt64, UInt64)?
+    private(set) var firstBytes: ASCIISet?
 
-    private func startingBytes() -> (UInt64, UInt64)? {
-        var bits: (UInt64, UInt64) = (0, 0)
+    private func startingBytes() -> ASCIISet? {
+        var bits = ASCIISet()
         var seen = Set<Int>(), stack = [0]
         while let pc = stack.popLast() {
             guard seen.insert(pc).inserted else { continue }
@@ -76,8 +74,7 @@ struct RegexProgram: Sendable {
                 let set = sets[index]
                 guard !set.negated, set.categories.isEmpty, set.excludedCategories.isEmpty,
                       set.ranges.allSatisfy({ $0.upperBound < 128 }) else { return nil }
-                bits.0 |= asciiBits[index].0
-                bits.1 |= asciiBits[index].1
+                bits.formUnion(asciiBits[index])
             case .any, .anyButNewline, .assert, .match: return nil
             }
         }
@@ -100,11 +97,7 @@ struct RegexProgram: Sendable {
     /// Whether set `index` holds `value`.
     @inline(__always)
     func setContains(_ index: Int, _ value: UInt32) -> Bool {
-        if value < 128 {
-            let bits = asciiBits[index]
-            return value < 64 ? (bits.0 >> UInt64(value)) & 1 == 1 : (bits.1 >> UInt64(value - 64)) & 1 == 1
-        }
-        return sets[index].contains(value)
+        value < 128 ? asciiBits[index].contains(value) : sets[index].contains(value)
     }
 
     /// Whether `node` can match the empty string.
@@ -206,5 +199,26 @@ struct RegexProgram: Sendable {
                 instructions[split] = greedy ? .split(split + 1, end) : .split(end, split + 1)
             }
         }
+    }
+}
+
+/// A set of ASCII scalars as a 128-bit map (bit n of word n/64).
+struct ASCIISet: Sendable {
+    private var low: UInt64 = 0
+    private var high: UInt64 = 0
+
+    mutating func insert(_ value: UInt32) {
+        if value < 64 { low |= 1 << UInt64(value) } else if value < 128 { high |= 1 << UInt64(value - 64) }
+    }
+
+    mutating func formUnion(_ other: ASCIISet) {
+        low |= other.low
+        high |= other.high
+    }
+
+    /// Whether `value` is in the set (false for anything not ASCII).
+    @inline(__always)
+    func contains(_ value: UInt32) -> Bool {
+        value < 64 ? (low >> UInt64(value)) & 1 == 1 : value < 128 && (high >> UInt64(value - 64)) & 1 == 1
     }
 }
