@@ -7,7 +7,7 @@ import Model
 // and, with --prometheus, with Prometheus' own parser (model/textparse of Prometheus 2.42, Go; built
 // by prom_parse_bench.sh, which fetches the Debian source the first time: Go and network needed).
 //   swift run -c release ParserBench [--seconds S] [--only NAME] [--no-python] [--prometheus] [--runs N]
-//                                    [--file PATH] [--cold-only]
+//                                    [--file PATH] [--cold-only] [--steady-only]
 // Payloads: a generated ~1 MB node_exporter-like text payload, and `fake_target.py --dump` output
 // (1,000 and 10,000 series, text 0.0.4 and OpenMetrics). Best run of CPU (thread) time.
 //
@@ -124,6 +124,8 @@ let only = arguments.firstIndex(of: "--only").map { arguments[$0 + 1] }
 let withPython = !arguments.contains("--no-python")
 /// Measures only the cold parse (for profiling it alone, e.g. under `perf record`).
 let coldOnly = arguments.contains("--cold-only")
+/// Measures only the steady parse (every scrape after a target's first).
+let steadyOnly = arguments.contains("--steady-only")
 /// The command that times Prometheus' parser, when --prometheus is given and it builds.
 let prometheus = arguments.contains("--prometheus")
     ? preparePrometheusHelper(script: benchDirectory.appendingPathComponent("prom_parse_bench.sh").path) : nil
@@ -143,7 +145,8 @@ print(pad("payload", 25) + pad("bytes", 9) + pad("samples", 8) + pad("steady MB/
 for payload in payloads where only.map({ payload.name.contains($0) }) ?? true {
     let warm = coldOnly ? SwiftMeasurement(samples: 0, wall: .infinity, cpu: .infinity)
                         : try measure(payload, minSeconds: minSeconds, warm: true)
-    let cold = try measure(payload, minSeconds: minSeconds)
+    let cold = steadyOnly ? SwiftMeasurement(samples: warm.samples, wall: .infinity, cpu: .infinity)
+                          : try measure(payload, minSeconds: minSeconds)
     var line = pad(payload.name, 25) + pad("\(payload.bytes.count)", 9) + pad("\(warm.samples)", 8)
         + pad(mb(payload.bytes.count, warm.cpu), 12) + pad(rate(warm.samples, warm.cpu), 13)
         + pad(mb(payload.bytes.count, cold.cpu), 10) + pad(rate(cold.samples, cold.cpu), 11)

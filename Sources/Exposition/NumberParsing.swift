@@ -61,6 +61,14 @@ enum NumberParsing {
         }
         if index < end, bytes[index] == UInt8(ascii: ".") {
             index += 1
+            // Long digit runs are fractions (Go and Python print up to 17 significant digits);
+            // integer parts are mostly short, where the word test would only add work.
+            while index + 8 <= end, let eight = eightDigits(bytes, at: index) {
+                mantissa = mantissa &* 100_000_000 &+ eight
+                digits += 8
+                exponent -= 8
+                index += 8
+            }
             while index < end, bytes[index].isDigit {
                 mantissa = mantissa &* 10 &+ UInt64(bytes[index] &- UInt8(ascii: "0"))
                 digits += 1
@@ -96,6 +104,21 @@ enum NumberParsing {
             value = wide
         }
         return (negative ? -value : value, index)
+    }
+
+    /// The value of the 8 bytes at `index` if all are ASCII digits (SWAR: one load, a check and
+    /// three multiplies instead of eight iterations; long mantissas are common in values).
+    @inline(__always)
+    private static func eightDigits(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> UInt64? {
+        guard let base = bytes.baseAddress else { return nil }
+        let word = UInt64(littleEndian: UnsafeRawPointer(base).loadUnaligned(fromByteOffset: index, as: UInt64.self))
+        // Every byte is 0x30...0x39: its high nibble is 3, and adding 6 does not carry out of its low one.
+        let highNibbles = (word & 0xF0F0_F0F0_F0F0_F0F0) | (((word &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0) >> 4)
+        guard highNibbles == 0x3333_3333_3333_3333 else { return nil }
+        var value = word &- 0x3030_3030_3030_3030
+        value = (value &* 10) &+ (value >> 8)   // pairs of digits in every other byte
+        let pairs = value & 0x0000_00FF_0000_00FF, pairsAbove = (value >> 16) & 0x0000_00FF_0000_00FF
+        return (pairs &* (100 &+ (1_000_000 << 32)) &+ pairsAbove &* (1 &+ (10_000 << 32))) >> 32
     }
 
     #if arch(x86_64) && !os(Windows)

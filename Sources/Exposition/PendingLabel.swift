@@ -75,6 +75,10 @@ struct LabelPairInfo {
 final class PendingLabels {
     private var written: UnsafeMutablePointer<PendingLabel>
     private var order: UnsafeMutablePointer<Int32>
+    /// The keys `order` was last computed for, all distinct; `sortedKeyCount` is -1 when `order`
+    /// holds no reusable result. The samples of a family mostly repeat their label names.
+    private var sortedKeys: UnsafeMutablePointer<UInt64>
+    private var sortedKeyCount = -1
     private var capacity: Int
     private(set) var count = 0
 
@@ -83,11 +87,14 @@ final class PendingLabels {
         written = .allocate(capacity: capacity)
         order = .allocate(capacity: capacity)
         order.initialize(repeating: 0, count: capacity)
+        sortedKeys = .allocate(capacity: capacity)
+        sortedKeys.initialize(repeating: 0, count: capacity)
     }
 
     deinit {
         written.deallocate()
         order.deallocate()
+        sortedKeys.deallocate()
     }
 
     /// An independent copy.
@@ -128,6 +135,13 @@ final class PendingLabels {
     /// mispredicts); otherwise an insertion sort of 4-byte positions, not of the labels themselves.
     /// `distinctKeys`: the keys were distinct, so the names are (no need to look for repeated ones).
     func sortedByName(_ bytes: UnsafeBufferPointer<UInt8>) -> (order: UnsafeBufferPointer<Int32>, distinctKeys: Bool) {
+        if count == sortedKeyCount {
+            // The same distinct keys in the same written order as last time: the same order.
+            var same = true
+            for index in 0..<count where written[index].key != sortedKeys[index] { same = false; break }
+            if same { return (UnsafeBufferPointer(start: order, count: count), true) }
+        }
+        sortedKeyCount = -1
         if count <= 64 {
             // Keys are below 2^63 (a name starts with an ASCII byte), so the sign of their
             // difference says which is lower. Equal keys get the same place: a place is then missing.
@@ -139,7 +153,11 @@ final class PendingLabels {
                 order[rank] = Int32(index)
                 places |= 1 << UInt64(rank)
             }
-            if places == UInt64.max >> UInt64(64 - count) { return (UnsafeBufferPointer(start: order, count: count), true) }
+            if places == UInt64.max >> UInt64(64 - count) {
+                for index in 0..<count { sortedKeys[index] = written[index].key }
+                sortedKeyCount = count
+                return (UnsafeBufferPointer(start: order, count: count), true)
+            }
         }
         for index in 0..<count {
             let moving = written[index]
@@ -159,9 +177,13 @@ final class PendingLabels {
         newWritten.initialize(from: written, count: count)
         written.deallocate()
         order.deallocate()
+        sortedKeys.deallocate()
         written = newWritten
         order = .allocate(capacity: larger)
         order.initialize(repeating: 0, count: larger)
+        sortedKeys = .allocate(capacity: larger)
+        sortedKeys.initialize(repeating: 0, count: larger)
+        sortedKeyCount = -1
         capacity = larger
     }
 }

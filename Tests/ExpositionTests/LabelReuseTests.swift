@@ -130,6 +130,30 @@ struct LabelReuseTests {
         ])
     }
 
+    @Test("a label order worked out for one sample is reused only for the same names written in the same order")
+    func reusedOrder() throws {
+        let text = """
+            m{b="1",a="1"} 1
+            m{b="2",a="2"} 2
+            n{d="1",c="1"} 3
+            n{a="3",b="3"} 4
+            n{b="4",a="4",c="4"} 5
+            n{b="5",a="5",c="5"} 6
+            n{c="6",b="6",a="6"} 7
+
+            """
+        var parser = ExpositionParser(Array(text.utf8), format: .prometheusText)
+        var labels: [Labels] = []
+        while let entry = try parser.next() { if case .sample(let set, _, _) = entry { labels.append(set) } }
+        #expect(labels == [
+            ["__name__": "m", "a": "1", "b": "1"], ["__name__": "m", "a": "2", "b": "2"],
+            ["__name__": "n", "c": "1", "d": "1"], ["__name__": "n", "a": "3", "b": "3"],
+            ["__name__": "n", "a": "4", "b": "4", "c": "4"], ["__name__": "n", "a": "5", "b": "5", "c": "5"],
+            ["__name__": "n", "a": "6", "b": "6", "c": "6"],
+        ])
+        #expect(labels.allSatisfy { set in zip(set, set.dropFirst()).allSatisfy { $0.name < $1.name } })
+    }
+
     @Test("OpenMetrics le and quantile values are still checked on every sample, their pairs known or not")
     func numericLabels() {
         let payloads = [
