@@ -154,6 +154,7 @@ struct NumberTests {
         ("-Inf", -.infinity), ("inf", .infinity), ("1.8446744073709552e+19", 1.8446744073709552e19),
         ("0.000912011", 0.000912011), ("123456789012345678901234", 1.2345678901234568e23), ("1e-400", 0),
         ("4.9406564584124654e-324", .leastNonzeroMagnitude), (".5", 0.5), ("5.", 5),
+        ("0.12345678901234567890", 0.12345678901234568), ("1.0000000000000000", 1), ("7.12345678e2", 712.345678),
     ])
     func values(_ text: String, _ expected: Double) {
         #expect(double(text) == expected)
@@ -185,7 +186,8 @@ struct NumberTests {
         #expect(double("nan")?.isNaN == true)
     }
 
-    @Test("garbage is rejected", arguments: ["", "-", "1.2.3", "0x10", "1_000", "nan(1)", "e5", "1e", "12abc", "Infinite"])
+    @Test("garbage is rejected", arguments: ["", "-", "1.2.3", "0x10", "1_000", "nan(1)", "e5", "1e", "12abc", "Infinite",
+                                         "1.23456789x", "0.1234567:9", "0.12345678/", "0.1234567\u{7F}8"])
     func garbage(_ text: String) {
         #expect(double(text) == nil)
     }
