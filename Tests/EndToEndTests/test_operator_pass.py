@@ -1,0 +1,64 @@
+"""Problems found walking through the README as an operator: a failing check's reason reaches the
+notification, store commands without `--config`, exit codes of invalid arguments."""
+import pytest
+
+from conftest import run_cli, wait_for
+from receivers import Receiver
+
+
+@pytest.fixture
+def app():
+    r = Receiver()
+    r.routes["/health"] = (200, "application/json", b'{"status":"ok","checks":{"database":"unhealthy: timeout"}}')
+    yield r
+    r.close()
+
+
+def config(app, hook):
+    return f"""
+global:
+  evaluation_interval: 1s
+  scrape_interval: 1s
+  listen: ""
+checks:
+  - name: api-health
+    http: {app.url}/health
+    interval: 1s
+    timeout: 1s
+    expect:
+      json: {{status: ok, checks.database: healthy}}
+alerts:
+  - name: ApiDown
+    check_failing: api-health
+    severity: critical
+  - name: Precise
+    expr: vector(0.123456789012) > 0
+notify:
+  channels:
+    audit:
+      webhook: {{url: "{hook.url}/alerts"}}
+  default_channels: [audit]
+  group_by: [alertname]
+  group_wait: 1s
+  group_interval: 1s
+"""
+
+
+
+def test_invalid_arguments_exit_1(workdir):
+    assert run_cli("bogus").returncode == 1
+    bad_for = run_cli("silence", "add", "--match", "a=b", "--for", "soon", "--comment", "x", "--data-dir", str(workdir))
+    assert bad_for.returncode == 1 and "invalid duration" in bad_for.stderr
+    assert run_cli("query", "--data-dir", str(workdir)).returncode == 1
+    assert run_cli("version").returncode == 0
+    helped = run_cli("status", "--help")
+    assert helped.returncode == 0 and "USAGE" in helped.stdout
+    cfg = workdir / "n.yml"
+    cfg.write_text("""
+notify:
+  channels:
+    journal: {log: {}}
+  default_channels: [journal]
+""")
+    unknown = run_cli("notify", "test", "nope", "--config", str(cfg))
+    assert unknown.returncode == 1 and 'unknown channel "nope" (configured: journal)' in unknown.stderr
