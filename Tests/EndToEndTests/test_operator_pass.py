@@ -45,6 +45,18 @@ notify:
 
 
 
+def test_silence_list_and_expire_do_not_create_a_database(workdir):
+    missing = workdir / "typo"
+    listed = run_cli("silence", "list", "--data-dir", str(missing))
+    assert listed.returncode == 2 and "no database" in listed.stderr
+    expired = run_cli("silence", "expire", "0000", "--data-dir", str(missing))
+    assert expired.returncode == 2 and "no database" in expired.stderr
+    assert not missing.exists()
+    added = run_cli("silence", "add", "--match", "a=b", "--for", "1h", "--comment", "x", "--data-dir", str(missing))
+    assert added.returncode == 0 and "creating it" in added.stderr
+    assert (missing / "lookout.db").exists()
+
+
 def test_invalid_arguments_exit_1(workdir):
     assert run_cli("bogus").returncode == 1
     bad_for = run_cli("silence", "add", "--match", "a=b", "--for", "soon", "--comment", "x", "--data-dir", str(workdir))
