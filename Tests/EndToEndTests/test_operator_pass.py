@@ -45,6 +45,20 @@ notify:
 
 
 
+def test_status_with_only_data_dir_lists_the_stored_checks(daemon_factory, app, hook):
+    d = daemon_factory(config(app, hook)).start()
+    args = ["--config", str(d.config), "--data-dir", str(d.data_dir)]
+    wait_for(lambda: "DOWN" in run_cli("status", *args).stdout, timeout=20, what="check down")
+    wait_for(lambda: "Precise" in run_cli("status", *args).stdout, timeout=20, what="alert")
+    out = run_cli("status", "--data-dir", str(d.data_dir))
+    assert out.returncode == 0, out.stderr
+    assert "api-health" in out.stdout and "lookout-self" not in out.stdout, out.stdout
+    assert "CHECKS (1)" in out.stdout
+    # A long value is shortened so the columns stay aligned.
+    assert "value 0.123457 " in out.stdout and "0.123456789012" not in out.stdout, out.stdout
+    assert d.stop() == 0
+
+
 def test_silence_list_and_expire_do_not_create_a_database(workdir):
     missing = workdir / "typo"
     listed = run_cli("silence", "list", "--data-dir", str(missing))
