@@ -44,6 +44,15 @@ notify:
 """
 
 
+def test_notification_of_a_failing_check_says_why(daemon_factory, app, hook):
+    d = daemon_factory(config(app, hook)).start()
+    payload = wait_for(lambda: next((p for p in hook.json_posts("/alerts")
+                                     if p["commonLabels"].get("alertname") == "ApiDown"), None),
+                       timeout=20, what="ApiDown notification")
+    annotations = payload["alerts"][0]["annotations"]
+    assert annotations["description"] == 'failing: checks.database was "unhealthy: timeout"', annotations
+    assert d.stop() == 0
+
 
 def test_status_with_only_data_dir_lists_the_stored_checks(daemon_factory, app, hook):
     d = daemon_factory(config(app, hook)).start()
