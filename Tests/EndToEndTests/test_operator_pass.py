@@ -97,3 +97,38 @@ notify:
 """)
     unknown = run_cli("notify", "test", "nope", "--config", str(cfg))
     assert unknown.returncode == 1 and 'unknown channel "nope" (configured: journal)' in unknown.stderr
+
+
+def test_status_page_lists_recent_notifications(daemon_factory, hook):
+    import urllib.request
+    from conftest import free_port
+    port = free_port()
+    refusing = Receiver()
+    refusing.status, refusing.body = 400, b"invalid_token"
+    try:
+        d = daemon_factory(f"""
+global:
+  evaluation_interval: 1s
+  listen: 127.0.0.1:{port}
+alerts:
+  - name: AlwaysOn
+    expr: vector(1) > 0
+    severity: warning
+notify:
+  channels:
+    audit: {{webhook: {{url: "{hook.url}/alerts"}}}}
+    broken: {{webhook: {{url: "{refusing.url}/alerts"}}}}
+  default_channels: [audit, broken]
+  group_wait: 1s
+""").start()
+        wait_for(lambda: hook.json_posts("/alerts") and refusing.posts("/alerts"), timeout=20, what="both deliveries")
+
+        def page():
+            html = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5).read().decode()
+            return html if "invalid_token" in html else None
+        html = wait_for(page, timeout=10, what="the failed delivery on the status page")
+        assert "No notifications sent yet" not in html
+        assert "[FIRING:1] AlwaysOn" in html and "audit" in html and "broken" in html
+        assert d.stop() == 0
+    finally:
+        refusing.close()
