@@ -132,3 +132,10 @@ notify:
         assert d.stop() == 0
     finally:
         refusing.close()
+
+
+def test_query_does_not_ignore_a_lone_end_or_time_with_a_range(workdir):
+    lone_end = run_cli("query", "up", "--end", "now", "--data-dir", str(workdir))
+    assert lone_end.returncode == 1 and "needs --start and --step" in lone_end.stderr, lone_end.stderr
+    both = run_cli("query", "up", "--time", "now", "--start", "now", "--step", "1s", "--data-dir", str(workdir))
+    assert both.returncode == 1 and "--time is for an instant query" in both.stderr, both.stderr
