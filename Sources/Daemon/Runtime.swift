@@ -27,7 +27,8 @@ final class Runtime: Sendable {
     let collector: Collector
     let remoteWriter: RemoteWriter
     let checkStatus: CheckStatusStore
-    /// Why failing checks fail, added to the notifications of alerts on them.
+    /// Why failing checks fail, added to the notifications of alerts on them (own channels only:
+    /// what Alertmanager receives stays as Prometheus would send it).
     let failureReasons: CheckFailureReasons
     let forwarder = AlertForwarder()
     let alertmanager: AlertmanagerWiring
@@ -175,7 +176,7 @@ final class Runtime: Sendable {
         try await RemoteWriteWiring.apply(config, to: remoteWriter)
         try alertmanager.apply(config, groups: GroupSpec.all(from: config))
         let manager = try RulesWiring.manager(config: config, tsdb: tsdb, stateStore: alertState,
-                                              notify: failureReasons.annotating(alertmanager.fanOut(forwarder.notify)),
+                                              notify: alertmanager.fanOut(failureReasons.annotating(forwarder.notify)),
                                               appender: TeeAppender(tsdb, remoteWriter))
         rulesManager.withLock { $0 = manager }
         await rules.swap { await manager.run() }
