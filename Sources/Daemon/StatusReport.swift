@@ -1,6 +1,7 @@
 import Config
 import Foundation
 import Model
+import Notify
 import Query
 import SQLite
 import Storage
@@ -63,10 +64,13 @@ public enum StatusReport {
         let active = try AlertStateStore(path: path).loadAll().map(\.alert)
             .filter { $0.resolvedAt == nil && $0.state != .inactive }
             .sorted { ($0.state.rawValue, $0.name) < ($1.state.rawValue, $1.name) }
+        let silences = ((try? SilenceManager(databasePath: path).list()) ?? []).filter { $0.state(at: now) == .active }
         var lines = ["ALERTS (\(active.filter { $0.state == .firing }.count) firing, \(active.filter { $0.state == .pending }.count) pending)"]
         for alert in active {
             let since = alert.firedAt ?? alert.activeAt
-            lines.append("  \(pad(alert.state.rawValue.uppercased(), 8)) \(pad(alert.name, 24)) value \(pad(shortValue(alert.value), 10)) since \(ago(now - since)) ago  \(alert.labels.droppingMetricName)")
+            var line = "  \(pad(alert.state.rawValue.uppercased(), 8)) \(pad(alert.name, 24)) value \(pad(shortValue(alert.value), 10)) since \(ago(now - since)) ago  \(alert.labels.droppingMetricName)"
+            if let silence = silences.first(where: { $0.matches(alert.labels) }) { line += "  silenced by \(silence.id)" }
+            lines.append(line)
         }
         return lines
     }

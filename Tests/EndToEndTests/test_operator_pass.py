@@ -65,6 +65,11 @@ def test_status_with_only_data_dir_lists_the_stored_checks(daemon_factory, app, 
     assert "CHECKS (1)" in out.stdout
     # A long value is shortened so the columns stay aligned.
     assert "value 0.123457 " in out.stdout and "0.123456789012" not in out.stdout, out.stdout
+    # A silenced alert says so.
+    sid = run_cli("silence", "add", "--match", "alertname=Precise", "--for", "1h", "--comment", "x", *args).stdout.strip()
+    lines = run_cli("status", *args).stdout.splitlines()
+    assert any("Precise" in l and l.endswith(f"silenced by {sid}") for l in lines), lines
+    assert not any("ApiDown" in l and "silenced" in l for l in lines), lines
     assert d.stop() == 0
 
 
