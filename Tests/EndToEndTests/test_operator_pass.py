@@ -144,3 +144,21 @@ def test_query_does_not_ignore_a_lone_end_or_time_with_a_range(workdir):
     assert lone_end.returncode == 1 and "needs --start and --step" in lone_end.stderr, lone_end.stderr
     both = run_cli("query", "up", "--time", "now", "--start", "now", "--step", "1s", "--data-dir", str(workdir))
     assert both.returncode == 1 and "--time is for an instant query" in both.stderr, both.stderr
+
+
+def test_check_suggests_the_function_meant(workdir):
+    cfg = workdir / "f.yml"
+    cfg.write_text("""alerts:
+  - name: Busy
+    expr: sum(rat(http_requests_total[5m])) > 1
+  - name: Slow
+    expr: histogram_quantil(0.9, rate(x_bucket[5m])) > 1
+  - name: Odd
+    expr: frobnicate(up) > 1
+""")
+    out = run_cli("check", "--config", str(cfg))
+    assert out.returncode == 1
+    lines = out.stderr.splitlines()
+    assert f'{cfg}:3:15: alerts[0].expr: parse error: unknown function with name "rat" (did you mean "rate"?)' in lines, lines
+    assert any(':5:11:' in l and '(did you mean "histogram_quantile"?)' in l for l in lines), lines
+    assert any(':7:11:' in l and l.endswith('unknown function with name "frobnicate"') for l in lines), lines
