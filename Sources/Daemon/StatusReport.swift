@@ -22,6 +22,7 @@ public enum StatusReport {
         var out: [String] = []
         out += checks(config: config, engine: engine, path: path, now: now, fromStore: checksFromStore)
         out += [""] + targets(engine: engine, now: now)
+        out += sqlSources(engine: engine, now: now)
         out += [""] + (try alerts(path: path, now: now))
         out += [""] + (try queue(path: path, now: now))
         return out.joined(separator: "\n")
@@ -56,6 +57,17 @@ public enum StatusReport {
             let job = up.labels["job"] ?? "", instance = up.labels["instance"] ?? ""
             let state = up.sample.value == 1 ? "UP  " : "DOWN"
             lines.append("  \(pad(job, 16)) \(pad(instance, 28)) \(state)  last scrape \(ago(now - up.sample.timestamp)) ago")
+        }
+        return lines
+    }
+
+    /// `sql:` sources by their `sql_up`; nothing when there are none (the daemon logs why one fails).
+    static func sqlSources(engine: Engine, now: Timestamp) -> [String] {
+        guard case .vector(let ups)? = try? engine.instant("sql_up", at: now), !ups.isEmpty else { return [] }
+        var lines = ["", "SQL SOURCES (\(ups.count))"]
+        for up in ups.sorted(by: { $0.labels < $1.labels }) {
+            let state = up.sample.value == 1 ? "UP  " : "DOWN"
+            lines.append("  \(pad(up.labels["source"] ?? "", 45)) \(state)  last run \(ago(now - up.sample.timestamp)) ago")
         }
         return lines
     }

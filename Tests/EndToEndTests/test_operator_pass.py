@@ -27,6 +27,11 @@ checks:
     timeout: 1s
     expect:
       json: {{status: ok, checks.database: healthy}}
+sql:
+  - name: app_cost
+    database: /nonexistent/app.db
+    interval: 1s
+    query: "SELECT 1 AS value"
 alerts:
   - name: ApiDown
     check_failing: api-health
@@ -57,12 +62,13 @@ def test_notification_of_a_failing_check_says_why(daemon_factory, app, hook):
 def test_status_with_only_data_dir_lists_the_stored_checks(daemon_factory, app, hook):
     d = daemon_factory(config(app, hook)).start()
     args = ["--config", str(d.config), "--data-dir", str(d.data_dir)]
-    wait_for(lambda: "DOWN" in run_cli("status", *args).stdout, timeout=20, what="check down")
+    wait_for(lambda: "failing: checks.database" in run_cli("status", *args).stdout, timeout=20, what="check down")
     wait_for(lambda: "Precise" in run_cli("status", *args).stdout, timeout=20, what="alert")
     out = run_cli("status", "--data-dir", str(d.data_dir))
     assert out.returncode == 0, out.stderr
     assert "api-health" in out.stdout and "lookout-self" not in out.stdout, out.stdout
     assert "CHECKS (1)" in out.stdout
+    assert any(l.split()[:2] == ["app_cost", "DOWN"] for l in out.stdout.splitlines()), out.stdout
     # A long value is shortened so the columns stay aligned.
     assert "value 0.123457 " in out.stdout and "0.123456789012" not in out.stdout, out.stdout
     # A silenced alert says so.
