@@ -95,6 +95,7 @@ def test_invalid_arguments_exit_1(workdir):
     assert run_cli("bogus").returncode == 1
     bad_for = run_cli("silence", "add", "--match", "a=b", "--for", "soon", "--comment", "x", "--data-dir", str(workdir))
     assert bad_for.returncode == 1 and "invalid duration" in bad_for.stderr
+    assert "See 'lookout silence add --help'" in bad_for.stderr, bad_for.stderr
     assert run_cli("query", "--data-dir", str(workdir)).returncode == 1
     assert run_cli("version").returncode == 0
     helped = run_cli("status", "--help")
