@@ -42,17 +42,20 @@ struct EmailChannel: Channel {
 
     /// One multipart/alternative message; every header value is built and encoded here.
     func compose(subject: String, idSeed: String, date: Timestamp, text: String, html: String) throws -> EmailMessage {
-        for address in [spec.from] + spec.to where !MIME.isSafeAddress(address) {
+        // `from` and `to` may be `Name <address>`: the envelope takes the bare addresses.
+        let from = MIME.mailbox(spec.from).address
+        let recipients = spec.to.map { MIME.mailbox($0).address }
+        for address in [from] + recipients where !MIME.isSafeAddress(address) {
             throw RenderError(description: "invalid email address \(address.debugDescription)")
         }
         guard !spec.to.isEmpty else { throw RenderError(description: "no recipients") }
-        let domain = spec.from.split(separator: "@").last.map(String.init) ?? "lookout"
+        let domain = from.split(separator: "@").last.map(String.init) ?? "lookout"
         let id = Fingerprint.hex(idSeed)
         let boundary = "=_lookout_" + id
         var lines = [
             "Date: " + Formats.rfc5322(date),
-            "From: " + spec.from,
-            "To: " + spec.to.joined(separator: ", "),
+            "From: " + MIME.mailboxHeader(spec.from),
+            "To: " + spec.to.map(MIME.mailboxHeader).joined(separator: ", "),
             "Subject: " + MIME.headerValue(subject),
             "Message-ID: <\(id)@\(domain)>",
             "MIME-Version: 1.0",
@@ -66,7 +69,7 @@ struct EmailChannel: Channel {
         }
         lines += ["--" + boundary + "--", ""]
         return EmailMessage(url: spec.url, tls: spec.tls, username: spec.username, password: spec.password,
-                            caFile: spec.caFile, mailFrom: spec.from, recipients: spec.to,
+                            caFile: spec.caFile, mailFrom: from, recipients: recipients,
                             data: Array(lines.joined(separator: "\r\n").utf8))
     }
 

@@ -20,7 +20,7 @@ public enum ConfigLoader {
         case .success(let bytes): data = bytes
         case .failure(let failure):
             let position = SourcePosition(file: path, line: 1, column: 1)
-            let message = failure.isUnreadable ? "cannot read config file" : "config file \(failure.reason)"
+            let message = failure.isUnreadable ? "cannot read config file: \(failure.reason)" : "config file \(failure.reason)"
             return .failure(ConfigErrors([ConfigDiagnostic(position: position, path: "", message: message)]))
         }
         guard let text = String(data: data, encoding: .utf8) else {

@@ -28,7 +28,11 @@ enum RuleFileLoader {
         let read = BoundedFile.read(path, limit: BoundedFile.documentLimit, regularOnly: true)
         guard case .success(let data) = read, let text = String(data: data, encoding: .utf8) else {
             var message = "cannot read rule file \"\(path)\""
-            if case .failure(let failure) = read, !failure.isUnreadable { message = "rule file \"\(path)\" \(failure.reason)" }
+            if case .failure(let failure) = read {
+                message = failure.isUnreadable ? message + ": " + failure.reason : "rule file \"\(path)\" \(failure.reason)"
+            } else {
+                message += ": not UTF-8 text"
+            }
             if let reportAt { reportAt.error(message) } else {
                 sink.report(SourcePosition(file: path, line: 1, column: 1), "", message)
             }

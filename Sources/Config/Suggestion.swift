@@ -1,6 +1,8 @@
 /// "Did you mean" for misspelt keys and names: the closest candidate within a small edit distance.
-enum Suggestion {
-    static func closest(to word: String, among candidates: [String]) -> String? {
+public enum Suggestion {
+    /// The candidate closest to `word` (case-insensitive edit distance, at most a third of its
+    /// length and at most 3), or nil.
+    public static func closest(to word: String, among candidates: [String]) -> String? {
         let limit = max(1, min(3, word.count / 3))
         var best: (String, Int)?
         for candidate in candidates {
@@ -11,7 +13,7 @@ enum Suggestion {
     }
 
     /// " (did you mean "x"?)" or "".
-    static func hint(for word: String, among candidates: [String]) -> String {
+    public static func hint(for word: String, among candidates: [String]) -> String {
         closest(to: word, among: candidates).map { " (did you mean \"\($0)\"?)" } ?? ""
     }
 

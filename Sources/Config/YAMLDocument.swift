@@ -157,13 +157,44 @@ struct YAMLDocument {
                          path: "", message: message)
     }
 
+    /// What to do about the libyaml problems a hand-edited file usually hits, or nil.
+    static func advice(problem: String, character: Unicode.Scalar?) -> String? {
+        if character == "\t" || problem.contains("tab character") { return "indent with spaces, not tabs" }
+        if problem.hasPrefix("mapping values are not allowed") {
+            return "check this line's indentation against the line above, or quote a value that contains \": \""
+        }
+        if problem == "did not find expected '-' indicator" || problem == "did not find expected key"
+            || problem.hasPrefix("block sequence entries are not allowed") {
+            return "check this line's indentation: the entries of one list or mapping start at the same column"
+        }
+        if problem.hasPrefix("did not find expected ',' or") { return "close the bracket, or separate the items with commas" }
+        if problem.hasPrefix("found character that cannot start any token") { return "quote the value" }
+        return nil
+    }
+
+    /// The character at a 1-based line and column of `yaml`, if there is one.
+    private static func character(at mark: Mark?, in yaml: String) -> Unicode.Scalar? {
+        guard let mark, mark.line >= 1, mark.column >= 1 else { return nil }
+        var line = 1
+        var column = 1
+        for scalar in yaml.unicodeScalars {
+            if line == mark.line && column == mark.column { return scalar }
+            if line > mark.line { return nil }
+            if scalar == "\n" { line += 1; column = 1 } else { column += 1 }
+        }
+        return nil
+    }
+
     private static func diagnostic(for error: YamlError, file: String) -> ConfigDiagnostic {
         switch error {
-        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
-             let .composer(context, problem, mark, _):
+        case let .scanner(context, problem, mark, yaml), let .parser(context, problem, mark, yaml),
+             let .composer(context, problem, mark, yaml):
             var message = "YAML syntax error: \(problem)"
             if let context {
                 message += " (\(context.text) at line \(context.mark.line), column \(context.mark.column))"
+            }
+            if let advice = advice(problem: problem, character: character(at: mark, in: yaml)) {
+                message += "; " + advice
             }
             return diagnostic(file, mark, message)
         case let .reader(problem, offset, value, yaml):

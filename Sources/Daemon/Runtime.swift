@@ -27,6 +27,9 @@ final class Runtime: Sendable {
     let collector: Collector
     let remoteWriter: RemoteWriter
     let checkStatus: CheckStatusStore
+    /// Why failing checks fail, added to the notifications of alerts on them (own channels only:
+    /// what Alertmanager receives stays as Prometheus would send it).
+    let failureReasons: CheckFailureReasons
     let forwarder = AlertForwarder()
     let alertmanager: AlertmanagerWiring
     let reports: ReportWiring
@@ -79,7 +82,14 @@ final class Runtime: Sendable {
         self.remoteWriter = remoteWriter
         let collectLogger = Logger(label: "lookout.collect")
         let lastOutcome = Mutex<[String: Bool]>([:])
+        // Seeded from the store, so an alert evaluated before a check's first probe after a restart has its reason.
+        let failureReasons = CheckFailureReasons()
+        for row in (try? checkStatus.all()) ?? [] {
+            failureReasons.record(check: row.check, success: row.success, reason: row.reason)
+        }
+        self.failureReasons = failureReasons
         let collector = Collector(loop: curl, appender: TeeAppender(tsdb, remoteWriter), logger: collectLogger) { result in
+            failureReasons.record(check: result.check, success: result.success, reason: result.reason)
             do {
                 try checkStatus.record(check: result.check, success: result.success, at: result.timestamp,
                                        durationSeconds: Double(result.duration.components.seconds)
@@ -166,7 +176,7 @@ final class Runtime: Sendable {
         try await RemoteWriteWiring.apply(config, to: remoteWriter)
         try alertmanager.apply(config, groups: GroupSpec.all(from: config))
         let manager = try RulesWiring.manager(config: config, tsdb: tsdb, stateStore: alertState,
-                                              notify: alertmanager.fanOut(forwarder.notify),
+                                              notify: alertmanager.fanOut(failureReasons.annotating(forwarder.notify)),
                                               appender: TeeAppender(tsdb, remoteWriter))
         rulesManager.withLock { $0 = manager }
         await rules.swap { await manager.run() }

@@ -1,6 +1,7 @@
 import Config
 import Foundation
 import Model
+import Notify
 import Query
 import SQLite
 import Storage
@@ -8,8 +9,10 @@ import Storage
 /// `lookout status`: checks, targets, alerts and the notification queue, read from the database
 /// (the daemon may be running; WAL lets both read).
 public enum StatusReport {
-    /// Renders the report for the store in `config.global.dataDir` at `now` (ms).
-    public static func render(config: LookoutConfig, now: Timestamp) throws -> String {
+    /// Renders the report for the store in `config.global.dataDir` at `now` (ms). With
+    /// `checksFromStore` the checks listed are those with a stored result (the configuration is
+    /// only the embedded default, e.g. `--data-dir` without `--config`), else those configured.
+    public static func render(config: LookoutConfig, now: Timestamp, checksFromStore: Bool = false) throws -> String {
         let path = StorageDatabase.path(dataDir: config.global.dataDir)
         var options = TSDB.Options()
         options.readOnly = true
@@ -17,26 +20,28 @@ public enum StatusReport {
         defer { tsdb.close() }
         let engine = Engine(querier: tsdb, options: EngineOptions(timeZone: config.global.timezone, defaultSubqueryStep: config.global.evaluationInterval))
         var out: [String] = []
-        out += checks(config: config, engine: engine, path: path, now: now)
+        out += checks(config: config, engine: engine, path: path, now: now, fromStore: checksFromStore)
         out += [""] + targets(engine: engine, now: now)
+        out += sqlSources(engine: engine, now: now)
         out += [""] + (try alerts(path: path, now: now))
         out += [""] + (try queue(path: path, now: now))
         return out.joined(separator: "\n")
     }
 
-    static func checks(config: LookoutConfig, engine: Engine, path: String, now: Timestamp) -> [String] {
+    static func checks(config: LookoutConfig, engine: Engine, path: String, now: Timestamp, fromStore: Bool = false) -> [String] {
         let rows = Dictionary(uniqueKeysWithValues: ((try? CheckStatusStore(path: path).all()) ?? []).map { ($0.check, $0) })
         let uptime = vectorByLabel(engine, "avg_over_time(probe_success[24h])", label: "check", now: now)
-        var lines = ["CHECKS (\(config.checks.count))"]
-        for check in config.checks {
-            guard let row = rows[check.name] else {
-                lines.append("  \(pad(check.name, 24)) PENDING  no result yet")
+        let names = fromStore ? rows.keys.sorted() : config.checks.map(\.name)
+        var lines = ["CHECKS (\(names.count))"]
+        for name in names {
+            guard let row = rows[name] else {
+                lines.append("  \(pad(name, 24)) PENDING  no result yet")
                 continue
             }
             let state = row.success ? "UP     " : "DOWN   "
             let latency = String(format: "%.0fms", row.durationSeconds * 1000)
-            let up = uptime[check.name].map { String(format: "%.2f%%", $0 * 100) } ?? "-"
-            var line = "  \(pad(check.name, 24)) \(state)  \(pad(latency, 8)) uptime 24h \(pad(up, 8))"
+            let up = uptime[name].map { String(format: "%.2f%%", $0 * 100) } ?? "-"
+            var line = "  \(pad(name, 24)) \(state)  \(pad(latency, 8)) uptime 24h \(pad(up, 8))"
             if let failedAt = row.lastFailureAt, let reason = row.lastFailureReason {
                 line += row.success ? " last failure \(ago(now - failedAt)) ago: \(reason)" : " failing: \(reason)"
             }
@@ -56,14 +61,28 @@ public enum StatusReport {
         return lines
     }
 
+    /// `sql:` sources by their `sql_up`; nothing when there are none (the daemon logs why one fails).
+    static func sqlSources(engine: Engine, now: Timestamp) -> [String] {
+        guard case .vector(let ups)? = try? engine.instant("sql_up", at: now), !ups.isEmpty else { return [] }
+        var lines = ["", "SQL SOURCES (\(ups.count))"]
+        for up in ups.sorted(by: { $0.labels < $1.labels }) {
+            let state = up.sample.value == 1 ? "UP  " : "DOWN"
+            lines.append("  \(pad(up.labels["source"] ?? "", 45)) \(state)  last run \(ago(now - up.sample.timestamp)) ago")
+        }
+        return lines
+    }
+
     static func alerts(path: String, now: Timestamp) throws -> [String] {
         let active = try AlertStateStore(path: path).loadAll().map(\.alert)
             .filter { $0.resolvedAt == nil && $0.state != .inactive }
             .sorted { ($0.state.rawValue, $0.name) < ($1.state.rawValue, $1.name) }
+        let silences = ((try? SilenceManager(databasePath: path).list()) ?? []).filter { $0.state(at: now) == .active }
         var lines = ["ALERTS (\(active.filter { $0.state == .firing }.count) firing, \(active.filter { $0.state == .pending }.count) pending)"]
         for alert in active {
             let since = alert.firedAt ?? alert.activeAt
-            lines.append("  \(pad(alert.state.rawValue.uppercased(), 8)) \(pad(alert.name, 24)) value \(pad(ValueFormat.value(alert.value), 10)) since \(ago(now - since)) ago  \(alert.labels.droppingMetricName)")
+            var line = "  \(pad(alert.state.rawValue.uppercased(), 8)) \(pad(alert.name, 24)) value \(pad(shortValue(alert.value), 10)) since \(ago(now - since)) ago  \(alert.labels.droppingMetricName)"
+            if let silence = silences.first(where: { $0.matches(alert.labels) }) { line += "  silenced by \(silence.id)" }
+            lines.append(line)
         }
         return lines
     }
@@ -85,6 +104,12 @@ public enum StatusReport {
         var out: [String: Double] = [:]
         for element in elements { if let key = element.labels[label] { out[key] = element.sample.value } }
         return out
+    }
+
+    /// The value as stored when short, else to 6 significant digits so the columns stay aligned.
+    static func shortValue(_ v: Double) -> String {
+        let exact = ValueFormat.value(v)
+        return exact.count <= 10 ? exact : String(format: "%.6g", v)
     }
 
     static func ago(_ ms: Int64) -> String { PromDuration.format(max(0, ms) / 1000 * 1000) }

@@ -28,7 +28,19 @@ enum StatusSnapshotBuilder {
         let alerts = runtime.currentRules?.alerts().filter { $0.resolvedAt == nil && $0.state != .inactive } ?? []
         return StatusSnapshot(generatedAt: now, version: BuildInfo.version, checks: checks,
                               targets: ServerWiring.targets(runtime: runtime), alerts: alerts, silences: silences,
+                              notifications: metrics.recentDeliveries.map(notificationInfo),
                               queue: QueueInfo(length: queued, oldest: queued > 0 ? oldest : nil))
+    }
+
+    static func notificationInfo(_ d: RecentDelivery) -> NotificationInfo {
+        let result: NotificationInfo.Result
+        switch d.outcome {
+        case .delivered: result = .sent
+        case .retrying: result = .retrying
+        case .failed, .expired: result = .failed
+        }
+        return NotificationInfo(time: d.time, channel: d.channel, summary: d.title, result: result,
+                                detail: d.outcome == .expired ? "expired: " + d.detail : d.detail)
     }
 
     static func seriesByCheck(_ tsdb: TSDB, _ name: String, _ range: ClosedRange<Timestamp>) -> [String: [Sample]] {

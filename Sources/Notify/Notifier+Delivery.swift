@@ -46,11 +46,12 @@ extension Notifier {
     /// Drops a row whose channel is gone or that is older than the maximum age.
     private func expired(_ row: OutboxRow, now t: Timestamp) -> Bool {
         if channels[row.channel] == nil {
-            drop(row, result: "failed", message: "notification dropped: channel no longer configured", reason: "")
+            drop(row, result: "failed", message: "notification dropped: channel no longer configured", reason: "channel no longer configured")
             return true
         }
         if t - row.createdAt > settings.delivery.maxAge {
-            drop(row, result: "expired", message: "notification dropped: older than the maximum age", reason: row.lastError ?? "")
+            drop(row, result: "expired", message: "notification dropped: older than the maximum age",
+                 reason: row.lastError ?? "older than the maximum age")
             return true
         }
         return false
@@ -82,11 +83,11 @@ extension Notifier {
             }
             let elapsed = ContinuousClock.now - started
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            await self.finish(row, result, seconds: seconds)
+            await self.finish(row, result, seconds: seconds, title: notification.title)
         }
     }
 
-    func finish(_ row: OutboxRow, _ result: DeliveryResult, seconds: Double) {
+    func finish(_ row: OutboxRow, _ result: DeliveryResult, seconds: Double, title: String = "") {
         inFlight[row.channel]?[row.id] = nil
         defer { wakeup.signal() }
         let meta: Logger.Metadata = ["channel": "\(row.channel)", "attempt": "\(row.attempts + 1)"]
@@ -97,15 +98,16 @@ extension Notifier {
             }
             metricsState.count(row.channel, "delivered")
             metricsState.observe(latencySeconds: seconds)
+            metricsState.remember(RecentDelivery(time: now(), channel: row.channel, title: title, outcome: .delivered))
             logger.debug("notification delivered", metadata: meta)
         case .permanent(let reason):
-            drop(row, result: "failed", message: "notification refused by receiver", reason: reason)
+            drop(row, result: "failed", message: "notification refused by receiver", reason: reason, title: title)
         case .retry(let after, let reason):
             let t = now()
             let attempts = row.attempts + 1
             let delay = Backoff.delay(attempt: attempts, policy: settings.delivery, retryAfter: after, random: random())
             if t + delay - row.createdAt > settings.delivery.maxAge {
-                drop(row, result: "expired", message: "notification dropped: retries exceeded the maximum age", reason: reason)
+                drop(row, result: "expired", message: "notification dropped: retries exceeded the maximum age", reason: reason, title: title)
                 return
             }
             do {
@@ -114,16 +116,19 @@ extension Notifier {
                 logger.error("cannot reschedule notification", metadata: meta.merging(["error": "\(error)"]) { $1 })
             }
             metricsState.count(row.channel, "retried")
+            metricsState.remember(RecentDelivery(time: t, channel: row.channel, title: title, outcome: .retrying, detail: reason))
             logger.warning("notification failed, will retry",
                            metadata: meta.merging(["reason": "\(reason)", "retry_in_ms": "\(delay)"]) { $1 })
         }
     }
 
-    private func drop(_ row: OutboxRow, result: String, message: Logger.Message, reason: String) {
+    private func drop(_ row: OutboxRow, result: String, message: Logger.Message, reason: String, title: String = "") {
         do { try outbox.delete(id: row.id) } catch {
             logger.error("cannot remove notification", metadata: ["channel": "\(row.channel)", "error": "\(error)"])
         }
         metricsState.count(row.channel, result)
+        metricsState.remember(RecentDelivery(time: now(), channel: row.channel, title: title.isEmpty ? "queued notification" : title,
+                                             outcome: result == "expired" ? .expired : .failed, detail: reason))
         logger.error(message, metadata: ["channel": "\(row.channel)", "attempts": "\(row.attempts + 1)",
                                          "queued_ms": "\(now() - row.createdAt)", "reason": "\(reason)"])
     }

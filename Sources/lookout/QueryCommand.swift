@@ -24,6 +24,7 @@ struct QueryCommand: ParsableCommand {
             StandardError.write("lookout: \(error)")
             throw ExitCode(1)
         }
+        let times = try evaluationTimes()
         let config = try StoreLocation.configuration(options)
         let path = try StoreLocation.existingDatabase(options)
         var storeOptions = TSDB.Options()
@@ -39,21 +40,29 @@ struct QueryCommand: ParsableCommand {
         let engine = Engine(querier: tsdb, options: EngineOptions(timeZone: config.global.timezone, defaultSubqueryStep: config.global.evaluationInterval))
         let result: QueryResult
         do {
-            if start != nil || step != nil {
-                guard let start, let step else { throw ValidationError("a range query needs --start and --step") }
-                let stepMillis = PromDuration.parse(step) ?? Double(step).map { Int64($0 * 1000) }
-                guard let stepMillis, stepMillis > 0 else { throw ValidationError("invalid --step \"\(step)\"") }
-                result = try engine.range(expr, start: TimeArgument.parse(start),
-                                          end: TimeArgument.parse(end ?? "now"), step: stepMillis)
-            } else {
-                result = try engine.instant(expr, at: TimeArgument.parse(time ?? "now"))
+            switch times {
+            case .instant(let at): result = try engine.instant(expr, at: at)
+            case .range(let start, let end, let step): result = try engine.range(expr, start: start, end: end, step: step)
             }
-        } catch let error as ValidationError {
-            throw error
         } catch {
             StandardError.write("lookout: \(error)")
             throw ExitCode(1)
         }
         print(json ? QueryOutput.json(result) : QueryOutput.table(result))
+    }
+
+    enum Times {
+        case instant(Int64)
+        case range(start: Int64, end: Int64, step: Int64)
+    }
+
+    /// The instant or range from the options, checked before the store is opened.
+    func evaluationTimes() throws -> Times {
+        guard start != nil || step != nil || end != nil else { return .instant(try TimeArgument.parse(time ?? "now")) }
+        guard time == nil else { throw ValidationError("--time is for an instant query; a range query takes --start, --end and --step") }
+        guard let start, let step else { throw ValidationError("a range query needs --start and --step (--end defaults to now)") }
+        let stepMillis = PromDuration.parse(step) ?? Double(step).map { Int64($0 * 1000) }
+        guard let stepMillis, stepMillis > 0 else { throw ValidationError("invalid --step \"\(step)\"") }
+        return .range(start: try TimeArgument.parse(start), end: try TimeArgument.parse(end ?? "now"), step: stepMillis)
     }
 }

@@ -22,7 +22,7 @@ struct SilenceCommand: ParsableCommand {
             guard let millis = PromDuration.parse(duration), millis > 0 else {
                 throw ValidationError("invalid duration \"\(duration)\" for --for")
             }
-            let manager = try SilenceCommand.manager(options)
+            let manager = try SilenceCommand.manager(options, create: true)
             let who = author ?? ProcessInfo.processInfo.environment["USER"] ?? "lookout-cli"
             do {
                 let silence = try manager.add(matchers: matchers, duration: millis, comment: comment, createdBy: who,
@@ -71,11 +71,19 @@ struct SilenceCommand: ParsableCommand {
         }
     }
 
-    static func manager(_ options: ConfigOptions) throws -> SilenceManager {
+    /// The silences of the store. Only `add` may create the database (the daemon need not have
+    /// run yet), and says so; listing or expiring in a data directory without one is an error,
+    /// not a new empty database (a mistyped `--data-dir` or a missing `--config`).
+    static func manager(_ options: ConfigOptions, create: Bool = false) throws -> SilenceManager {
         let dir = try StoreLocation.dataDir(options)
+        let path = StorageDatabase.path(dataDir: dir)
+        if !FileManager.default.fileExists(atPath: path) {
+            guard create else { _ = try StoreLocation.existingDatabase(options); throw ExitCode(2) }
+            StandardError.write("lookout: no database at \(path) yet; creating it (the daemon must use this data directory to honour the silence)")
+        }
         do {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            return try SilenceManager(databasePath: StorageDatabase.path(dataDir: dir))
+            return try SilenceManager(databasePath: path)
         } catch {
             StandardError.write("lookout: cannot open the database in \(dir): \(error)")
             throw ExitCode(2)

@@ -13,7 +13,9 @@ struct StatusCommand: ParsableCommand {
         config.global.dataDir = try StoreLocation.dataDir(options)
         _ = try StoreLocation.existingDatabase(options)
         do {
-            print(try StatusReport.render(config: config, now: TimeArgument.nowMillis()))
+            // Without a config file the embedded default's checks are not the store's: list what is stored.
+            print(try StatusReport.render(config: config, now: TimeArgument.nowMillis(),
+                                          checksFromStore: options.source.path == nil))
         } catch {
             StandardError.write("lookout: cannot read the store: \(error)")
             throw ExitCode(2)

@@ -50,6 +50,22 @@ import TestSupport
         #expect(!rig.logs.text.contains("pa55word"))
     }
 
+    @Test func displayNamesStayInTheHeadersAndOutOfTheEnvelope() async throws {
+        // The reference config's `from: "Lookout <lookout@example.com>"` form, as `lookout check` accepts it.
+        let server = try await ScriptServer.launch(script: "loopback_smtp.py", arguments: ["--dir", mailbox])
+        let spec = EmailSpec(url: "smtp://localhost:\(server.port)", tls: .none, from: "Lookout \"Alerts\" <alerts@example.com>",
+                             to: ["Überwachung <ops@example.com>", "dev@example.com"])
+        let channel = EmailChannel(name: "ops", spec: spec, transport: CurlTransport(loop: loop), timeout: 5000)
+        #expect(await channel.deliver(Samples.firingGroup) == .delivered)
+        let stored = try messages()
+        #expect(stored.count == 1)
+        let header = stored.first?.components(separatedBy: "\r\n\r\n")[0].components(separatedBy: "\r\n") ?? []
+        #expect(header.contains("X-MailFrom: alerts@example.com"))
+        #expect(header.contains("X-RcptTo: ops@example.com, dev@example.com"))
+        #expect(header.contains(#"From: "Lookout \"Alerts\"" <alerts@example.com>"#), "\(header)")
+        #expect(header.contains("To: =?UTF-8?Q?=C3=9Cberwachung?= <ops@example.com>, dev@example.com"), "\(header)")
+    }
+
     @Test func requiredSTARTTLSFailsPermanentlyAgainstPlainServer() async throws {
         let server = try await ScriptServer.launch(script: "loopback_smtp.py", arguments: ["--dir", mailbox])
         let transport = CurlTransport(loop: loop)

@@ -53,7 +53,8 @@ import Testing
         #expect(words.allSatisfy { $0.count <= 75 && $0.hasPrefix("=?UTF-8?Q?") && $0.hasSuffix("?=") })
     }
 
-    @Test(arguments: ["a@b.c\r\nRCPT TO:<evil@x>", "<a@b>", "a b@c", "no-at", "a@b,c@d", "a@b@c"])
+    @Test(arguments: ["a@b.c\r\nRCPT TO:<evil@x>", "<a@b>", "a b@c", "no-at", "a@b,c@d", "a@b@c",
+                      "Ops <a@b>, Evil <evil@x>", "Ops\r\nBcc: evil@x <a@b>", "Ops <a b@c>", "Ops <a@b>>"])
     func unsafeAddressesAreRefused(address: String) {
         let bad = EmailChannel(name: "ops", spec: EmailSpec(url: "smtp://m", from: "alerts@example.com", to: [address]),
                                transport: NoTransport(), timeout: 1)

@@ -35,6 +35,18 @@ import Testing
         ConfigLoader.parse(text: "rule_files: \(globs)\n", fileName: directory + "/lookout.yml", environment: [:])
     }
 
+    @Test func unreadableRuleFilesSayWhy() throws {
+        try FileManager.default.createDirectory(atPath: directory + "/rules/dir.yml", withIntermediateDirectories: true)
+        try Data([0x67, 0xFF, 0xFE]).write(to: URL(fileURLWithPath: directory + "/rules/latin1.yml"))
+        guard case .failure(let errors) = load("[rules/dir.yml, rules/latin1.yml]") else {
+            Issue.record("loaded")
+            return
+        }
+        let text = errors.description
+        #expect(text.contains("cannot read rule file \"\(directory)/rules/dir.yml\": is a directory"), "\(text)")
+        #expect(text.contains("cannot read rule file \"\(directory)/rules/latin1.yml\": not UTF-8 text"), "\(text)")
+    }
+
     @Test func globsLoadMatchingFilesInOrderOnce() throws {
         let config = try load("[rules/*.yml, rules/b.yml, nothing/*.yml]").get()
         #expect(config.ruleFiles.map { ($0.path as NSString).lastPathComponent } == ["a.yml", "b.yml"])

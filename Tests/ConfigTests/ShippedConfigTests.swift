@@ -75,6 +75,6 @@ import Testing
             Issue.record("loaded")
             return
         }
-        #expect(errors.description == "/nonexistent/lookout.yml:1:1: cannot read config file")
+        #expect(errors.description == "/nonexistent/lookout.yml:1:1: cannot read config file: no such file or directory")
     }
 }

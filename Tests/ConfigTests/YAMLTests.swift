@@ -55,7 +55,19 @@ import Testing
 
     @Test func syntaxErrorStopsTheWalkButNamesItsPlace() {
         #expect(diagnostics("checks:\n  - name: [unclosed\n") .count == 1)
-        #expect(diagnostics("a: b: c\n") == ["y.yml:1:5: YAML syntax error: mapping values are not allowed in this context"])
+        #expect(diagnostics("a: b: c\n") == ["y.yml:1:5: YAML syntax error: mapping values are not allowed in this context"
+                                              + "; check this line's indentation against the line above, or quote a value that contains \": \""])
+    }
+
+    @Test func syntaxErrorsOfHandEditingSayWhatToDo() {
+        // An item of a list outdented by two spaces, as when a key is pasted at the wrong level.
+        let outdented = "sql:\n  - name: cost\n    database: app.db\n  query: SELECT 1\n"
+        #expect(diagnostics(outdented) == [
+            "y.yml:4:3: YAML syntax error: did not find expected '-' indicator (while parsing a block collection at line 2, column 3)"
+                + "; check this line's indentation: the entries of one list or mapping start at the same column",
+        ])
+        #expect(diagnostics("checks:\n  - name: a\n\ttcp: h:1\n").first?.hasSuffix("; indent with spaces, not tabs") == true)
+        #expect(diagnostics("a: @b\n").first?.hasSuffix("; quote the value") == true)
     }
 
     @Test func anchorsAndAliasesWork() throws {

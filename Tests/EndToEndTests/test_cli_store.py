@@ -70,7 +70,7 @@ def test_silence_rejects_bad_input(workdir):
     args = ["--data-dir", str(workdir / "data")]
     assert run_cli("silence", "add", "--match", "alertname=~(", "--for", "1h", "--comment", "x", *args).returncode == 1
     assert run_cli("silence", "add", "--match", "a=~.*", "--for", "1h", "--comment", "x", *args).returncode == 1
-    assert run_cli("silence", "add", "--match", "a=b", "--for", "soon", "--comment", "x", *args).returncode != 0
+    assert run_cli("silence", "add", "--match", "a=b", "--for", "soon", "--comment", "x", *args).returncode == 1
 
 
 def test_notify_test_delivers_to_a_webhook(workdir, hook):
@@ -104,7 +104,7 @@ notify:
     assert out.returncode == 2
     assert "400" in out.stderr and "invalid_payload" in out.stderr
     assert "secret-token" not in out.stderr + out.stdout
-    assert run_cli("notify", "test", "nope", "--config", str(cfg)).returncode == 2
+    assert run_cli("notify", "test", "nope", "--config", str(cfg)).returncode == 1
 
 
 def test_test_rules_passes_and_fails_like_promtool(workdir):

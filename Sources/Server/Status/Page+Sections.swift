@@ -63,7 +63,7 @@ extension Page {
         guard !items.isEmpty else { html += "<p class=\"muted\">No notifications sent yet.</p>"; return }
         html += "<table><tr><th>When</th><th>Channel</th><th>Notification</th></tr>"
         for item in items.prefix(50) {
-            html += "<tr><td class=\"small\">\(HTML.since(item.time, now: now))</td><td>\(HTMLText.escape(item.channel)) "
+            html += "<tr><td class=\"small nw\">\(HTML.since(item.time, now: now))</td><td>\(HTMLText.escape(item.channel)) "
             html += "<span class=\"pill \(item.result.rawValue)\">\(item.result.rawValue)</span></td>"
             html += "<td>\(HTMLText.escape(item.summary))"
             if !item.detail.isEmpty { html += "<div class=\"small muted\">\(HTMLText.escape(item.detail))</div>" }

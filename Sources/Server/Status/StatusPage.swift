@@ -62,7 +62,7 @@ struct Page {
     svg.bar{height:22px}svg.spark{height:28px}svg.chart{height:120px}
     .b1{fill:var(--ok)}.b2{fill:var(--warn)}.b3{fill:var(--bad)}.b0{fill:var(--none)}
     .line{fill:none;stroke:#0969da;stroke-width:1.5;vector-effect:non-scaling-stroke}
-    table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:4px 8px 4px 0;border-bottom:1px solid var(--none);vertical-align:top;overflow-wrap:anywhere}
+    table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:4px 8px 4px 0;border-bottom:1px solid var(--none);vertical-align:top;overflow-wrap:anywhere}th{white-space:nowrap}
     .labels span{display:inline-block;background:var(--none);border-radius:4px;padding:0 4px;margin:1px;font-size:.85em}
     @media (max-width:600px){body{padding:8px}.hide-sm{display:none}td,th{padding-right:4px}}
     """
