@@ -32,11 +32,13 @@ public struct ConfigSource: Sendable {
     /// A human name for logs: the path or `<embedded default>`.
     public var name: String { path ?? "<embedded default>" }
 
-    /// Loads and validates the configuration with the real PromQL and template checks.
+    /// Loads and validates the configuration with the real PromQL and template checks. `${NAME}`
+    /// takes the environment's value, else the one in `lookout.env` beside the config file
+    /// (read again on every load, so a reload sees an edited file the daemon can read).
     public func load() -> Result<LookoutConfig, ConfigErrors> {
         if let path {
-            return ConfigLoader.load(path: path, environment: environment, validator: Validators.standard,
-                                     dataDirOverride: dataDirOverride)
+            return ConfigLoader.load(path: path, environment: EnvironmentFile.merged(environment, configPath: path),
+                                     validator: Validators.standard, dataDirOverride: dataDirOverride)
         }
         return ConfigLoader.loadDefault(environment: environment, validator: Validators.standard,
                                         dataDirOverride: dataDirOverride)

@@ -1,7 +1,10 @@
 """CLI commands that read or write the store: query, silence, notify test, test rules."""
 import json
 
-from conftest import run_cli, wait_for
+import os
+import subprocess
+
+from conftest import lookout_bin, run_cli, wait_for
 
 CONFIG = """
 global:
@@ -143,3 +146,30 @@ tests:
     out = run_cli("test", "rules", str(bad), cwd=workdir)
     assert out.returncode == 1
     assert "FAILED" in out.stdout
+
+
+def test_cli_reads_secrets_from_lookout_env_beside_the_config(workdir, hook):
+    # Under systemd the unit loads /etc/lookout/lookout.env for the daemon; an operator's shell
+    # does not have those variables, so every command reads the file beside the config too.
+    cfg = workdir / "lookout.yml"
+    cfg.write_text("""
+notify:
+  channels:
+    audit:
+      webhook: {url: "${AUDIT_HOOK}"}
+  default_channels: [audit]
+""")
+    env = {k: v for k, v in os.environ.items() if k != "AUDIT_HOOK"}
+    missing = subprocess.run([lookout_bin(), "check", "--config", str(cfg)], capture_output=True, text=True, env=env)
+    assert missing.returncode == 1 and "AUDIT_HOOK is not set" in missing.stderr + missing.stdout
+    (workdir / "lookout.env").write_text(f'# secrets\nAUDIT_HOOK="{hook.url}/from-file"\n')
+    assert subprocess.run([lookout_bin(), "check", "--config", str(cfg)], capture_output=True, text=True,
+                          env=env).returncode == 0
+    out = subprocess.run([lookout_bin(), "notify", "test", "audit", "--config", str(cfg)], capture_output=True,
+                         text=True, env=env)
+    assert out.returncode == 0, out.stderr
+    assert len(hook.json_posts("/from-file")) == 1
+    # The environment wins over the file.
+    out = run_cli("notify", "test", "audit", "--config", str(cfg), env={"AUDIT_HOOK": f"{hook.url}/from-env"})
+    assert out.returncode == 0, out.stderr
+    assert len(hook.json_posts("/from-env")) == 1

@@ -1,0 +1,46 @@
+@testable import Config
+import Foundation
+import Testing
+
+/// `lookout.env` beside the config: read as systemd reads an `EnvironmentFile=`, the environment winning.
+@Suite struct EnvironmentFileTests {
+    @Test func parsesWhatSystemdReads() {
+        let text = """
+            # secrets for the unit
+            ; also a comment
+            SLACK_WEBHOOK_URL=https://hooks.slack.test/T/B/x
+              SMTP_PASSWORD = "p@ss \\"word\\" \\\\ end"
+            export PAGERDUTY_ROUTING_KEY='r0ut1ng key'
+            EMPTY=
+            1BAD=x
+            no assignment here
+            CRLF=yes\r
+            """
+        #expect(EnvironmentFile.parse(text) == [
+            "SLACK_WEBHOOK_URL": "https://hooks.slack.test/T/B/x",
+            "SMTP_PASSWORD": "p@ss \"word\" \\ end",
+            "PAGERDUTY_ROUTING_KEY": "r0ut1ng key",
+            "EMPTY": "",
+            "CRLF": "yes",
+        ])
+    }
+
+    @Test func fillsOnlyWhatTheEnvironmentLacks() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("envfile-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let config = directory.appendingPathComponent("lookout.yml").path
+        #expect(EnvironmentFile.merged(["A": "1"], configPath: config) == ["A": "1"])   // no file: unchanged
+        try "A=file\nB=file\n".write(to: directory.appendingPathComponent("lookout.env"), atomically: true, encoding: .utf8)
+        #expect(EnvironmentFile.merged(["A": "1"], configPath: config) == ["A": "1", "B": "file"])
+    }
+
+    @Test func aFileThatIsNotRegularIsIgnored() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("envfile-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // A FIFO nobody writes to must not block the loader.
+        #expect(mkfifo(directory.appendingPathComponent("lookout.env").path, 0o600) == 0)
+        #expect(EnvironmentFile.merged([:], configPath: directory.appendingPathComponent("lookout.yml").path) == [:])
+    }
+}
