@@ -59,7 +59,8 @@ extension CurlError {
     init(code: CURLcode, transfer: Transfer) {
         let detail = transfer.errorText
         let generic = String(cString: curl_easy_strerror(code))
-        let message = detail.isEmpty ? generic : "\(detail) (\(generic))"
+        // libcurl often puts the generic text in the buffer itself ("Failed to connect to … port 1 after 0 ms: Couldn't connect to server").
+        let message = detail.isEmpty ? generic : detail.contains(generic) ? detail : "\(detail) (\(generic))"
         let response = transfer.info(CURLINFO_RESPONSE_CODE)
         let kind = transfer.exceededBodyLimit ? .tooLarge : Self.classify(code, response: response)
         self.init(kind: kind, code: Int(code.rawValue), message: message, responseCode: response)

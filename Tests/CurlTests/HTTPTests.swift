@@ -149,6 +149,9 @@ struct TCPTests {
             _ = try await Fixtures.loop.get().connect(host: "127.0.0.1", port: Fixtures.closedPort(), timeout: .seconds(5))
         }
         #expect(error?.kind == .connectionRefused)
+        // The generic text once, not "Couldn't connect to server (Couldn't connect to server)".
+        let message = error?.message ?? ""
+        #expect(message.components(separatedBy: "Couldn't connect to server").count <= 2, "\(message)")
     }
 
     @Test func connectToUnresolvableHostIsDNS() async throws {
