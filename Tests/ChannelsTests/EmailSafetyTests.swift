@@ -53,7 +53,7 @@ import Testing
         #expect(words.allSatisfy { $0.count <= 75 && $0.hasPrefix("=?UTF-8?Q?") && $0.hasSuffix("?=") })
     }
 
-    @Test(arguments: ["a@b.c\r\nRCPT TO:<evil@x>", "<a@b>", "a b@c", "no-at", "a@b,c@d", "a@b@c"])
+    @Test(arguments: ["a@b.c\r\nRCPT TO:<evil@x>", "A <a@b> B", "A <a@b", "A <a b@c>", "x\r\nBcc: <evil@x>", "A\u{85} <a@b>", "A <x> <a@b>", "a b@c", "no-at", "a@b,c@d", "a@b@c"])
     func unsafeAddressesAreRefused(address: String) {
         let bad = EmailChannel(name: "ops", spec: EmailSpec(url: "smtp://m", from: "alerts@example.com", to: [address]),
                                transport: NoTransport(), timeout: 1)
