@@ -104,7 +104,9 @@ notify:
     assert out.returncode == 2
     assert "400" in out.stderr and "invalid_payload" in out.stderr
     assert "secret-token" not in out.stderr + out.stdout
-    assert run_cli("notify", "test", "nope", "--config", str(cfg)).returncode == 2
+    unknown = run_cli("notify", "test", "nope", "--config", str(cfg))
+    assert unknown.returncode == 1  # an unknown channel is invalid input, not a delivery failure
+    assert 'unknown channel "nope" (configured: team-slack)' in unknown.stderr
 
 
 def test_test_rules_passes_and_fails_like_promtool(workdir):
