@@ -67,6 +67,10 @@ extension Notifier {
             return
         }
         inFlight[row.channel, default: [:]][row.id] = row.groupKey
+        switch notification {
+        case .alerts(let n): titles[row.id] = n.title
+        case .report(let r): titles[row.id] = r.title
+        }
         group.addTask {
             let started = ContinuousClock.now
             // On shutdown an attempt gets a grace period before it is cancelled: cancelling one the
@@ -88,7 +92,10 @@ extension Notifier {
 
     func finish(_ row: OutboxRow, _ result: DeliveryResult, seconds: Double) {
         inFlight[row.channel]?[row.id] = nil
-        defer { wakeup.signal() }
+        defer {
+            titles[row.id] = nil
+            wakeup.signal()
+        }
         let meta: Logger.Metadata = ["channel": "\(row.channel)", "attempt": "\(row.attempts + 1)"]
         switch result {
         case .delivered:
@@ -97,6 +104,7 @@ extension Notifier {
             }
             metricsState.count(row.channel, "delivered")
             metricsState.observe(latencySeconds: seconds)
+            record(row, .delivered)
             logger.debug("notification delivered", metadata: meta)
         case .permanent(let reason):
             drop(row, result: "failed", message: "notification refused by receiver", reason: reason)
@@ -114,6 +122,7 @@ extension Notifier {
                 logger.error("cannot reschedule notification", metadata: meta.merging(["error": "\(error)"]) { $1 })
             }
             metricsState.count(row.channel, "retried")
+            record(row, .retrying, detail: reason)
             logger.warning("notification failed, will retry",
                            metadata: meta.merging(["reason": "\(reason)", "retry_in_ms": "\(delay)"]) { $1 })
         }
@@ -124,7 +133,14 @@ extension Notifier {
             logger.error("cannot remove notification", metadata: ["channel": "\(row.channel)", "error": "\(error)"])
         }
         metricsState.count(row.channel, result)
+        record(row, result == "expired" ? .expired : .failed, detail: reason.isEmpty ? "\(message)" : "\(message): \(reason)")
         logger.error(message, metadata: ["channel": "\(row.channel)", "attempts": "\(row.attempts + 1)",
                                          "queued_ms": "\(now() - row.createdAt)", "reason": "\(reason)"])
+    }
+
+    /// Remembers an outcome for `recentDeliveries()`.
+    private func record(_ row: OutboxRow, _ outcome: DeliveryRecord.Outcome, detail: String = "") {
+        let title = titles[row.id] ?? "notification queued at \(UTCTime(row.createdAt).rfc3339)"
+        recent.add(DeliveryRecord(time: now(), channel: row.channel, title: title, outcome: outcome, detail: detail))
     }
 }

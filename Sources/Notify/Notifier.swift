@@ -29,6 +29,10 @@ public actor Notifier {
     /// Channels that may have queued notifications.
     var pendingChannels: Set<String> = []
     var metricsState = NotifierMetrics()
+    /// The last delivery outcomes, for the status page.
+    var recent = RecentDeliveries()
+    /// Titles of the deliveries in flight, by outbox id, for `recent`.
+    var titles: [Int64: String] = [:]
     let wakeup = Wakeup()
     var lastHousekeeping: Timestamp = 0
 
@@ -101,6 +105,9 @@ public actor Notifier {
     }
 
     /// A snapshot of the metrics, with the queue read from the database.
+    /// The most recent delivery outcomes (at most 50, newest first) since this notifier started.
+    public func recentDeliveries() -> [DeliveryRecord] { recent.newestFirst }
+
     public func metrics() -> NotifierMetrics {
         var m = metricsState
         let t = now()

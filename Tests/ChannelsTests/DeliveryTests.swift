@@ -46,6 +46,30 @@ import TestSupport
         #expect(await rig.queued() == 0)
     }
 
+    /// The status page's "recent notifications" come from here: each attempt's outcome, newest first.
+    @Test func recentDeliveriesRecordRetriesDeliveriesAndRefusals() async throws {
+        let receiver = try await Receiver(loop: loop)
+        try await receiver.script("/slack", [["status": 500, "body": "oops"]])
+        try await receiver.script("/bad", [["status": 400, "body": "invalid_payload"]])
+        let rig = try NotifierRig(channels: ["team": .slack(SlackSpec(webhookURL: receiver.url("/slack"))),
+                                             "other": .slack(SlackSpec(webhookURL: receiver.url("/bad")))],
+                                  databasePath: dir.file("n.db"), loop: loop)
+        await rig.notifier.receive(alerts: [alert("Down")])
+        #expect(await eventually {
+            let failed = await rig.notifier.metrics().notificationsTotal["other"]?["failed"]
+            return await rig.delivered("team") == 1 && failed == 1
+        })
+        await rig.stop()
+        let recent = await rig.notifier.recentDeliveries()
+        let team = recent.filter { $0.channel == "team" }
+        #expect(team.map(\.outcome) == [.delivered, .retrying])
+        #expect(team.allSatisfy { $0.title == "[FIRING:1] Down (critical)" })
+        #expect(team.last?.detail == "HTTP 500: oops")
+        let other = recent.filter { $0.channel == "other" }
+        #expect(other.map(\.outcome) == [.failed])
+        #expect(other.first?.detail.contains("invalid_payload") == true)
+    }
+
     @Test func nonRetryable4xxIsDroppedAndLoggedWithBodyButNoSecret() async throws {
         let receiver = try await Receiver(loop: loop, defaultStatus: 400)
         try await receiver.script("/services/T0/B0/SECRETTOKEN", [["status": 400, "body": "invalid_payload"]])
