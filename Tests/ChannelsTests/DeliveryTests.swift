@@ -101,6 +101,55 @@ import TestSupport
         #expect(names == ["A", "B", "C"], "each once, in queue order (parallelism 1: strict per-channel order)")
     }
 
+    /// While the receiver is down, a newer notification of the same group replaces the queued one
+    /// it covers: the receiver gets the group's current state once, not every stale version.
+    @Test func aNewerStateOfTheGroupReplacesTheQueuedOneWhileTheReceiverIsDown() async throws {
+        let first = try await Receiver(loop: loop)
+        let port = first.port
+        first.stop()  // nothing listens: connection refused
+        let url = "http://127.0.0.1:\(port)/hook"
+        let route = RouteSpec(channels: ["audit"], groupBy: ["alertname"], groupWait: 0, groupInterval: 50,
+                              repeatInterval: 36_000_000)
+        let slow = DeliveryPolicy(initialBackoff: 2000, maxBackoff: 2000, maxAge: 60_000, timeout: 2000)  // queued, rarely in flight
+        let rig = try NotifierRig(channels: ["audit": .webhook(WebhookSpec(url: url))], databasePath: dir.file("n.db"),
+                                  loop: loop, route: route, delivery: slow)
+        let a = alert("Down", instance: "a"), b = alert("Down", instance: "b")
+        await rig.notifier.receive(alerts: [a])
+        #expect(await eventually { await rig.notifier.metrics().notificationsTotal["audit"]?["retried"] ?? 0 >= 1 })
+        await rig.notifier.receive(alerts: [a, b])
+        #expect(await eventually { rig.logs.text.contains("queued notification superseded") })
+        #expect(await rig.queued() == 1)
+        let receiver = try await Receiver(loop: loop, port: port)
+        #expect(await eventually { await rig.delivered("audit") == 1 })
+        await rig.stop()
+        let posts = try await receiver.accepted("/hook")
+        #expect(posts.count == 1)
+        let instances = (posts.first?["alerts"] as? [[String: Any]] ?? []).map { ($0["labels"] as! [String: String])["instance"]! }
+        #expect(instances == ["a", "b"])
+    }
+
+    /// A queued notification that reports something the newer one does not (here: B firing, since
+    /// resolved) is kept, so the receiver learns that B fired and that it resolved.
+    @Test func aQueuedNotificationWithNewsIsNotReplaced() async throws {
+        let first = try await Receiver(loop: loop)
+        let port = first.port
+        first.stop()
+        let url = "http://127.0.0.1:\(port)/hook"
+        let route = RouteSpec(channels: ["audit"], groupBy: ["alertname"], groupWait: 0, groupInterval: 50,
+                              repeatInterval: 36_000_000)
+        let rig = try NotifierRig(channels: ["audit": .webhook(WebhookSpec(url: url))], databasePath: dir.file("n.db"),
+                                  loop: loop, route: route)
+        await rig.notifier.receive(alerts: [alert("Down", instance: "b")])
+        #expect(await eventually { await rig.queued() == 1 })
+        await rig.notifier.receive(alerts: [alert("Down", instance: "b", resolved: true)])
+        #expect(await eventually { await rig.queued() == 2 })
+        let receiver = try await Receiver(loop: loop, port: port)
+        #expect(await eventually { await rig.delivered("audit") == 2 })
+        await rig.stop()
+        #expect(try await receiver.accepted("/hook").map { $0["status"] as! String } == ["firing", "resolved"])
+        #expect(!rig.logs.text.contains("superseded"))
+    }
+
     @Test func queueLeftByAStoppedNotifierDrainsInANewOne() async throws {
         let first = try await Receiver(loop: loop)
         let port = first.port
