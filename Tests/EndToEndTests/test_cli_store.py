@@ -70,7 +70,17 @@ def test_silence_rejects_bad_input(workdir):
     args = ["--data-dir", str(workdir / "data")]
     assert run_cli("silence", "add", "--match", "alertname=~(", "--for", "1h", "--comment", "x", *args).returncode == 1
     assert run_cli("silence", "add", "--match", "a=~.*", "--for", "1h", "--comment", "x", *args).returncode == 1
-    assert run_cli("silence", "add", "--match", "a=b", "--for", "soon", "--comment", "x", *args).returncode != 0
+    assert run_cli("silence", "add", "--match", "a=b", "--for", "soon", "--comment", "x", *args).returncode == 1
+
+
+def test_invalid_arguments_exit_1_not_argument_parsers_64(workdir):
+    """The README's exit codes: 1 for invalid input, arguments included."""
+    args = ["--data-dir", str(workdir)]
+    for argv in (["query", *args], ["bogus"], ["status", "--frobnicate"]):
+        out = run_cli(*argv)
+        assert out.returncode == 1, (argv, out.returncode, out.stderr)
+        assert out.stderr.startswith("Error: "), out.stderr
+    assert run_cli("--help").returncode == 0 and run_cli("query", "--help").returncode == 0
 
 
 def test_notify_test_delivers_to_a_webhook(workdir, hook):
