@@ -119,6 +119,22 @@ notify:
     assert 'unknown channel "nope" (configured: team-slack)' in unknown.stderr
 
 
+def test_status_shows_why_the_notification_queue_is_stuck(daemon_factory):
+    """`lookout status` shows, per channel, the attempts and the last error of the oldest queued
+    notification, so an operator sees why nothing arrives (here: nothing listens)."""
+    from conftest import free_port
+    port = free_port()
+    d = daemon_factory(CONFIG.replace("journal: {log: {}}", f'hook: {{webhook: {{url: "http://127.0.0.1:{port}/hook"}}}}')
+                       .replace("default_channels: [journal]", "default_channels: [hook]\n  group_wait: 0s")).start()
+    args = ["--config", str(d.config), "--data-dir", str(d.data_dir)]
+    out = wait_for(lambda: (lambda o: o if "last error" in o.stdout else None)(run_cli("status", *args)),
+                   timeout=20, what="a failed attempt in lookout status")
+    queue = out.stdout[out.stdout.index("NOTIFICATION QUEUE"):]
+    assert "hook" in queue and "1 queued" in queue, queue
+    assert "connection refused" in queue, queue
+    d.stop()
+
+
 def test_test_rules_passes_and_fails_like_promtool(workdir):
     rules = workdir / "r.yml"
     rules.write_text("""groups:
