@@ -57,7 +57,7 @@ struct EmailChannel: Channel {
         var lines = [
             "Date: " + Formats.rfc5322(date),
             "From: " + from.header,
-            "To: " + to.map(\.header).joined(separator: ", "),
+            "To: " + MIME.addressList(to.map(\.header), after: "To: "),
             "Subject: " + MIME.headerValue(subject),
             "Message-ID: <\(id)@\(domain)>",
             "MIME-Version: 1.0",

@@ -36,6 +36,29 @@ enum MIME {
         return String(ch).utf8.map(hexByte).joined()
     }
 
+    /// Addresses joined by ", ", folded onto continuation lines so no line of the header passes
+    /// 78 characters where it can be helped (RFC 5322 §2.1.1); `after` is what precedes them.
+    static func addressList(_ addresses: [String], after prefix: String) -> String {
+        var out = ""
+        var column = prefix.utf8.count
+        for (index, address) in addresses.enumerated() {
+            let last = index == addresses.count - 1
+            let piece = last ? address : address + ","
+            if index > 0 {
+                if column + 1 + piece.utf8.count > 78 {
+                    out += "\r\n "
+                    column = 1
+                } else {
+                    out += " "
+                    column += 1
+                }
+            }
+            out += piece
+            column += piece.utf8.count
+        }
+        return out
+    }
+
     /// Quoted-printable (RFC 2045 §6.7) with CRLF line ends, lines at most 76 characters.
     static func quotedPrintable(_ text: String) -> String {
         var out: [String] = []

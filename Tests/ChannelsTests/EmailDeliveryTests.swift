@@ -82,7 +82,8 @@ import TestSupport
         #expect(header.contains("X-MailFrom: lookout@example.com"))
         #expect(header.contains("X-RcptTo: ops@example.com, oncall@example.com, bare@example.com"))
         #expect(header.contains("From: \"Lookout\" <lookout@example.com>"))
-        #expect(header.contains("To: ops@example.com, =?UTF-8?Q?J=C3=B6rg_=22On_Call=22?= <oncall@example.com>, bare@example.com"))
+        #expect(header.contains("To: ops@example.com, =?UTF-8?Q?J=C3=B6rg_=22On_Call=22?= <oncall@example.com>,"))
+        #expect(header.contains(" bare@example.com"))  // folded: the line would pass 78 characters
         #expect(header.contains { $0.hasPrefix("Message-ID: <") && $0.hasSuffix("@example.com>") })
     }
 }

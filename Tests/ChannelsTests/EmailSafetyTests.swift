@@ -60,6 +60,19 @@ import Testing
         #expect(throws: EmailChannel.RenderError.self) { try bad.render(Samples.firingGroup) }
     }
 
+    @Test func manyRecipientsFoldTheToHeader() throws {
+        let recipients = (1...80).map { "oncall-\($0)@example.com" }
+        let many = EmailChannel(name: "ops", spec: EmailSpec(url: "smtp://m", from: "alerts@example.com", to: recipients),
+                                transport: NoTransport(), timeout: 1)
+        let message = try many.render(Samples.firingGroup)
+        let text = String(decoding: message.data, as: UTF8.self)
+        let lines = headers(text)
+        let to = lines.drop { !$0.hasPrefix("To: ") }.prefix { $0.hasPrefix("To: ") || $0.hasPrefix(" ") }
+        #expect(to.count > 1 && to.allSatisfy { $0.utf8.count <= 78 })
+        #expect(to.joined().dropFirst(4) == recipients.joined(separator: ", ")[...])
+        #expect(message.recipients == recipients)
+    }
+
     @Test func quotedPrintableRoundTrips() {
         #expect(MIME.quotedPrintable("a=b ü\n.dot\ntrail ") == "a=3Db =C3=BC\r\n=2Edot\r\ntrail=20")
         let long = MIME.quotedPrintable(String(repeating: "x", count: 200))
