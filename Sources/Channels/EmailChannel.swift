@@ -42,20 +42,22 @@ struct EmailChannel: Channel {
 
     /// One multipart/alternative message; every header value is built and encoded here.
     func compose(subject: String, idSeed: String, date: Timestamp, text: String, html: String) throws -> EmailMessage {
-        // `from` and `to` may be `Name <address>`: the envelope takes the bare addresses.
-        let from = MIME.mailbox(spec.from).address
-        let recipients = spec.to.map { MIME.mailbox($0).address }
-        for address in [from] + recipients where !MIME.isSafeAddress(address) {
-            throw RenderError(description: "invalid email address \(address.debugDescription)")
+        var mailboxes: [Mailbox] = []
+        for text in [spec.from] + spec.to {
+            guard let mailbox = Mailbox(text) else {
+                throw RenderError(description: "invalid email address \(text.debugDescription)")
+            }
+            mailboxes.append(mailbox)
         }
         guard !spec.to.isEmpty else { throw RenderError(description: "no recipients") }
-        let domain = from.split(separator: "@").last.map(String.init) ?? "lookout"
+        let from = mailboxes[0], to = mailboxes.dropFirst()
+        let domain = from.domain
         let id = Fingerprint.hex(idSeed)
         let boundary = "=_lookout_" + id
         var lines = [
             "Date: " + Formats.rfc5322(date),
-            "From: " + MIME.mailboxHeader(spec.from),
-            "To: " + spec.to.map(MIME.mailboxHeader).joined(separator: ", "),
+            "From: " + from.header,
+            "To: " + MIME.addressList(to.map(\.header), after: "To: "),
             "Subject: " + MIME.headerValue(subject),
             "Message-ID: <\(id)@\(domain)>",
             "MIME-Version: 1.0",
@@ -69,7 +71,7 @@ struct EmailChannel: Channel {
         }
         lines += ["--" + boundary + "--", ""]
         return EmailMessage(url: spec.url, tls: spec.tls, username: spec.username, password: spec.password,
-                            caFile: spec.caFile, mailFrom: from, recipients: recipients,
+                            caFile: spec.caFile, mailFrom: from.address, recipients: to.map(\.address),
                             data: Array(lines.joined(separator: "\r\n").utf8))
     }
 

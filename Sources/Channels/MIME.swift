@@ -36,6 +36,29 @@ enum MIME {
         return String(ch).utf8.map(hexByte).joined()
     }
 
+    /// Addresses joined by ", ", folded onto continuation lines so no line of the header passes
+    /// 78 characters where it can be helped (RFC 5322 §2.1.1); `after` is what precedes them.
+    static func addressList(_ addresses: [String], after prefix: String) -> String {
+        var out = ""
+        var column = prefix.utf8.count
+        for (index, address) in addresses.enumerated() {
+            let last = index == addresses.count - 1
+            let piece = last ? address : address + ","
+            if index > 0 {
+                if column + 1 + piece.utf8.count > 78 {
+                    out += "\r\n "
+                    column = 1
+                } else {
+                    out += " "
+                    column += 1
+                }
+            }
+            out += piece
+            column += piece.utf8.count
+        }
+        return out
+    }
+
     /// Quoted-printable (RFC 2045 §6.7) with CRLF line ends, lines at most 76 characters.
     static func quotedPrintable(_ text: String) -> String {
         var out: [String] = []
@@ -75,37 +98,6 @@ enum MIME {
         return "=" + String(digits[Int(byte >> 4)]) + String(digits[Int(byte & 0xF)])
     }
 
-    /// `Name <local@domain>` (the name optionally in double quotes) split into its display name
-    /// and address; anything else, including text with control characters, more than one `<` or
-    /// `>`, or no name, is returned whole as the address (for `isSafeAddress` to refuse).
-    static func mailbox(_ text: String) -> (name: String?, address: String) {
-        let whole: (name: String?, address: String) = (nil, text)
-        guard text.hasSuffix(">"), let open = text.firstIndex(of: "<"),
-              text.filter({ $0 == "<" || $0 == ">" }).count == 2,
-              !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F })
-        else { return whole }
-        let address = String(text[text.index(after: open)..<text.index(before: text.endIndex)])
-        var name = Substring(text[..<open]).drop { $0 == " " || $0 == "\t" }
-        while let last = name.last, last == " " || last == "\t" { name = name.dropLast() }
-        if name.count >= 2, name.hasPrefix("\""), name.hasSuffix("\"") { name = name.dropFirst().dropLast() }
-        return name.isEmpty ? whole : (String(name), address)
-    }
-
-    /// A mailbox as a From or To header writes it: the bare address, or the display name (a
-    /// quoted string, or RFC 2047 words when not ASCII) before `<address>`.
-    static func mailboxHeader(_ text: String) -> String {
-        let (name, address) = mailbox(text)
-        guard let name else { return address }
-        let cleaned = String(name.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : Character($0) })
-        let phrase: String
-        if cleaned.unicodeScalars.allSatisfy(\.isASCII) && !cleaned.contains("=?") {
-            phrase = "\"" + cleaned.replacingBackslashAndQuote() + "\""
-        } else {
-            phrase = encodedWords(cleaned)
-        }
-        return phrase + " <" + address + ">"
-    }
-
     /// A bare `local@domain` address: printable ASCII, no spaces, brackets or separators, so it
     /// can stand in `MAIL FROM:<…>`, `RCPT TO:<…>` and a header.
     static func isSafeAddress(_ address: String) -> Bool {
@@ -123,16 +115,6 @@ extension UInt8 {
 }
 
 extension String {
-    /// `\` and `"` escaped for an RFC 5322 quoted string.
-    fileprivate func replacingBackslashAndQuote() -> String {
-        var out = ""
-        for ch in self {
-            if ch == "\\" || ch == "\"" { out.append("\\") }
-            out.append(ch)
-        }
-        return out
-    }
-
     fileprivate func replacingCRLF() -> String {
         var out = ""
         var previousCR = false

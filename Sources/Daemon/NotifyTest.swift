@@ -8,12 +8,18 @@ import Notify
 /// `lookout notify test CHANNEL`: one clearly marked test notification through one configured
 /// channel, bypassing grouping and the queue, so the operator sees the receiver's own answer.
 public enum NotifyTest {
+    /// The channel named on the command line is not in `notify.channels`: invalid input (exit 1).
+    public struct UnknownChannel: Error, CustomStringConvertible {
+        public var description: String
+    }
+
     /// Sends the test notification; the result says delivered, or the receiver's error.
+    /// Throws `UnknownChannel` when no channel has that name.
     public static func send(channel name: String, config: LookoutConfig) async throws -> DeliveryResult {
         let settings = NotifyMapping.settings(config)
         guard let spec = settings.channels[name] else {
             let known = settings.channels.keys.sorted().joined(separator: ", ")
-            return .permanent(reason: "unknown channel \"\(name)\" (configured: \(known.isEmpty ? "none" : known))")
+            throw UnknownChannel(description: "unknown channel \"\(name)\" (configured: \(known.isEmpty ? "none" : known))")
         }
         let loop = try CurlLoop()
         defer { loop.shutdown() }

@@ -90,11 +90,18 @@ public enum StatusReport {
     static func queue(path: String, now: Timestamp) throws -> [String] {
         let connection = try Connection(path: path)
         defer { connection.close() }
-        let stats = try OutboxStore(connection).stats()
+        let outbox = try OutboxStore(connection)
+        let stats = try outbox.stats()
         let total = stats.reduce(0) { $0 + $1.count }
         var lines = ["NOTIFICATION QUEUE (\(total) pending)"]
         for stat in stats.sorted(by: { $0.channel < $1.channel }) {
             lines.append("  \(pad(stat.channel, 16)) \(stat.count) queued, oldest \(ago(now - stat.oldestCreatedAt)) ago")
+            // Why it is stuck: the head of the channel's queue, as the last attempt left it.
+            if let head = try outbox.pending(channel: stat.channel, limit: 1).first, head.attempts > 0 {
+                var line = "    \(head.attempts) attempt\(head.attempts == 1 ? "" : "s"), next in \(ago(head.nextAttemptAt - now))"
+                if let error = head.lastError { line += "; last error: \(error)" }
+                lines.append(line)
+            }
         }
         return lines
     }

@@ -26,21 +26,22 @@ enum StatusSnapshotBuilder {
         let silences = ((try? SilenceManager(databasePath: StorageDatabase.path(dataDir: config.global.dataDir)).list()) ?? [])
             .filter { $0.state(at: now) != .expired }
         let alerts = runtime.currentRules?.alerts().filter { $0.resolvedAt == nil && $0.state != .inactive } ?? []
+        let notifications = await runtime.notifier.recentDeliveries().map(notificationInfo)
         return StatusSnapshot(generatedAt: now, version: BuildInfo.version, checks: checks,
                               targets: ServerWiring.targets(runtime: runtime), alerts: alerts, silences: silences,
-                              notifications: metrics.recentDeliveries.map(notificationInfo),
-                              queue: QueueInfo(length: queued, oldest: queued > 0 ? oldest : nil))
+                              notifications: notifications, queue: QueueInfo(length: queued, oldest: queued > 0 ? oldest : nil))
     }
 
-    static func notificationInfo(_ d: RecentDelivery) -> NotificationInfo {
+    /// A delivery outcome as the status page shows it.
+    static func notificationInfo(_ record: DeliveryRecord) -> NotificationInfo {
         let result: NotificationInfo.Result
-        switch d.outcome {
+        switch record.outcome {
         case .delivered: result = .sent
         case .retrying: result = .retrying
         case .failed, .expired: result = .failed
         }
-        return NotificationInfo(time: d.time, channel: d.channel, summary: d.title, result: result,
-                                detail: d.outcome == .expired ? "expired: " + d.detail : d.detail)
+        return NotificationInfo(time: record.time, channel: record.channel, summary: record.title, result: result,
+                                detail: record.detail)
     }
 
     static func seriesByCheck(_ tsdb: TSDB, _ name: String, _ range: ClosedRange<Timestamp>) -> [String: [Sample]] {

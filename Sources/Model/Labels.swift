@@ -100,19 +100,20 @@ public struct Labels: Hashable, Sendable, Comparable, RandomAccessCollection, Cu
         return out
     }
 
-    /// Escapes a label value for the text notation (`\\`, `\"`, `\n`).
+    /// Escapes a label value for the text notation (`\\`, `\"`, `\n`). Works on Unicode scalars:
+    /// as a `Character`, CR LF is one grapheme that is not equal to `"\n"`.
     public static func escape(_ value: String) -> String {
-        guard value.contains(where: { $0 == "\\" || $0 == "\"" || $0 == "\n" }) else { return value }
-        var out = ""
-        for ch in value {
-            switch ch {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case "\n": out += "\\n"
-            default: out.append(ch)
+        guard value.utf8.contains(where: { $0 == 0x5C || $0 == 0x22 || $0 == 0x0A }) else { return value }
+        var out = String.UnicodeScalarView()
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\\": out.append(contentsOf: "\\\\".unicodeScalars)
+            case "\"": out.append(contentsOf: "\\\"".unicodeScalars)
+            case "\n": out.append(contentsOf: "\\n".unicodeScalars)
+            default: out.append(scalar)
             }
         }
-        return out
+        return String(out)
     }
 
     public static func < (lhs: Labels, rhs: Labels) -> Bool {

@@ -46,12 +46,11 @@ extension Notifier {
     /// Drops a row whose channel is gone or that is older than the maximum age.
     private func expired(_ row: OutboxRow, now t: Timestamp) -> Bool {
         if channels[row.channel] == nil {
-            drop(row, result: "failed", message: "notification dropped: channel no longer configured", reason: "channel no longer configured")
+            drop(row, result: "failed", message: "notification dropped: channel no longer configured", reason: "")
             return true
         }
         if t - row.createdAt > settings.delivery.maxAge {
-            drop(row, result: "expired", message: "notification dropped: older than the maximum age",
-                 reason: row.lastError ?? "older than the maximum age")
+            drop(row, result: "expired", message: "notification dropped: older than the maximum age", reason: row.lastError ?? "")
             return true
         }
         return false
@@ -68,6 +67,10 @@ extension Notifier {
             return
         }
         inFlight[row.channel, default: [:]][row.id] = row.groupKey
+        switch notification {
+        case .alerts(let n): titles[row.id] = n.title
+        case .report(let r): titles[row.id] = r.title
+        }
         group.addTask {
             let started = ContinuousClock.now
             // On shutdown an attempt gets a grace period before it is cancelled: cancelling one the
@@ -83,13 +86,16 @@ extension Notifier {
             }
             let elapsed = ContinuousClock.now - started
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            await self.finish(row, result, seconds: seconds, title: notification.title)
+            await self.finish(row, result, seconds: seconds)
         }
     }
 
-    func finish(_ row: OutboxRow, _ result: DeliveryResult, seconds: Double, title: String = "") {
+    func finish(_ row: OutboxRow, _ result: DeliveryResult, seconds: Double) {
         inFlight[row.channel]?[row.id] = nil
-        defer { wakeup.signal() }
+        defer {
+            titles[row.id] = nil
+            wakeup.signal()
+        }
         let meta: Logger.Metadata = ["channel": "\(row.channel)", "attempt": "\(row.attempts + 1)"]
         switch result {
         case .delivered:
@@ -98,16 +104,16 @@ extension Notifier {
             }
             metricsState.count(row.channel, "delivered")
             metricsState.observe(latencySeconds: seconds)
-            metricsState.remember(RecentDelivery(time: now(), channel: row.channel, title: title, outcome: .delivered))
+            record(row, .delivered)
             logger.debug("notification delivered", metadata: meta)
         case .permanent(let reason):
-            drop(row, result: "failed", message: "notification refused by receiver", reason: reason, title: title)
+            drop(row, result: "failed", message: "notification refused by receiver", reason: reason)
         case .retry(let after, let reason):
             let t = now()
             let attempts = row.attempts + 1
             let delay = Backoff.delay(attempt: attempts, policy: settings.delivery, retryAfter: after, random: random())
             if t + delay - row.createdAt > settings.delivery.maxAge {
-                drop(row, result: "expired", message: "notification dropped: retries exceeded the maximum age", reason: reason, title: title)
+                drop(row, result: "expired", message: "notification dropped: retries exceeded the maximum age", reason: reason)
                 return
             }
             do {
@@ -116,20 +122,25 @@ extension Notifier {
                 logger.error("cannot reschedule notification", metadata: meta.merging(["error": "\(error)"]) { $1 })
             }
             metricsState.count(row.channel, "retried")
-            metricsState.remember(RecentDelivery(time: t, channel: row.channel, title: title, outcome: .retrying, detail: reason))
+            record(row, .retrying, detail: reason)
             logger.warning("notification failed, will retry",
                            metadata: meta.merging(["reason": "\(reason)", "retry_in_ms": "\(delay)"]) { $1 })
         }
     }
 
-    private func drop(_ row: OutboxRow, result: String, message: Logger.Message, reason: String, title: String = "") {
+    private func drop(_ row: OutboxRow, result: String, message: Logger.Message, reason: String) {
         do { try outbox.delete(id: row.id) } catch {
             logger.error("cannot remove notification", metadata: ["channel": "\(row.channel)", "error": "\(error)"])
         }
         metricsState.count(row.channel, result)
-        metricsState.remember(RecentDelivery(time: now(), channel: row.channel, title: title.isEmpty ? "queued notification" : title,
-                                             outcome: result == "expired" ? .expired : .failed, detail: reason))
+        record(row, result == "expired" ? .expired : .failed, detail: reason.isEmpty ? "\(message)" : "\(message): \(reason)")
         logger.error(message, metadata: ["channel": "\(row.channel)", "attempts": "\(row.attempts + 1)",
                                          "queued_ms": "\(now() - row.createdAt)", "reason": "\(reason)"])
+    }
+
+    /// Remembers an outcome for `recentDeliveries()`.
+    private func record(_ row: OutboxRow, _ outcome: DeliveryRecord.Outcome, detail: String = "") {
+        let title = titles[row.id] ?? "notification queued at \(UTCTime(row.createdAt).rfc3339)"
+        recent.add(DeliveryRecord(time: now(), channel: row.channel, title: title, outcome: outcome, detail: detail))
     }
 }

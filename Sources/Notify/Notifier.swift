@@ -29,6 +29,10 @@ public actor Notifier {
     /// Channels that may have queued notifications.
     var pendingChannels: Set<String> = []
     var metricsState = NotifierMetrics()
+    /// The last delivery outcomes, for the status page.
+    var recent = RecentDeliveries()
+    /// Titles of the deliveries in flight, by outbox id, for `recent`.
+    var titles: [Int64: String] = [:]
     let wakeup = Wakeup()
     var lastHousekeeping: Timestamp = 0
 
@@ -101,6 +105,9 @@ public actor Notifier {
     }
 
     /// A snapshot of the metrics, with the queue read from the database.
+    /// The most recent delivery outcomes (at most 50, newest first) since this notifier started.
+    public func recentDeliveries() -> [DeliveryRecord] { recent.newestFirst }
+
     public func metrics() -> NotifierMetrics {
         var m = metricsState
         let t = now()
@@ -175,6 +182,7 @@ public actor Notifier {
         let encoder = JSONEncoder()
         for p in planned {
             if let n = p.notification {
+                try supersede(by: n)
                 try outbox.enqueue(channel: p.channel, groupKey: p.groupKey, payload: Array(try encoder.encode(n)),
                                    createdAt: n.createdAt)
                 pendingChannels.insert(p.channel)
@@ -183,6 +191,25 @@ public actor Notifier {
                 try nlog.upsert(NotificationLogRecord(channel: p.channel, groupKey: p.groupKey, firing: Array(e.firing),
                                                       resolved: Array(e.resolved), sentAt: e.sentAt))
             }
+        }
+    }
+
+    /// Removes the group's queued notifications to the same channel that `n` makes redundant —
+    /// every alert they report firing `n` reports firing, every alert they report resolved `n`
+    /// reports resolved — unless an attempt is under way. A receiver that was down then gets the
+    /// group's current state once, not one stale copy per repeat or group interval of the outage;
+    /// a notification that tells something `n` does not (an alert that fired and resolved since)
+    /// stays queued.
+    private func supersede(by n: GroupNotification) throws {
+        let running = inFlight[n.channel] ?? [:]
+        let firing = Set(n.firing.map(\.labels)), resolved = Set(n.resolved.map(\.labels))
+        for (id, payload) in try outbox.queued(channel: n.channel, groupKey: n.groupKey) where running[id] == nil {
+            guard case .alerts(let old)? = try? QueuedMessage.decode(payload), old.isTest == n.isTest,
+                  Set(old.firing.map(\.labels)).isSubset(of: firing), Set(old.resolved.map(\.labels)).isSubset(of: resolved)
+            else { continue }
+            try outbox.delete(id: id)
+            logger.info("queued notification superseded by the group's newer state",
+                        metadata: ["channel": "\(n.channel)", "group": "\(n.groupKey)", "title": "\(old.title)"])
         }
     }
 }

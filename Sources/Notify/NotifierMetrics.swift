@@ -13,8 +13,6 @@ public struct NotifierMetrics: Sendable {
     public var latencyCounts: [Int]
     public var latencySum: Double
     public var latencyCount: Int
-    /// The latest delivery outcomes, newest first (at most `RecentDelivery.limit`).
-    public var recentDeliveries: [RecentDelivery]
 
     /// Histogram bucket upper bounds in seconds (the last is +Inf).
     public static let bounds: [Double] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, .infinity]
@@ -26,7 +24,6 @@ public struct NotifierMetrics: Sendable {
         latencyCounts = Array(repeating: 0, count: Self.bounds.count)
         latencySum = 0
         latencyCount = 0
-        recentDeliveries = []
     }
 
     mutating func count(_ channel: String, _ result: String) {

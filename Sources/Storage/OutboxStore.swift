@@ -78,6 +78,14 @@ public final class OutboxStore {
         return rows
     }
 
+    /// Every queued notification of one group on one channel, oldest first, with its payload.
+    public func queued(channel: String, groupKey: String) throws -> [(id: Int64, payload: [UInt8])] {
+        var out: [(id: Int64, payload: [UInt8])] = []
+        try db.cached("SELECT id, payload FROM outbox WHERE channel = ? AND group_key = ? ORDER BY id")
+            .forEach([.text(channel), .text(groupKey)]) { out.append((id: $0.int64(at: 0), payload: $0.blob(at: 1))) }
+        return out
+    }
+
     /// The payload of one queued notification, nil when it is gone.
     public func payload(id: Int64) throws -> [UInt8]? {
         var out: [UInt8]?

@@ -24,6 +24,9 @@ struct NotifyCommand: ParsableCommand {
             let result: DeliveryResult
             do {
                 result = try await NotifyTest.send(channel: channel, config: config)
+            } catch let error as NotifyTest.UnknownChannel {
+                StandardError.write("lookout: \(error)")
+                throw ExitCode(1)
             } catch {
                 StandardError.write("lookout: \(error)")
                 throw ExitCode(2)

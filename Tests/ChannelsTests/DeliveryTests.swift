@@ -46,6 +46,30 @@ import TestSupport
         #expect(await rig.queued() == 0)
     }
 
+    /// The status page's "recent notifications" come from here: each attempt's outcome, newest first.
+    @Test func recentDeliveriesRecordRetriesDeliveriesAndRefusals() async throws {
+        let receiver = try await Receiver(loop: loop)
+        try await receiver.script("/slack", [["status": 500, "body": "oops"]])
+        try await receiver.script("/bad", [["status": 400, "body": "invalid_payload"]])
+        let rig = try NotifierRig(channels: ["team": .slack(SlackSpec(webhookURL: receiver.url("/slack"))),
+                                             "other": .slack(SlackSpec(webhookURL: receiver.url("/bad")))],
+                                  databasePath: dir.file("n.db"), loop: loop)
+        await rig.notifier.receive(alerts: [alert("Down")])
+        #expect(await eventually {
+            let failed = await rig.notifier.metrics().notificationsTotal["other"]?["failed"]
+            return await rig.delivered("team") == 1 && failed == 1
+        })
+        await rig.stop()
+        let recent = await rig.notifier.recentDeliveries()
+        let team = recent.filter { $0.channel == "team" }
+        #expect(team.map(\.outcome) == [.delivered, .retrying])
+        #expect(team.allSatisfy { $0.title == "[FIRING:1] Down (critical)" })
+        #expect(team.last?.detail == "HTTP 500: oops")
+        let other = recent.filter { $0.channel == "other" }
+        #expect(other.map(\.outcome) == [.failed])
+        #expect(other.first?.detail.contains("invalid_payload") == true)
+    }
+
     @Test func nonRetryable4xxIsDroppedAndLoggedWithBodyButNoSecret() async throws {
         let receiver = try await Receiver(loop: loop, defaultStatus: 400)
         try await receiver.script("/services/T0/B0/SECRETTOKEN", [["status": 400, "body": "invalid_payload"]])
@@ -75,6 +99,55 @@ import TestSupport
         await rig.stop()
         let names = try await receiver.accepted("/hook").map { ($0["groupLabels"] as! [String: String])["alertname"]! }
         #expect(names == ["A", "B", "C"], "each once, in queue order (parallelism 1: strict per-channel order)")
+    }
+
+    /// While the receiver is down, a newer notification of the same group replaces the queued one
+    /// it covers: the receiver gets the group's current state once, not every stale version.
+    @Test func aNewerStateOfTheGroupReplacesTheQueuedOneWhileTheReceiverIsDown() async throws {
+        let first = try await Receiver(loop: loop)
+        let port = first.port
+        first.stop()  // nothing listens: connection refused
+        let url = "http://127.0.0.1:\(port)/hook"
+        let route = RouteSpec(channels: ["audit"], groupBy: ["alertname"], groupWait: 0, groupInterval: 50,
+                              repeatInterval: 36_000_000)
+        let slow = DeliveryPolicy(initialBackoff: 2000, maxBackoff: 2000, maxAge: 60_000, timeout: 2000)  // queued, rarely in flight
+        let rig = try NotifierRig(channels: ["audit": .webhook(WebhookSpec(url: url))], databasePath: dir.file("n.db"),
+                                  loop: loop, route: route, delivery: slow)
+        let a = alert("Down", instance: "a"), b = alert("Down", instance: "b")
+        await rig.notifier.receive(alerts: [a])
+        #expect(await eventually { await rig.notifier.metrics().notificationsTotal["audit"]?["retried"] ?? 0 >= 1 })
+        await rig.notifier.receive(alerts: [a, b])
+        #expect(await eventually { rig.logs.text.contains("queued notification superseded") })
+        #expect(await rig.queued() == 1)
+        let receiver = try await Receiver(loop: loop, port: port)
+        #expect(await eventually { await rig.delivered("audit") == 1 })
+        await rig.stop()
+        let posts = try await receiver.accepted("/hook")
+        #expect(posts.count == 1)
+        let instances = (posts.first?["alerts"] as? [[String: Any]] ?? []).map { ($0["labels"] as! [String: String])["instance"]! }
+        #expect(instances == ["a", "b"])
+    }
+
+    /// A queued notification that reports something the newer one does not (here: B firing, since
+    /// resolved) is kept, so the receiver learns that B fired and that it resolved.
+    @Test func aQueuedNotificationWithNewsIsNotReplaced() async throws {
+        let first = try await Receiver(loop: loop)
+        let port = first.port
+        first.stop()
+        let url = "http://127.0.0.1:\(port)/hook"
+        let route = RouteSpec(channels: ["audit"], groupBy: ["alertname"], groupWait: 0, groupInterval: 50,
+                              repeatInterval: 36_000_000)
+        let rig = try NotifierRig(channels: ["audit": .webhook(WebhookSpec(url: url))], databasePath: dir.file("n.db"),
+                                  loop: loop, route: route)
+        await rig.notifier.receive(alerts: [alert("Down", instance: "b")])
+        #expect(await eventually { await rig.queued() == 1 })
+        await rig.notifier.receive(alerts: [alert("Down", instance: "b", resolved: true)])
+        #expect(await eventually { await rig.queued() == 2 })
+        let receiver = try await Receiver(loop: loop, port: port)
+        #expect(await eventually { await rig.delivered("audit") == 2 })
+        await rig.stop()
+        #expect(try await receiver.accepted("/hook").map { $0["status"] as! String } == ["firing", "resolved"])
+        #expect(!rig.logs.text.contains("superseded"))
     }
 
     @Test func queueLeftByAStoppedNotifierDrainsInANewOne() async throws {

@@ -83,4 +83,23 @@ import TestSupport
         #expect(await ok.deliver(Samples.firingGroup) == .delivered)
         #expect(try messages().count == 1)
     }
+
+    /// `from: "Lookout <lookout@example.com>"`, as the reference config writes it, is accepted by
+    /// `lookout check`; the envelope gets the bare addresses and the headers the display names.
+    @Test func displayNamesGoToHeadersAndBareAddressesToTheEnvelope() async throws {
+        let server = try await ScriptServer.launch(script: "loopback_smtp.py", arguments: ["--dir", mailbox])
+        let spec = EmailSpec(url: "smtp://localhost:\(server.port)", tls: .none, from: "Lookout <lookout@example.com>",
+                             to: ["ops@example.com", "Jörg \"On Call\" <oncall@example.com>", "<bare@example.com>"])
+        let channel = EmailChannel(name: "ops", spec: spec, transport: CurlTransport(loop: loop), timeout: 5000)
+        #expect(await channel.deliver(Samples.firingGroup) == .delivered)
+        let stored = try messages()
+        #expect(stored.count == 1)
+        let header = stored.first?.components(separatedBy: "\r\n\r\n")[0].components(separatedBy: "\r\n") ?? []
+        #expect(header.contains("X-MailFrom: lookout@example.com"))
+        #expect(header.contains("X-RcptTo: ops@example.com, oncall@example.com, bare@example.com"))
+        #expect(header.contains("From: \"Lookout\" <lookout@example.com>"))
+        #expect(header.contains("To: ops@example.com, =?UTF-8?Q?J=C3=B6rg_=22On_Call=22?= <oncall@example.com>,"))
+        #expect(header.contains(" bare@example.com"))  // folded: the line would pass 78 characters
+        #expect(header.contains { $0.hasPrefix("Message-ID: <") && $0.hasSuffix("@example.com>") })
+    }
 }

@@ -53,12 +53,26 @@ import Testing
         #expect(words.allSatisfy { $0.count <= 75 && $0.hasPrefix("=?UTF-8?Q?") && $0.hasSuffix("?=") })
     }
 
-    @Test(arguments: ["a@b.c\r\nRCPT TO:<evil@x>", "<a@b>", "a b@c", "no-at", "a@b,c@d", "a@b@c",
-                      "Ops <a@b>, Evil <evil@x>", "Ops\r\nBcc: evil@x <a@b>", "Ops <a b@c>", "Ops <a@b>>"])
+    @Test(arguments: ["a@b.c\r\nRCPT TO:<evil@x>", "A <a@b> B", "A <a@b", "A <a b@c>", "x\r\nBcc: <evil@x>", "A\u{85} <a@b>",
+                      "A <x> <a@b>", "a b@c", "no-at", "a@b,c@d", "a@b@c", "Ops <a@b>, Evil <evil@x>",
+                      "Ops\r\nBcc: evil@x <a@b>", "Ops <a@b>>"])
     func unsafeAddressesAreRefused(address: String) {
         let bad = EmailChannel(name: "ops", spec: EmailSpec(url: "smtp://m", from: "alerts@example.com", to: [address]),
                                transport: NoTransport(), timeout: 1)
         #expect(throws: EmailChannel.RenderError.self) { try bad.render(Samples.firingGroup) }
+    }
+
+    @Test func manyRecipientsFoldTheToHeader() throws {
+        let recipients = (1...80).map { "oncall-\($0)@example.com" }
+        let many = EmailChannel(name: "ops", spec: EmailSpec(url: "smtp://m", from: "alerts@example.com", to: recipients),
+                                transport: NoTransport(), timeout: 1)
+        let message = try many.render(Samples.firingGroup)
+        let text = String(decoding: message.data, as: UTF8.self)
+        let lines = headers(text)
+        let to = lines.drop { !$0.hasPrefix("To: ") }.prefix { $0.hasPrefix("To: ") || $0.hasPrefix(" ") }
+        #expect(to.count > 1 && to.allSatisfy { $0.utf8.count <= 78 })
+        #expect(to.joined().dropFirst(4) == recipients.joined(separator: ", ")[...])
+        #expect(message.recipients == recipients)
     }
 
     @Test func quotedPrintableRoundTrips() {

@@ -76,6 +76,16 @@ def test_silence_rejects_bad_input(workdir):
     assert run_cli("silence", "add", "--match", "a=b", "--for", "soon", "--comment", "x", *args).returncode == 1
 
 
+def test_invalid_arguments_exit_1_not_argument_parsers_64(workdir):
+    """The README's exit codes: 1 for invalid input, arguments included."""
+    args = ["--data-dir", str(workdir)]
+    for argv in (["query", *args], ["bogus"], ["status", "--frobnicate"]):
+        out = run_cli(*argv)
+        assert out.returncode == 1, (argv, out.returncode, out.stderr)
+        assert out.stderr.startswith("Error: "), out.stderr
+    assert run_cli("--help").returncode == 0 and run_cli("query", "--help").returncode == 0
+
+
 def test_notify_test_delivers_to_a_webhook(workdir, hook):
     cfg = workdir / "n.yml"
     cfg.write_text(f"""
@@ -107,7 +117,25 @@ notify:
     assert out.returncode == 2
     assert "400" in out.stderr and "invalid_payload" in out.stderr
     assert "secret-token" not in out.stderr + out.stdout
-    assert run_cli("notify", "test", "nope", "--config", str(cfg)).returncode == 1
+    unknown = run_cli("notify", "test", "nope", "--config", str(cfg))
+    assert unknown.returncode == 1  # an unknown channel is invalid input, not a delivery failure
+    assert 'unknown channel "nope" (configured: team-slack)' in unknown.stderr
+
+
+def test_status_shows_why_the_notification_queue_is_stuck(daemon_factory):
+    """`lookout status` shows, per channel, the attempts and the last error of the oldest queued
+    notification, so an operator sees why nothing arrives (here: nothing listens)."""
+    from conftest import free_port
+    port = free_port()
+    d = daemon_factory(CONFIG.replace("journal: {log: {}}", f'hook: {{webhook: {{url: "http://127.0.0.1:{port}/hook"}}}}')
+                       .replace("default_channels: [journal]", "default_channels: [hook]\n  group_wait: 0s")).start()
+    args = ["--config", str(d.config), "--data-dir", str(d.data_dir)]
+    out = wait_for(lambda: (lambda o: o if "last error" in o.stdout else None)(run_cli("status", *args)),
+                   timeout=20, what="a failed attempt in lookout status")
+    queue = out.stdout[out.stdout.index("NOTIFICATION QUEUE"):]
+    assert "hook" in queue and "1 queued" in queue, queue
+    assert "connection refused" in queue, queue
+    d.stop()
 
 
 def test_test_rules_passes_and_fails_like_promtool(workdir):

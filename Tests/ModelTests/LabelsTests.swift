@@ -15,6 +15,15 @@ import Testing
         #expect(Labels(["__name__": "up"]).description == "up")
     }
 
+    /// "\r\n" is one `Character`; its line feed must still be escaped, or a label value breaks
+    /// the exposition format and `lookout status` lines.
+    @Test func escapesTheLineFeedOfCRLF() {
+        #expect(Labels.escape("a\r\nb") == "a\r\\nb")
+        #expect(Labels.escape("\"x\"\\\n") == "\\\"x\\\"\\\\\\n")
+        let labels: Labels = ["inject": "a\r\nBcc: x"]
+        #expect(!labels.description.utf8.contains(0x0A))
+    }
+
     @Test func settingAndRemoving() {
         let labels: Labels = ["a": "1", "c": "3"]
         #expect(labels.setting("b", to: "2").map(\.name) == ["a", "b", "c"])

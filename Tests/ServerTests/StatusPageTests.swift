@@ -68,6 +68,23 @@ struct StatusPageTests {
         #expect(down < up)
     }
 
+    /// Every alert's "Source" link is Prometheus' `/graph?g0.expr=…&g0.tab=1`: it must lead somewhere.
+    @Test("/graph shows an alert's expression and its current value")
+    func graph() async throws {
+        try await withServer(try Fixtures.dependencies()) { (client: HTTPTestClient) async throws in
+            let page = try await client.get("/graph?g0.expr=up%7Bjob%3D%22api%22%7D+%3D%3D+0&g0.tab=1")
+            #expect(page.status == 200)
+            #expect(page.header("Content-Type") == "text/html; charset=utf-8")
+            #expect(page.body.contains("up{job=&quot;api&quot;} == 0"))
+            #expect(page.body.contains("<span>instance=127.0.0.1:8001</span>") && !page.body.contains("127.0.0.1:8000"))
+            #expect(page.body.contains("/api/v1/query?query=up%7Bjob%3D%22api%22%7D%20%3D%3D%200"))
+            let bad = try await client.get("/graph?g0.expr=%3Cscript%3E%7B")
+            #expect(bad.status == 400)
+            #expect(bad.body.contains("parse error") && !bad.body.contains("<script>"))
+            #expect(try await client.get("/graph").status == 400)
+        }
+    }
+
     @Test("served at / and /checks/NAME with a Content-Security-Policy")
     func served() async throws {
         var deps = try Fixtures.dependencies()

@@ -26,11 +26,11 @@ struct PrometheusAPI: Sendable {
         do {
             let start = try PromParams.requiredTime(form, "start")
             let end = try PromParams.requiredTime(form, "end")
-            guard end >= start else { throw APIError(.badData, "end timestamp must not be before start time") }
+            guard end >= start else { throw APIError.invalidParameter("end", "end timestamp must not be before start time") }
             let step: Int64
             do { step = try PromParams.duration(form["step"] ?? "") } catch { throw APIError.invalidParameter("step", error.message) }
             guard step > 0 else {
-                throw APIError(.badData, "zero or negative query resolution step widths are not accepted. Try a positive integer")
+                throw APIError.invalidParameter("step", "zero or negative query resolution step widths are not accepted. Try a positive integer")
             }
             guard (end - start) / step <= PrometheusAPI.maxPointsPerSeries else {
                 throw APIError(.badData, "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)")
@@ -50,6 +50,7 @@ struct PrometheusAPI: Sendable {
             guard !selectors.isEmpty else { throw APIError(.badData, "no match[] parameter provided") }
             let range = try timeRange(form)
             let matcherSets = try parseSelectors(selectors)
+            guard let range else { return .success { $0.raw("[]") } }
             var seen = Set<Labels>()
             for matchers in matcherSets {
                 for series in try storage({ try deps.querier.select(matchers, in: range) }) { seen.insert(series.labels) }
@@ -69,6 +70,7 @@ struct PrometheusAPI: Sendable {
         do {
             let range = try timeRange(form)
             let matcherSets = try parseSelectors(form.all("match[]"))
+            guard let range else { return .success { $0.raw("[]") } }
             var names = Set<String>()
             for matchers in matcherSets.isEmpty ? [[]] : matcherSets {
                 names.formUnion(try storage { try deps.querier.labelNames(matching: matchers, in: range) })
@@ -84,6 +86,7 @@ struct PrometheusAPI: Sendable {
             guard PromParams.isValidLabelName(name) else { throw APIError(.badData, "invalid label name: \"\(name)\"") }
             let range = try timeRange(form)
             let matcherSets = try parseSelectors(form.all("match[]"))
+            guard let range else { return .success { $0.raw("[]") } }
             var values = Set<String>()
             for matchers in matcherSets.isEmpty ? [[]] : matcherSets {
                 values.formUnion(try storage { try deps.querier.labelValues(name, matching: matchers, in: range) })
@@ -114,18 +117,29 @@ struct PrometheusAPI: Sendable {
         }
     }
 
-    private func timeRange(_ form: FormValues) throws(APIError) -> ClosedRange<Timestamp> {
+    /// `start`...`end` of a metadata request; nil when `end` is before `start`, which Prometheus
+    /// answers with an empty result rather than an error.
+    private func timeRange(_ form: FormValues) throws(APIError) -> ClosedRange<Timestamp>? {
         let start = try PromParams.time(form, "start", default: PromParams.minTime)
         let end = try PromParams.time(form, "end", default: PromParams.maxTime)
-        guard end >= start else { throw APIError(.badData, "end timestamp must not be before start time") }
+        guard end >= start else { return nil }
         return start...end
     }
 
+    /// The `match[]` selectors, with Prometheus 2.42's errors: `invalid parameter "match[]": …`,
+    /// and a selector whose every matcher matches the empty string refused as such.
     private func parseSelectors(_ selectors: [String]) throws(APIError) -> [[Matcher]] {
         var sets: [[Matcher]] = []
         for selector in selectors {
+            if !selector.contains(where: { !$0.isWhitespace }) {
+                throw APIError.invalidParameter("match[]", "1:1: parse error: unexpected end of input")
+            }
             do { sets.append(try deps.parseSelector(selector)) } catch {
-                throw APIError(.badData, "\(error)")
+                let message = "\(error)"
+                if message.hasSuffix("no expression found in input") || message.hasSuffix("at least one non-empty matcher") {
+                    throw APIError.invalidParameter("match[]", "match[] must contain at least one non-empty matcher")
+                }
+                throw APIError.invalidParameter("match[]", message)
             }
         }
         return sets

@@ -104,6 +104,26 @@ struct Routes: Sendable {
         router.get("/") { _, _ in
             APIReply.html(200, StatusPage.render(await deps.status())).response
         }
+        // Each alert's generatorURL (`/graph?g0.expr=…&g0.tab=1`, Prometheus' form) leads here.
+        router.get("/graph") { request, _ in
+            var form = FormValues()
+            if let query = request.uri.query { form = (try? FormValues(urlEncoded: Substring(query))) ?? FormValues() }
+            let expression = form["g0.expr"] ?? form["expr"] ?? ""
+            let now = deps.now()
+            var result: APIQueryResult?
+            var failure: String?
+            if expression.contains(where: { !$0.isWhitespace }) {
+                do { result = try await deps.instantQuery(expression, now, .seconds(30)) } catch let error as APIError {
+                    failure = error.message
+                } catch {
+                    failure = "\(error)"
+                }
+            } else {
+                failure = "no expression: use /graph?g0.expr=EXPRESSION"
+            }
+            return APIReply.html(failure == nil ? 200 : 400,
+                                 StatusPage.renderExpression(expression, result: result, error: failure, now: now)).response
+        }
         router.get("/checks/{name}") { _, context in
             let name = (try? FormValues.decode(Substring(context.parameters.get("name") ?? ""), plusIsSpace: false)) ?? ""
             let snapshot = await deps.status()
