@@ -97,15 +97,6 @@ enum MIME {
         let digits = Array("0123456789ABCDEF")
         return "=" + String(digits[Int(byte >> 4)]) + String(digits[Int(byte & 0xF)])
     }
-
-    /// A bare `local@domain` address: printable ASCII, no spaces, brackets or separators, so it
-    /// can stand in `MAIL FROM:<…>`, `RCPT TO:<…>` and a header.
-    static func isSafeAddress(_ address: String) -> Bool {
-        let forbidden = Set(" <>()[],;:\\\"")
-        let parts = address.split(separator: "@", omittingEmptySubsequences: false)
-        return parts.count == 2 && !parts[0].isEmpty && !parts[1].isEmpty && address.utf8.count <= 254
-            && address.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value < 0x7F && !forbidden.contains(Character($0)) }
-    }
 }
 
 extension UInt8 {

@@ -1,3 +1,5 @@
+import Model
+
 /// Decoding of `notify.channels`.
 enum ChannelDecoder {
     static let kinds = ["pagerduty", "slack", "email", "webhook", "log"]
@@ -82,14 +84,12 @@ enum ChannelDecoder {
     }
 
     /// A bare address or `Name <address>`; CR/LF are refused so nothing can start a header.
+    /// A bare `local@domain` or `Name <local@domain>`, as the email channel parses it (`Mailbox`),
+    /// so an address it would refuse at send time is an error here.
     private static func address(_ cursor: Cursor) -> String? {
         guard let text = cursor.nonEmptyString() else { return nil }
-        let bare = text.split(separator: "<").last.map { $0.split(separator: ">").first ?? $0 } ?? Substring(text)
-        let parts = bare.split(separator: "@")
-        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty,
-              !text.contains(where: { $0.isNewline }), !bare.contains(" ")
-        else {
-            cursor.error("invalid email address \"\(text)\"")
+        guard Mailbox(text) != nil else {
+            cursor.error("invalid email address \(text.debugDescription) (write local@domain or \"Name <local@domain>\")")
             return nil
         }
         return text
