@@ -26,6 +26,23 @@ public enum NotifyTest {
         let transport = CurlTransport(loop: loop)
         let channel = ChannelFactory(http: transport, smtp: transport, logger: Logger(label: "lookout.notify")).make(name: name, spec: spec)
         let now = Int64((Date().timeIntervalSince1970 * 1000).rounded())
-        return await channel.deliver(Notifier.testNotification(channel: name, externalURL: settings.externalURL, now: now))
+        let test = Notifier.testNotification(channel: name, externalURL: settings.externalURL, now: now)
+        let result = await channel.deliver(test)
+        guard case .pagerduty = spec, case .delivered = result else { return result }
+        // The trigger paged; resolve the same incident (same group key, so the same dedup_key)
+        // instead of leaving an open incident for someone to close by hand.
+        return await channel.deliver(resolved(test, at: now))
+    }
+
+    /// `notification` with every alert resolved at `time`.
+    static func resolved(_ notification: GroupNotification, at time: Int64) -> GroupNotification {
+        var copy = notification
+        copy.alerts = notification.alerts.map { alert in
+            var alert = alert
+            alert.state = .inactive
+            alert.resolvedAt = time
+            return alert
+        }
+        return copy
     }
 }

@@ -138,6 +138,23 @@ def test_status_shows_why_the_notification_queue_is_stuck(daemon_factory):
     d.stop()
 
 
+def test_notify_test_on_pagerduty_resolves_the_incident_it_opened(workdir, hook):
+    cfg = workdir / "p.yml"
+    cfg.write_text(f"""
+notify:
+  channels:
+    pager:
+      pagerduty: {{routing_key: "R0UT1NGKEY0123456789012345678901", url: "{hook.url}/v2/enqueue"}}
+  default_channels: [pager]
+""")
+    out = run_cli("notify", "test", "pager", "--config", str(cfg))
+    assert out.returncode == 0, out.stderr
+    events = hook.json_posts("/v2/enqueue")
+    assert [e["event_action"] for e in events] == ["trigger", "resolve"]
+    assert events[0]["dedup_key"] == events[1]["dedup_key"]
+    assert events[0]["payload"]["severity"] == "info"
+
+
 def test_test_rules_passes_and_fails_like_promtool(workdir):
     rules = workdir / "r.yml"
     rules.write_text("""groups:
