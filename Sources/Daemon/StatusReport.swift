@@ -29,10 +29,15 @@ public enum StatusReport {
     }
 
     static func checks(config: LookoutConfig, engine: Engine, path: String, now: Timestamp, fromStore: Bool = false) -> [String] {
-        let rows = Dictionary(uniqueKeysWithValues: ((try? CheckStatusStore(path: path).all()) ?? []).map { ($0.check, $0) })
+        var rows: [String: CheckStatusRow] = [:], problem: String?
+        do {
+            rows = Dictionary(try CheckStatusStore(path: path).all().map { ($0.check, $0) }, uniquingKeysWith: { first, _ in first })
+        } catch {
+            problem = "  (cannot read the check results: \(error); checks show as PENDING)"
+        }
         let uptime = vectorByLabel(engine, "avg_over_time(probe_success[24h])", label: "check", now: now)
         let names = fromStore ? rows.keys.sorted() : config.checks.map(\.name)
-        var lines = ["CHECKS (\(names.count))"]
+        var lines = ["CHECKS (\(names.count))"] + (problem.map { [$0] } ?? [])
         for name in names {
             guard let row = rows[name] else {
                 lines.append("  \(pad(name, 24)) PENDING  no result yet")
@@ -51,7 +56,13 @@ public enum StatusReport {
     }
 
     static func targets(engine: Engine, now: Timestamp) -> [String] {
-        guard case .vector(let ups)? = try? engine.instant("up", at: now) else { return ["TARGETS (0)"] }
+        let ups: [VectorElement]
+        do {
+            guard case .vector(let vector) = try engine.instant("up", at: now) else { return ["TARGETS (0)"] }
+            ups = vector
+        } catch {
+            return ["TARGETS", "  (cannot read the store: \(error))"]
+        }
         var lines = ["TARGETS (\(ups.count))"]
         for up in ups.sorted(by: { $0.labels < $1.labels }) {
             let job = up.labels["job"] ?? "", instance = up.labels["instance"] ?? ""
@@ -76,8 +87,14 @@ public enum StatusReport {
         let active = try AlertStateStore(path: path).loadAll().map(\.alert)
             .filter { $0.resolvedAt == nil && $0.state != .inactive }
             .sorted { ($0.state.rawValue, $0.name) < ($1.state.rawValue, $1.name) }
-        let silences = ((try? SilenceManager(databasePath: path).list()) ?? []).filter { $0.state(at: now) == .active }
+        var silences: [Silence] = [], problem: String?
+        do {
+            silences = try SilenceManager(databasePath: path).list().filter { $0.state(at: now) == .active }
+        } catch {
+            problem = "  (cannot read the silences: \(error); silenced alerts are not marked)"
+        }
         var lines = ["ALERTS (\(active.filter { $0.state == .firing }.count) firing, \(active.filter { $0.state == .pending }.count) pending)"]
+            + (problem.map { [$0] } ?? [])
         for alert in active {
             let since = alert.firedAt ?? alert.activeAt
             var line = "  \(pad(alert.state.rawValue.uppercased(), 8)) \(pad(alert.name, 24)) value \(pad(shortValue(alert.value), 10)) since \(ago(now - since)) ago  \(alert.labels.droppingMetricName)"

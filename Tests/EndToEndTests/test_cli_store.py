@@ -2,6 +2,7 @@
 import json
 
 import os
+import sqlite3
 import subprocess
 
 from conftest import lookout_bin, run_cli, wait_for
@@ -136,6 +137,25 @@ def test_status_shows_why_the_notification_queue_is_stuck(daemon_factory):
     assert "hook" in queue and "1 queued" in queue, queue
     assert "connection refused" in queue, queue
     d.stop()
+
+
+def test_status_says_when_it_cannot_read_the_check_results(daemon_factory):
+    d = daemon_factory(CONFIG + """
+checks:
+  - name: nothing-listens
+    tcp: 127.0.0.1:9
+    interval: 1s
+""").start()
+    args = ["--config", str(d.config), "--data-dir", str(d.data_dir)]
+    wait_for(lambda: "failing" in run_cli("status", *args).stdout, timeout=20, what="a check result in lookout status")
+    d.stop()
+    db = sqlite3.connect(str(d.data_dir / "lookout.db"))
+    db.executescript("DROP TABLE check_status; CREATE TABLE check_status(unrelated TEXT);")
+    db.close()
+    out = run_cli("status", *args)
+    assert out.returncode == 0, out.stderr
+    assert "cannot read the check results" in out.stdout, out.stdout
+    assert "nothing-listens" in out.stdout
 
 
 def test_notify_test_on_pagerduty_resolves_the_incident_it_opened(workdir, hook):
