@@ -6,9 +6,9 @@ public enum ConfigSummary {
     /// - Parameter compiled: returns the expression a shorthand alert compiles to (Rules owns that),
     ///   or nil to leave it out.
     public static func render(_ config: LookoutConfig, compiled: (AlertConfig) -> String? = { _ in nil }) -> String {
-        var out: [String] = ["config \(config.source) is valid"]
+        var out: [String] = ["config \(config.source)"]
         let global = config.global
-        out.append("global: data_dir \(global.dataDir), retention \(PromDuration.format(global.retention)), "
+        out.append("global: data_dir \(global.dataDir), retention \(days(global.retention)), "
             + "listen \(global.listen?.description ?? "disabled"), timezone \(global.timezone.identifier)")
         out.append(section("checks", config.checks.map { check in
             switch check.target {
@@ -52,6 +52,11 @@ public enum ConfigSummary {
             out.append(section("alertmanagers", config.alertmanagers.map { redactedURL($0.url) }))
         }
         return out.joined(separator: "\n") + "\n"
+    }
+
+    /// Whole days as written (`30d`, not Prometheus' `4w2d`), anything else as Prometheus formats it.
+    static func days(_ milliseconds: Int64) -> String {
+        milliseconds > 0 && milliseconds % 86_400_000 == 0 ? "\(milliseconds / 86_400_000)d" : PromDuration.format(milliseconds)
     }
 
     private static func section(_ title: String, _ lines: [String], extra: String? = nil) -> String {
