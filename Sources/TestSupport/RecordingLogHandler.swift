@@ -35,8 +35,11 @@ public struct RecordingLogHandler: LogHandler {
     }
 }
 
-/// Polls `condition` every 20 ms until it holds or `seconds` pass; returns whether it held.
-public func eventually(_ seconds: Double = 10, _ condition: () async throws -> Bool) async rethrows -> Bool {
+/// Polls `condition` every 20 ms until it holds or `seconds` pass; returns whether it held. The
+/// default bound is loose: the whole suite runs its tests side by side on the cooperative pool
+/// (two threads on a 2-core machine), so a condition that takes milliseconds alone can wait
+/// behind the other tests for 10 s and more. It returns as soon as the condition holds.
+public func eventually(_ seconds: Double = 60, _ condition: () async throws -> Bool) async rethrows -> Bool {
     let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
     while ContinuousClock.now < deadline {
         if try await condition() { return true }
