@@ -4,7 +4,8 @@ import Foundation
 /// (`EnvironmentFile=`), read by every command too, so `lookout check`, `status` or `query` in an
 /// operator's shell see the configuration the daemon sees. Variables already in the environment
 /// win. A missing or unreadable file (the daemon's dynamic user cannot read the root-only file;
-/// systemd has passed its contents already) is the same as an empty one.
+/// systemd has passed its contents already) is the same as an empty one, and so is a file that
+/// another user owns or anyone may write.
 public enum EnvironmentFile {
     /// The name looked for in the config file's directory.
     public static let fileName = "lookout.env"
@@ -14,9 +15,19 @@ public enum EnvironmentFile {
     public static func merged(_ environment: [String: String], configPath: String) -> [String: String] {
         let directory = (configPath as NSString).deletingLastPathComponent
         let path = directory.isEmpty ? fileName : (directory as NSString).appendingPathComponent(fileName)
-        guard case .success(let data) = BoundedFile.read(path, limit: BoundedFile.secretLimit, regularOnly: true),
+        guard isTrusted(path),
+              case .success(let data) = BoundedFile.read(path, limit: BoundedFile.secretLimit, regularOnly: true),
               let text = String(data: data, encoding: .utf8) else { return environment }
         return environment.merging(parse(text)) { own, _ in own }
+    }
+
+    /// Whether the file may supply values: owned by root or by this process' user, and not
+    /// writable by others. A file someone else planted beside a config in a shared directory
+    /// (`/tmp`) must not redirect alerts or credentials.
+    static func isTrusted(_ path: String) -> Bool {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return false }
+        return (info.st_uid == 0 || info.st_uid == geteuid()) && info.st_mode & S_IWOTH == 0
     }
 
     /// The assignments of an environment file as systemd reads one: `NAME=value` per line, `#` and

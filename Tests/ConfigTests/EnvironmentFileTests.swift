@@ -35,6 +35,24 @@ import Testing
         #expect(EnvironmentFile.merged(["A": "1"], configPath: config) == ["A": "1", "B": "file"])
     }
 
+    @Test func aFileAnyoneMayWriteOrAnotherUserOwnsIsIgnored() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("envfile-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("lookout.env").path
+        let config = directory.appendingPathComponent("lookout.yml").path
+        try "HOOK=https://planted.example/x\n".write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(chmod(file, 0o600) == 0)
+        #expect(EnvironmentFile.merged([:], configPath: config) == ["HOOK": "https://planted.example/x"])
+        #expect(chmod(file, 0o666) == 0)
+        #expect(EnvironmentFile.merged([:], configPath: config) == [:])
+        #expect(chmod(file, 0o600) == 0)
+        if geteuid() == 0 {   // only root can give the file away
+            #expect(chown(file, 4321, 4321) == 0)
+            #expect(EnvironmentFile.merged([:], configPath: config) == [:])
+        }
+    }
+
     @Test func aFileThatIsNotRegularIsIgnored() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("envfile-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
