@@ -63,7 +63,7 @@ struct HTTPTests {
 
     @Test func unresolvableHostIsADNSFailure() async throws {
         let error = await curlError {
-            _ = try await Fixtures.loop.get().perform(HTTPRequest(url: "http://user:secret@lookout-test.invalid/x?token=secret"))
+            _ = try await Fixtures.loop.get().perform(HTTPRequest(url: "http://user:secret@\(unresolvableHost)/x?token=secret"))
         }
         #expect(error?.kind == .dns)
         #expect(error.map { !"\($0)".contains("secret") } == true)
@@ -156,7 +156,7 @@ struct TCPTests {
 
     @Test func connectToUnresolvableHostIsDNS() async throws {
         let error = await curlError {
-            _ = try await Fixtures.loop.get().connect(host: "nowhere.invalid", port: 80, timeout: .seconds(5))
+            _ = try await Fixtures.loop.get().connect(host: unresolvableHost, port: 80, timeout: .seconds(5))
         }
         #expect(error?.kind == .dns)
     }

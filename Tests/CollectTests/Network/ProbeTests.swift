@@ -108,7 +108,7 @@ struct ProbeTests {
     }
 
     @Test func unresolvableHostIsADNSFailure() async throws {
-        let spec = ProbeSpec(name: "dns", target: .http(url: "http://lookout-probe.invalid/health"))
+        let spec = ProbeSpec(name: "dns", target: .http(url: "http://\(unresolvableHost)/health"))
         let result = try await Prober(spec: spec, loop: CollectFixtures.loop()).probe(now: 0)
         #expect(result.reason?.hasPrefix("DNS failure: ") == true)
     }
