@@ -100,7 +100,7 @@ struct ProbeEvaluator: Sendable {
         case .dns: return "DNS failure: \(error.message)"
         case .timeout: return "timeout: \(error.message)"
         case .tls: return "TLS error: \(error.message)"
-        case .tooLarge: return "response body too large"
+        case .tooLarge: return "response body larger than 1 MiB"
         case .tooManyRedirects: return "too many redirects"
         case .connectionLost: return "connection lost: \(error.message)"
         default: return error.message
