@@ -99,7 +99,11 @@ struct ProbeEvaluator: Sendable {
         case .connectionRefused: return "connection refused"
         case .dns: return "DNS failure: \(error.message)"
         case .timeout: return "timeout: \(error.message)"
-        case .tls: return "TLS error: \(error.message)"
+        case .tls:
+            // libcurl appends its generic text for a failed verification, which speaks of SSH keys.
+            let generic = " (SSL peer certificate or SSH remote key was not OK)"
+            let message = error.message.hasSuffix(generic) ? String(error.message.dropLast(generic.count)) : error.message
+            return "TLS error: \(message)"
         case .tooLarge: return "response body larger than 1 MiB"
         case .tooManyRedirects: return "too many redirects"
         case .connectionLost: return "connection lost: \(error.message)"

@@ -1,4 +1,5 @@
 @testable import Collect
+import Curl
 import Testing
 
 @Suite("Probe conditions and JSON paths")
@@ -56,6 +57,11 @@ struct EvaluatorTests {
     @Test func expiryJustUnderTheMinimumDoesNotReadAsEnough() {
         #expect(ProbeEvaluator.expiryReason(seconds: 13 * 86_400 + 60_000, minDays: 14) == "TLS certificate expires in less than 14 days")
         #expect(ProbeEvaluator.expiryReason(seconds: 2 * 86_400 - 60, minDays: 14) == "TLS certificate expires in 2 days")
+    }
+
+    @Test func tlsReasonDropsCurlsSSHWording() {
+        let error = CurlError(kind: .tls, code: 60, message: "SSL: no alternative certificate subject name matches target host name '127.0.0.1' (SSL peer certificate or SSH remote key was not OK)")
+        #expect(ProbeEvaluator.reason(for: error) == "TLS error: SSL: no alternative certificate subject name matches target host name '127.0.0.1'")
     }
 
     @Test func latencyReasonUsesHumanUnits() throws {

@@ -102,6 +102,8 @@ struct ProbeTests {
     @Test func redirectLoopFails() async throws {
         let result = try await probe("/redirect/loop")
         #expect(result.reason == "too many redirects")
+        // As blackbox_exporter: the last status seen, not 0, which means no response at all.
+        #expect(result.httpStatus == 302)
     }
 
     @Test func refusedConnectionHasStatusZero() async throws {
@@ -115,6 +117,7 @@ struct ProbeTests {
     @Test func resetMidBodyIsALostConnection() async throws {
         let result = try await probe("/reset")
         #expect(result.reason?.hasPrefix("connection lost") == true)
+        #expect(result.httpStatus == 200)
     }
 
     @Test func unresolvableHostIsADNSFailure() async throws {
