@@ -85,10 +85,12 @@ public struct CheckExpectation: Sendable {
 
 /// One `expect.json` entry.
 public struct JSONExpectation: Sendable, Hashable {
+    /// A typed expected value: plain YAML `3`, `true` and `null` keep their JSON type; quoted text is a string.
     public enum Value: Sendable, Hashable {
         case string(String)
         case number(Double)
         case bool(Bool)
+        case null
     }
 
     /// Dotted path such as `checks.database`; a numeric component indexes an array.

@@ -71,7 +71,12 @@ enum CheckDecoder {
         }
         var json: [JSONExpectation] = []
         for entry in fields["json"]?.entries() ?? [] {
-            guard let text = entry.value.text(expecting: "a string, number or boolean") else { continue }
+            // YAML null (`null`, `~`, nothing) expects JSON null, before `${…}` expansion could change it.
+            if entry.value.isNull {
+                json.append(JSONExpectation(path: entry.key, value: .null))
+                continue
+            }
+            guard let text = entry.value.text(expecting: "a string, number, boolean or null") else { continue }
             json.append(JSONExpectation(path: entry.key, value: jsonValue(text, quoted: entry.value.isQuoted)))
         }
         return CheckExpectation(

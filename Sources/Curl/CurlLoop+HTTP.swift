@@ -7,7 +7,9 @@ extension CurlLoop {
         let transfer = try Transfer()
         try transfer.configure(request)
         let code = try await run(transfer)
-        guard code == CURLE_OK else { throw CurlError(code: code, transfer: transfer) }
+        // A body cut at its limit on request is a response, not a failure.
+        let truncated = request.truncateBody && transfer.exceededBodyLimit && code == CURLE_WRITE_ERROR
+        guard code == CURLE_OK || truncated else { throw CurlError(code: code, transfer: transfer) }
         return HTTPResponse(transfer: transfer, request: request)
     }
 }
@@ -30,8 +32,9 @@ extension Transfer {
         if request.acceptGzip { try set(CURLOPT_ACCEPT_ENCODING, "gzip") }
         if let limit = request.maxBodyBytes {
             maxBodyBytes = limit
+            truncateBody = request.truncateBody
             // Fails early on a declared Content-Length; the write callback catches the rest.
-            try set(CURLOPT_MAXFILESIZE_LARGE, offset: Int64(limit))
+            if !request.truncateBody { try set(CURLOPT_MAXFILESIZE_LARGE, offset: Int64(limit)) }
         }
         captureExpiry = request.captureCertificates
         if request.freshConnection || request.captureCertificates {
@@ -70,6 +73,7 @@ extension HTTPResponse {
         status = transfer.info(CURLINFO_RESPONSE_CODE)
         headers = HeaderParser.finalHeaders(transfer.headerLines)
         body = transfer.body
+        bodyTruncated = request.truncateBody && transfer.exceededBodyLimit
         timings = Timings(
             total: .microseconds(transfer.info(offset: CURLINFO_TOTAL_TIME_T)),
             dnsLookup: .microseconds(transfer.info(offset: CURLINFO_NAMELOOKUP_TIME_T)),

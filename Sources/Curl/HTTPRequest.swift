@@ -28,6 +28,9 @@ public struct HTTPRequest: Sendable {
     public var acceptGzip = false
     /// The largest (decoded) body accepted; a larger one fails with `.tooLarge`. Nil: no limit.
     public var maxBodyBytes: Int? = 10 << 20
+    /// Keeps the first `maxBodyBytes` of a larger body and returns the response instead of failing
+    /// (`HTTPResponse.bodyTruncated` is then set): for callers that judge the status, not the body.
+    public var truncateBody = false
     /// Records the server's certificate chain so `HTTPResponse.certificateExpiry` is set.
     /// Certificates are only seen on a new connection, so this implies `freshConnection`.
     public var captureCertificates = false
@@ -63,6 +66,8 @@ public struct HTTPResponse: Sendable {
     public var headers: [(name: String, value: String)]
     /// The body, decoded if it was gzip-encoded and `acceptGzip` was set.
     public var body: [UInt8]
+    /// The body went past `maxBodyBytes` and was cut there (only with `truncateBody`).
+    public var bodyTruncated = false
     /// How long each phase took.
     public var timings: Timings
     /// The earliest "not after" date over the server's certificate chain, when captured.

@@ -16,6 +16,8 @@ final class Transfer: @unchecked Sendable {
     var headerLines: [String] = []
     var maxBodyBytes: Int?
     var exceededBodyLimit = false
+    /// On reaching `maxBodyBytes`, keep what fits before stopping (see `HTTPRequest.truncateBody`).
+    var truncateBody = false
     var upload: [UInt8] = []
     var uploadOffset = 0
     /// Read the peer certificates' expiry at each response (see `notePeerCertificates`).
@@ -137,6 +139,9 @@ private let transferWriteBody: curl_write_callback = { pointer, size, count, use
     let transfer = Unmanaged<Transfer>.fromOpaque(userdata).takeUnretainedValue()
     if let limit = transfer.maxBodyBytes, transfer.body.count + n > limit {
         transfer.exceededBodyLimit = true
+        if transfer.truncateBody {
+            transfer.body.append(contentsOf: UnsafeRawBufferPointer(start: pointer, count: max(0, limit - transfer.body.count)))
+        }
         return 0  // makes libcurl abort the transfer with CURLE_WRITE_ERROR
     }
     transfer.body.append(contentsOf: UnsafeRawBufferPointer(start: pointer, count: n))

@@ -54,6 +54,7 @@ enum CollectMapping {
             case .string(let s): value = .string(s)
             case .number(let n): value = .number(n)
             case .bool(let b): value = .bool(b)
+            case .null: value = .null
             }
             return Collect.JSONExpectation(path: item.path, value: value)
         }

@@ -16,9 +16,10 @@ enum StatusSnapshotBuilder {
         let range = (now - window)...now
         let success = seriesByCheck(runtime.tsdb, "probe_success", range)
         let latency = seriesByCheck(runtime.tsdb, "probe_duration_seconds", range)
+        let statusCodes = seriesByCheck(runtime.tsdb, "probe_http_status_code", range)
         let checks = config.checks.map { check in
             checkStatus(check, row: rows[check.name], success: success[check.name] ?? [],
-                        latency: latency[check.name] ?? [], now: now)
+                        latency: latency[check.name] ?? [], statusCodes: statusCodes[check.name] ?? [], now: now)
         }
         let metrics = await runtime.notifier.metrics()
         let queued = metrics.queueLength.values.reduce(0, +)
@@ -53,7 +54,7 @@ enum StatusSnapshotBuilder {
     }
 
     static func checkStatus(_ check: CheckConfig, row: CheckStatusRow?, success: [Sample], latency: [Sample],
-                            now: Timestamp) -> CheckStatus {
+                            statusCodes: [Sample] = [], now: Timestamp) -> CheckStatus {
         let size = window / Int64(buckets)
         let start = now - window
         var totals = Array(repeating: 0, count: buckets), oks = Array(repeating: 0, count: buckets)
@@ -79,8 +80,11 @@ enum StatusSnapshotBuilder {
             since = success.first?.timestamp
             if let change = success.lastIndex(where: { $0.value != last.value }) { since = success[change + 1].timestamp }
         }
+        // The HTTP status of each probe (none for TCP checks), matched by the probe's timestamp.
+        let codeAt = Dictionary(statusCodes.suffix(50).map { ($0.timestamp, $0.value) }, uniquingKeysWith: { _, last in last })
         let history = zip(success.suffix(50), latency.suffix(50)).map { s, l in
             CheckStatus.Event(time: s.timestamp, success: s.value == 1, seconds: l.value,
+                              statusCode: codeAt[s.timestamp].flatMap { $0 > 0 ? Int(exactly: $0) : nil },
                               reason: s.value == 1 ? "" : (row?.lastFailureAt == s.timestamp ? row?.lastFailureReason ?? "" : ""))
         }
         let target: String

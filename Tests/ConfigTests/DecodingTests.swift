@@ -71,7 +71,8 @@ import Testing
         #expect(config.checks[1].method == "POST" && config.checks[1].expect.status == [204])
         #expect(config.checks[1].expect.json == [
             JSONExpectation(path: "ok", value: .bool(true)), JSONExpectation(path: "count", value: .number(3)),
-            JSONExpectation(path: "name", value: .string("3")),
+            JSONExpectation(path: "name", value: .string("3")), JSONExpectation(path: "gone", value: .null),
+            JSONExpectation(path: "none", value: .null), JSONExpectation(path: "text", value: .string("null")),
         ])
         #expect(config.scrape[0].bodySizeLimit == 512 * 1024 && config.scrape[0].interval == 5_400_000)
         #expect(config.scrape[0].targets[0].description == "[::1]:9100")

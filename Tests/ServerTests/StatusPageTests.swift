@@ -68,6 +68,14 @@ struct StatusPageTests {
         #expect(down < up)
     }
 
+    /// The latency chart plots one average per bar (16 minutes), so it must not claim to show single probes.
+    @Test func latencyChartSaysWhatItAverages() {
+        let detail = StatusPage.renderCheck(Self.snapshot().checks[0], snapshot: Self.snapshot())
+        #expect(detail.contains("(average per 16m, last 1d, 80 ms–120 ms)"))
+        #expect(!detail.contains("probes,"))
+        #expect(detail.contains("<td class=\"hide-sm\">200</td>"))
+    }
+
     /// Every alert's "Source" link is Prometheus' `/graph?g0.expr=…&g0.tab=1`: it must lead somewhere.
     @Test("/graph shows an alert's expression and its current value")
     func graph() async throws {

@@ -25,7 +25,7 @@ struct ProbeEvaluator: Sendable {
         if let tlsMinDays, let certificateExpiry {
             let days = Double(certificateExpiry - now) / 86_400
             if days < Double(tlsMinDays) {
-                return Self.expiryReason(seconds: certificateExpiry - now)
+                return Self.expiryReason(seconds: certificateExpiry - now, minDays: tlsMinDays)
             }
         }
         if let maxLatency = expect.maxLatency, duration > maxLatency {
@@ -47,15 +47,39 @@ struct ProbeEvaluator: Sendable {
         do { document = try JSONParser.parse(body) } catch { return "invalid JSON" }
         for expectation in expect.json {
             guard let actual = document.value(at: expectation.path) else { return "\(expectation.path) is missing" }
-            if !Self.matches(actual, expectation.value) { return "\(expectation.path) was \(actual.literal)" }
+            if !Self.matches(actual, expectation.value) { return Self.mismatch(expectation, actual: actual) }
         }
         return nil
     }
 
-    static func expiryReason(seconds: Int64) -> String {
+    /// `checks.database was "down"`; when only the type differs (`"3"` against `3`) the expected
+    /// value is named too, since the two would otherwise read the same.
+    static func mismatch(_ expectation: JSONExpectation, actual: JSONValue) -> String {
+        let reason = "\(expectation.path) was \(actual.literal)"
+        let expected: JSONValue
+        switch expectation.value {
+        case .string(let text): expected = .string(text)
+        case .number(let number): expected = .number(number)
+        case .bool(let flag): expected = .bool(flag)
+        case .null: expected = .null
+        }
+        return sameType(actual, expected) ? reason : reason + ", expected \(expected.literal)"
+    }
+
+    private static func sameType(_ a: JSONValue, _ b: JSONValue) -> Bool {
+        switch (a, b) {
+        case (.string, .string), (.number, .number), (.bool, .bool), (.null, .null): return true
+        default: return false
+        }
+    }
+
+    /// Days are rounded, so 13.6 days against `tls_min_days: 14` would read "in 14 days", as if it
+    /// passed; such a case says "in less than 14 days" instead.
+    static func expiryReason(seconds: Int64, minDays: Int? = nil) -> String {
         if seconds <= 0 { return "TLS certificate expired" }
         if seconds < 86_400 { return "TLS certificate expires in less than a day" }
         let days = Int((Double(seconds) / 86_400).rounded())
+        if let minDays, days >= minDays { return "TLS certificate expires in less than \(minDays) days" }
         return "TLS certificate expires in \(days) day\(days == 1 ? "" : "s")"
     }
 
@@ -75,8 +99,12 @@ struct ProbeEvaluator: Sendable {
         case .connectionRefused: return "connection refused"
         case .dns: return "DNS failure: \(error.message)"
         case .timeout: return "timeout: \(error.message)"
-        case .tls: return "TLS error: \(error.message)"
-        case .tooLarge: return "response body too large"
+        case .tls:
+            // libcurl appends its generic text for a failed verification, which speaks of SSH keys.
+            let generic = " (SSL peer certificate or SSH remote key was not OK)"
+            let message = error.message.hasSuffix(generic) ? String(error.message.dropLast(generic.count)) : error.message
+            return "TLS error: \(message)"
+        case .tooLarge: return "response body larger than 1 MiB"
         case .tooManyRedirects: return "too many redirects"
         case .connectionLost: return "connection lost: \(error.message)"
         default: return error.message

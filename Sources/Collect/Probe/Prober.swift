@@ -3,6 +3,9 @@ import Model
 
 /// Runs one check through the shared curl loop and turns the outcome into a `ProbeResult`.
 struct Prober: Sendable {
+    /// The most of a body a probe reads (1 MiB).
+    static let maxBodyBytes = 1 << 20
+
     let spec: ProbeSpec
     let loop: CurlLoop
     let evaluator: ProbeEvaluator
@@ -39,6 +42,8 @@ struct Prober: Sendable {
         } catch let error as CurlError {
             result.duration = clock.now - start
             result.reason = ProbeEvaluator.reason(for: error)
+            // The last status seen (a redirect loop's 302, a cut-off 200); 0 only when none arrived.
+            result.httpStatus = result.isHTTP ? error.responseCode : 0
         } catch {
             throw CancellationError()
         }
@@ -66,7 +71,9 @@ struct Prober: Sendable {
         request.insecure = spec.insecure
         request.ipVersion = ipVersion
         request.acceptGzip = true
-        request.maxBodyBytes = 1 << 20
+        request.maxBodyBytes = Self.maxBodyBytes
+        // Without a body condition only the status counts, so a large page is no failure.
+        request.truncateBody = spec.expect.bodyContains == nil && spec.expect.bodyRegex == nil && spec.expect.json.isEmpty
         // A probe measures what a new client sees: its own connection, handshake and certificate.
         request.freshConnection = true
         request.captureCertificates = url.lowercased().hasPrefix("https:")

@@ -7,7 +7,7 @@ extension Page {
         guard !checks.isEmpty else { html += "<p class=\"muted\">No checks configured.</p>"; return }
         if let first = checks.first, !first.buckets.isEmpty {
             let window = Int64(first.buckets.count) * first.bucketMilliseconds
-            html += "<p class=\"muted small\">Bars: uptime over the last \(HTML.age(window)), oldest left. Lines: latency of recent probes.</p>"
+            html += "<p class=\"muted small\">Bars: uptime over the last \(HTML.age(window)), oldest left. Lines: average latency per bar.</p>"
         }
         // Failing checks first, so a phone shows what is wrong without scrolling.
         let ordered = checks.filter { $0.up == false } + checks.filter { $0.up != false }
@@ -45,7 +45,9 @@ extension Page {
         html += "<h2>Uptime <span class=\"muted small\">(last \(HTML.age(window)), \(check.buckets.count) bars)</span></h2>"
         uptimeBar(check, detailed: true)
         let latencies = check.latencies.compactMap { $0 }
-        html += "<h2>Latency <span class=\"muted small\">(last \(check.latencies.count) probes"
+        // Each point is the average latency of one bar's probes, not a single probe.
+        let bucket = HTML.age(check.bucketMilliseconds)
+        html += "<h2>Latency <span class=\"muted small\">(average per \(bucket), last \(HTML.age(window))"
         if let peak = latencies.max(), let low = latencies.min() { html += ", \(HTML.latency(low))–\(HTML.latency(peak))" }
         html += ")</span></h2>"
         sparkline(check.latencies, cssClass: "chart", height: 120)

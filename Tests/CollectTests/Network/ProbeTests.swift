@@ -54,6 +54,16 @@ struct ProbeTests {
         #expect(result.samples.first { $0.labels[Labels.metricName] == "probe_http_status_code" }?.sample.value == Double(status))
     }
 
+    /// A page over the 1 MiB read limit is judged on its status when no condition reads the body,
+    /// as blackbox_exporter and Uptime Kuma do; with a body condition it fails and says why.
+    @Test(arguments: ["/big?n=3000000", "/big?n=3000000&chunked=1"])
+    func largeBodyIsTruncatedUnlessABodyConditionNeedsIt(path: String) async throws {
+        let plain = try await probe(path)
+        #expect(plain.success && plain.reason == nil && plain.httpStatus == 200)
+        let checked = try await probe(path) { $0.expect.bodyContains = "healthy" }
+        #expect(checked.reason == "response body larger than 1 MiB")
+    }
+
     @Test func explicitStatusSetAcceptsNon2xx() async throws {
         let result = try await probe(Self.respond(status: 503, json: "{}")) { $0.expect.statuses = [503] }
         #expect(result.success)
@@ -92,6 +102,8 @@ struct ProbeTests {
     @Test func redirectLoopFails() async throws {
         let result = try await probe("/redirect/loop")
         #expect(result.reason == "too many redirects")
+        // As blackbox_exporter: the last status seen, not 0, which means no response at all.
+        #expect(result.httpStatus == 302)
     }
 
     @Test func refusedConnectionHasStatusZero() async throws {
@@ -105,6 +117,7 @@ struct ProbeTests {
     @Test func resetMidBodyIsALostConnection() async throws {
         let result = try await probe("/reset")
         #expect(result.reason?.hasPrefix("connection lost") == true)
+        #expect(result.httpStatus == 200)
     }
 
     @Test func unresolvableHostIsADNSFailure() async throws {
