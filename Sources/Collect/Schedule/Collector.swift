@@ -114,18 +114,18 @@ public final class Collector: Sendable {
     /// The task running the job with `key`, for tests that check a reload left it alone.
     func task(for key: JobKey) -> Task<Void, Never>? { running.withLock { $0[key]?.task } }
 
-    private static func start(_ job: any CollectJob) -> Task<Void, Never> {
+    static func start(_ job: any CollectJob) -> Task<Void, Never> {
         Task {
             let schedule = Schedule(name: job.name, interval: job.interval)
             var next = schedule.next(after: wallClockMilliseconds())
+            var stamp = next
             while !Task.isCancelled {
                 let wait = next - wallClockMilliseconds()
                 if wait > 0 {
                     do { try await Task.sleep(for: .milliseconds(wait)) } catch { return }
                 }
-                await job.runOnce(at: next)
-                // A round that overran skips the slots it missed instead of running back to back.
-                next = schedule.next(after: max(next, wallClockMilliseconds()))
+                await job.runOnce(at: stamp)
+                (next, stamp) = schedule.after(round: next, endedAt: wallClockMilliseconds())
             }
         }
     }

@@ -20,6 +20,19 @@ struct Schedule: Sendable, Equatable {
         return (slots + 1) * intervalMs + offsetMs
     }
 
+    /// The slot to run after the round of slot `round` ended at `end`, and the time to stamp it
+    /// with. On time: the following slot. A round that overran into the following slot (a
+    /// `timeout` as long as the interval, against an endpoint that never answers) runs that slot
+    /// at once, stamped when it starts, as a Go ticker's one buffered tick does; without this, it
+    /// would run every other interval. Slots missed beyond that one are skipped, never run back to back.
+    func after(round: Timestamp, endedAt end: Timestamp) -> (slot: Timestamp, stamp: Timestamp) {
+        let following = next(after: round)
+        if end <= following { return (following, following) }
+        if end - following < intervalMs { return (following, end) }
+        let slot = next(after: end)
+        return (slot, slot)
+    }
+
     static func milliseconds(_ duration: Duration) -> Int64 {
         let (seconds, attoseconds) = duration.components
         return seconds * 1000 + attoseconds / 1_000_000_000_000_000

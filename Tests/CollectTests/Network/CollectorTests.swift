@@ -22,6 +22,22 @@ struct ScheduleTests {
         #expect(next > now && next - now <= 30_000)
         #expect(((next - schedule.offsetMs) % 30_000 + 30_000) % 30_000 == 0)
     }
+
+    @Test("a round that overran into the next slot runs it at once, once; further missed slots are skipped")
+    func overrunRunsTheMissedSlotOnce() {
+        let schedule = Schedule(name: "check/hung", interval: .seconds(6))
+        let slot = schedule.next(after: 1_700_000_000_000)
+        let following = slot + 6_000
+        // On time: the following slot, stamped with it.
+        #expect(schedule.after(round: slot, endedAt: slot + 5_999) == (following, following))
+        #expect(schedule.after(round: slot, endedAt: following) == (following, following))
+        // A 6 s timeout against an endpoint that never answers ends a few ms into the following
+        // slot: that slot runs now (not 6 s later), stamped when it starts.
+        #expect(schedule.after(round: slot, endedAt: following + 7) == (following, following + 7))
+        // More than a whole interval late: skip to the first slot after now, never back to back.
+        #expect(schedule.after(round: slot, endedAt: following + 6_000) == (following + 12_000, following + 12_000))
+        #expect(schedule.after(round: slot, endedAt: following + 8_500) == (following + 12_000, following + 12_000))
+    }
 }
 
 /// Collects every probe result the collector reports, so tests await results instead of sleeping.
