@@ -77,7 +77,7 @@ enum ChannelDecoder {
             else { to = node.sequence()?.compactMap(address) ?? [] }
             if to.isEmpty, case .sequence = node.node { node.error("needs at least one address") }
         }
-        let caFile = fields.path("ca_file")
+        let caFile = fields.readableFile("ca_file")
         guard let smtp, let from, !to.isEmpty else { return nil }
         return ChannelConfig.Email(smtpURL: smtp, tls: tls, username: username, password: password,
                                    from: from, to: to, caFile: caFile)

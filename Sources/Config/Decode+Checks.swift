@@ -35,7 +35,7 @@ enum CheckDecoder {
             body: fields.string("body"), interval: interval, timeout: min(timeout ?? 10_000, interval),
             followRedirects: fields.bool("follow_redirects") ?? true,
             maxRedirects: fields.int("max_redirects", in: 0...100) ?? 10,
-            caFile: fields.path("ca_file"), insecureSkipVerify: fields.bool("insecure_skip_verify") ?? false,
+            caFile: fields.readableFile("ca_file"), insecureSkipVerify: fields.bool("insecure_skip_verify") ?? false,
             ipVersion: ipVersion, expect: expect, tlsMinDays: fields.int("tls_min_days", in: 0...Int.max),
             position: cursor.position)
         return name == nil || target == nil ? nil : check

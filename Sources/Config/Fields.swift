@@ -64,9 +64,28 @@ struct Fields {
         guard let text = self[key]?.nonEmptyString() else { return nil }
         return FilePaths.resolve(text, relativeTo: owner.context.directory)
     }
+
+    /// A path that must name a readable regular file now (`ca_file`), as Prometheus checks its
+    /// TLS files when it loads a config: a missing CA file is an error at load, not a TLS
+    /// failure on every probe or delivery.
+    func readableFile(_ key: String) -> String? {
+        guard let cursor = self[key], let written = cursor.nonEmptyString() else { return nil }
+        let resolved = FilePaths.resolve(written, relativeTo: owner.context.directory)
+        if let problem = FilePaths.unreadable(resolved) { cursor.error("cannot read \(written.debugDescription): \(problem)") }
+        return resolved
+    }
 }
 
 enum FilePaths {
+    /// Why `path` is not a readable regular file, or nil when it is.
+    static func unreadable(_ path: String) -> String? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return String(cString: strerror(errno)).lowercased() }
+        guard info.st_mode & S_IFMT == S_IFREG else { return "not a regular file" }
+        guard access(path, R_OK) == 0 else { return String(cString: strerror(errno)).lowercased() }
+        return nil
+    }
+
     static func resolve(_ path: String, relativeTo directory: String) -> String {
         if path.hasPrefix("/") || directory.isEmpty { return path }
         return directory.hasSuffix("/") ? directory + path : directory + "/" + path
