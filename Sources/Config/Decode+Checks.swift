@@ -30,6 +30,11 @@ enum CheckDecoder {
         let expect = fields["expect"].flatMap(decodeExpect) ?? CheckExpectation(
             status: nil, maxLatency: nil, bodyContains: nil, bodyRegex: nil, json: [])
         if case .tcp? = target { rejectHTTPOnly(fields, expect: fields["expect"]) }
+        if method == "HEAD", let node = fields["expect"], let inner = node.fields(expectKeys) {
+            for key in ["body_contains", "body_regex", "json"] where inner.has(key) {
+                node.error("\"\(key)\" can never hold: a HEAD response has no body (use GET)", at: inner.keyPositions[key]!)
+            }
+        }
         let check = CheckConfig(
             name: name ?? "", target: target ?? .http(url: ""), method: method, headers: headers,
             body: fields.string("body"), interval: interval, timeout: min(timeout ?? 10_000, interval),
