@@ -27,6 +27,7 @@ enum ServerWiring {
         deps.metrics = { await SelfMetrics.render(runtime: runtime) }
         deps.reload = {
             let errors = await runtime.reload()
+            ReloadLog.record(errors, logger: Logger(label: "lookout"))
             if !errors.isEmpty { throw ReloadRejected(errors: errors) }
         }
         return deps
