@@ -238,3 +238,24 @@ notify:
     out = run_cli("notify", "test", "audit", "--config", str(cfg), env={"AUDIT_HOOK": f"{hook.url}/from-env"})
     assert out.returncode == 0, out.stderr
     assert len(hook.json_posts("/from-env")) == 1
+
+
+def test_status_ages_are_those_of_the_stored_samples(daemon_factory, workdir):
+    """With the daemon gone, `lookout status` must show how old the last run is, not "0s ago"
+    (an instant vector carries the evaluation time, not the sample's)."""
+    import re
+    app_db = workdir / "app.db"
+    sqlite3.connect(str(app_db)).close()
+    d = daemon_factory(CONFIG + f"""
+sql:
+  - name: one
+    database: {app_db}
+    interval: 1s
+    query: "SELECT 1 AS value"
+""").start()
+    args = ["--config", str(d.config), "--data-dir", str(d.data_dir)]
+    wait_for(lambda: "SQL SOURCES" in run_cli("status", *args).stdout, timeout=20, what="sql_up in lookout status")
+    d.kill9()
+    out = wait_for(lambda: (lambda o: o if re.search(r"last run [1-9][0-9]*s ago", o.stdout) else None)(run_cli("status", *args)),
+                   timeout=20, what="the age of the last sql run growing after the daemon stopped")
+    assert out.returncode == 0, out.stderr
