@@ -78,6 +78,19 @@ struct SQLSourceTests {
         #expect(batch.count == 1)
     }
 
+    @Test func aFailureIsLoggedOnceAndItsRecoveryOnce() async throws {
+        let (logger, logs) = RecordingLogHandler.logger()
+        let missing = directory.file("later.db")
+        let job = SQLJob(spec: SQLSourceSpec(name: "later", database: missing, query: "SELECT 1 AS value"),
+                         appender: MemorySeriesStore(), logger: logger)
+        for round in 1...3 { await job.runOnce(at: Int64(round) * 1_000) }
+        #expect(logs.all.filter { $0.contains("sql source failed") }.count == 1)
+        try Connection(path: missing).close()
+        for round in 4...5 { await job.runOnce(at: Int64(round) * 1_000) }
+        #expect(logs.all.filter { $0.contains("sql source recovered") }.count == 1)
+        #expect(logs.all.filter { $0.contains("sql source failed") }.count == 1)
+    }
+
     @Test func vanishedRowsAndFailuresGoStale() async throws {
         let store = MemorySeriesStore()
         let spec = SQLSourceSpec(name: "cost", database: path,
