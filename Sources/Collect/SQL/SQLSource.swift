@@ -13,6 +13,12 @@ struct SQLSource: Sendable {
         var failure: String?
         do {
             batch = try rows(at: timestamp)
+        } catch let error as SQLiteError where error.extendedCode == Self.readOnlyCannotInit {
+            // SQLite's own text, "attempt to write a readonly database", reads as if Lookout wrote.
+            failure = "cannot read \(spec.database): it is a WAL database whose -shm file is missing "
+                + "(no application connection is open) and its directory is not writable by Lookout, "
+                + "so SQLite cannot create it (\(error))"
+            batch = []
         } catch {
             failure = "\(error)"
             batch = []
@@ -21,6 +27,9 @@ struct SQLSource: Sendable {
         batch.append(LabeledSample(up, Sample(timestamp, failure == nil ? 1 : 0)))
         return (batch, failure)
     }
+
+    /// `SQLITE_READONLY_CANTINIT`: a read-only connection could not create a WAL database's `-shm`.
+    static let readOnlyCannotInit: Int32 = 1544
 
     private func rows(at timestamp: Timestamp) throws -> [LabeledSample] {
         var options = Connection.Options.readOnly
