@@ -23,11 +23,7 @@ struct Lifecycle {
         all.append(SignalService(signals: hangups) { [notifier, reload, logger] in
             notifier.reloading()
             let errors = await reload()
-            if errors.isEmpty {
-                logger.info("configuration reloaded")
-            } else {
-                for error in errors { logger.error("reload rejected; keeping the running configuration", metadata: ["error": "\(error)"]) }
-            }
+            ReloadLog.record(errors, logger: logger)
             notifier.ready(status: errors.isEmpty ? "reloaded" : "reload failed; running previous configuration")
         })
         if let interval = notifier.watchdogInterval {

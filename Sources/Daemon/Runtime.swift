@@ -231,6 +231,12 @@ final class Runtime: Sendable {
                 if old.global.listen != config.global.listen {
                     logger.warning("global.listen changed; the HTTP server keeps its address until a restart")
                 }
+                if old.global.dataDir != config.global.dataDir {
+                    logger.warning("global.data_dir changed; the running daemon keeps its database until a restart")
+                }
+                if old.global.retention != config.global.retention {
+                    logger.warning("global.retention changed; the store keeps the old retention until a restart")
+                }
             } catch {
                 return ["\(source.name): \(error)"]
             }

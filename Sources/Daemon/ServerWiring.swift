@@ -27,15 +27,8 @@ enum ServerWiring {
         deps.metrics = { await SelfMetrics.render(runtime: runtime) }
         deps.reload = {
             let errors = await runtime.reload()
-            // Logged as a SIGHUP reload is, so the journal shows what the running config is.
-            let logger = Logger(label: "lookout")
-            guard errors.isEmpty else {
-                for error in errors {
-                    logger.error("reload rejected; keeping the running configuration", metadata: ["error": "\(error)", "via": "POST /-/reload"])
-                }
-                throw ReloadRejected(errors: errors)
-            }
-            logger.info("configuration reloaded", metadata: ["via": "POST /-/reload"])
+            ReloadLog.record(errors, logger: Logger(label: "lookout"))
+            if !errors.isEmpty { throw ReloadRejected(errors: errors) }
         }
         return deps
     }

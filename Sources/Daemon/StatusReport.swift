@@ -64,10 +64,12 @@ public enum StatusReport {
             return ["TARGETS", "  (cannot read the store: \(error))"]
         }
         var lines = ["TARGETS (\(ups.count))"]
+        let times = sampleTimes(engine, "up", now: now)
         for up in ups.sorted(by: { $0.labels < $1.labels }) {
             let job = up.labels["job"] ?? "", instance = up.labels["instance"] ?? ""
             let state = up.sample.value == 1 ? "UP  " : "DOWN"
-            lines.append("  \(pad(job, 16)) \(pad(instance, 28)) \(state)  last scrape \(ago(now - up.sample.timestamp)) ago")
+            let at = times[up.labels.droppingMetricName] ?? up.sample.timestamp
+            lines.append("  \(pad(job, 16)) \(pad(instance, 28)) \(state)  last scrape \(ago(now - at)) ago")
         }
         return lines
     }
@@ -76,9 +78,11 @@ public enum StatusReport {
     static func sqlSources(engine: Engine, now: Timestamp) -> [String] {
         guard case .vector(let ups)? = try? engine.instant("sql_up", at: now), !ups.isEmpty else { return [] }
         var lines = ["", "SQL SOURCES (\(ups.count))"]
+        let times = sampleTimes(engine, "sql_up", now: now)
         for up in ups.sorted(by: { $0.labels < $1.labels }) {
             let state = up.sample.value == 1 ? "UP  " : "DOWN"
-            lines.append("  \(pad(up.labels["source"] ?? "", 45)) \(state)  last run \(ago(now - up.sample.timestamp)) ago")
+            let at = times[up.labels.droppingMetricName] ?? up.sample.timestamp
+            lines.append("  \(pad(up.labels["source"] ?? "", 45)) \(state)  last run \(ago(now - at)) ago")
         }
         return lines
     }
@@ -121,6 +125,15 @@ public enum StatusReport {
             }
         }
         return lines
+    }
+
+    /// When each series of `metric` was last written, by its labels without the name: an instant
+    /// vector carries the evaluation time, so with the daemon stopped every row would read "0s ago".
+    static func sampleTimes(_ engine: Engine, _ metric: String, now: Timestamp) -> [Labels: Timestamp] {
+        guard case .vector(let elements)? = try? engine.instant("timestamp(\(metric))", at: now) else { return [:] }
+        var out: [Labels: Timestamp] = [:]
+        for element in elements { out[element.labels.droppingMetricName] = Timestamp((element.sample.value * 1000).rounded()) }
+        return out
     }
 
     static func vectorByLabel(_ engine: Engine, _ expr: String, label: String, now: Timestamp) -> [String: Double] {

@@ -146,9 +146,12 @@ def test_silences_api_and_reload(running):
     req = urllib.request.Request(base + f"/api/v2/silence/{sid}", method="DELETE")
     assert urllib.request.urlopen(req, timeout=10).status == 200
     assert post(base + "/-/reload", b"")[0] == 200
+    wait_for(lambda: "configuration reloaded" in d.log(), what="the reload in the log, as for SIGHUP")
     d.config.write_text(d.config.read_text().replace("interval: 1s\nscrape", "interval: nope\nscrape"))
     status, resp = post(base + "/-/reload", b"")
     assert status >= 400 and "lookout.yml" in resp
+    # README: "every error is logged with its file:line:column" — for POST /-/reload too.
+    wait_for(lambda: "reload rejected" in d.log() and "lookout.yml:" in d.log(), what="the rejected reload in the log")
 
 
 def test_api_auth_protects_everything_but_healthy(daemon_factory, app):

@@ -238,3 +238,72 @@ notify:
     out = run_cli("notify", "test", "audit", "--config", str(cfg), env={"AUDIT_HOOK": f"{hook.url}/from-env"})
     assert out.returncode == 0, out.stderr
     assert len(hook.json_posts("/from-env")) == 1
+
+
+def test_status_ages_are_those_of_the_stored_samples(daemon_factory, workdir):
+    """With the daemon gone, `lookout status` must show how old the last run is, not "0s ago"
+    (an instant vector carries the evaluation time, not the sample's)."""
+    import re
+    app_db = workdir / "app.db"
+    sqlite3.connect(str(app_db)).close()
+    d = daemon_factory(CONFIG + f"""
+sql:
+  - name: one
+    database: {app_db}
+    interval: 1s
+    query: "SELECT 1 AS value"
+""").start()
+    args = ["--config", str(d.config), "--data-dir", str(d.data_dir)]
+    wait_for(lambda: "SQL SOURCES" in run_cli("status", *args).stdout, timeout=20, what="sql_up in lookout status")
+    d.kill9()
+    out = wait_for(lambda: (lambda o: o if re.search(r"last run [1-9][0-9]*s ago", o.stdout) else None)(run_cli("status", *args)),
+                   timeout=20, what="the age of the last sql run growing after the daemon stopped")
+    assert out.returncode == 0, out.stderr
+
+
+def test_sql_source_explains_an_unreadable_wal_database(workdir):
+    """A WAL database with no application connection open has no -shm file; a read-only reader
+    must create it. When Lookout cannot (another user's directory), the log says so instead of
+    SQLite's "attempt to write a readonly database". Needs root to run Lookout as `nobody`."""
+    import pwd
+    import pytest
+    if os.geteuid() != 0:
+        pytest.skip("needs root to run Lookout as another user")
+    appdir = workdir / "app"
+    appdir.mkdir()
+    db = sqlite3.connect(str(appdir / "app.db"))
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("CREATE TABLE t(v)")
+    db.commit()
+    db.close()  # the last connection removes -wal and -shm
+    os.chmod(appdir, 0o755)
+    os.chmod(appdir / "app.db", 0o644)
+    os.chmod(workdir, 0o755)
+    own = workdir / "lookout"
+    own.mkdir()
+    os.chown(own, pwd.getpwnam("nobody").pw_uid, -1)
+    config = own / "lookout.yml"
+    config.write_text(f"""
+global:
+  data_dir: {own / 'data'}
+  listen: ""
+sql:
+  - name: app_rows
+    database: {appdir / 'app.db'}
+    interval: 1s
+    query: "SELECT count(*) AS value FROM t"
+""")
+    os.chmod(config, 0o644)
+    log = own / "stderr.log"
+    with open(log, "wb") as err:
+        nobody = pwd.getpwnam("nobody")
+        proc = subprocess.Popen([lookout_bin(), "run", "--config", str(config)], stdout=subprocess.DEVNULL, stderr=err,
+                                user=nobody.pw_uid, group=nobody.pw_gid, extra_groups=[], cwd=own)
+        try:
+            text = wait_for(lambda: (lambda t: t if "sql source failed" in t else None)(log.read_text(errors="replace")),
+                            timeout=30, what="the sql failure in the log")
+        finally:
+            proc.kill()
+            proc.wait()
+    assert "-shm file is missing" in text and "not writable by Lookout" in text, text
+    assert sorted(p.name for p in appdir.iterdir()) == ["app.db"]

@@ -55,6 +55,16 @@ def test_sighup_with_good_config_reloads(daemon_factory):
     assert d.stop() == 0
 
 
+def test_reload_warns_that_retention_needs_a_restart(daemon_factory):
+    """The store's retention is fixed when it opens: a reload must say so, not log success alone."""
+    d = daemon_factory(BASE).start()
+    d.config.write_text(BASE.replace("  listen: \"\"", "  listen: \"\"\n  retention: 2d"))
+    d.signal(signal.SIGHUP)
+    wait_for(lambda: "configuration reloaded" in d.log(), what="reload log line")
+    assert "global.retention changed" in d.log()
+    assert d.stop() == 0
+
+
 def test_sighup_with_bad_config_keeps_running_old_config(daemon_factory):
     d = daemon_factory(BASE).start()
     after_ready = len(d.notify.drain())

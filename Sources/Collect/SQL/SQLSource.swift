@@ -13,6 +13,12 @@ struct SQLSource: Sendable {
         var failure: String?
         do {
             batch = try rows(at: timestamp)
+        } catch let error as SQLiteError where error.extendedCode == Self.readOnlyCannotInit {
+            // SQLite's own text, "attempt to write a readonly database", reads as if Lookout wrote.
+            failure = "cannot read \(spec.database): it is a WAL database whose -shm file is missing "
+                + "(no application connection is open) and its directory is not writable by Lookout, "
+                + "so SQLite cannot create it (\(error))"
+            batch = []
         } catch {
             failure = "\(error)"
             batch = []
@@ -21,6 +27,9 @@ struct SQLSource: Sendable {
         batch.append(LabeledSample(up, Sample(timestamp, failure == nil ? 1 : 0)))
         return (batch, failure)
     }
+
+    /// `SQLITE_READONLY_CANTINIT`: a read-only connection could not create a WAL database's `-shm`.
+    static let readOnlyCannotInit: Int32 = 1544
 
     private func rows(at timestamp: Timestamp) throws -> [LabeledSample] {
         var options = Connection.Options.readOnly
@@ -45,10 +54,29 @@ struct SQLSource: Sendable {
             guard seen.insert(set).inserted else {
                 throw SQLSourceError(message: "two rows have the same labels \(set)")
             }
-            let value = statement.isNull(at: Int32(valueColumn)) ? Double.nan : statement.double(at: Int32(valueColumn))
+            // NULL (e.g. `SUM` over no rows) is no sample: the series goes stale like a vanished row.
+            guard let value = try Self.number(statement.value(at: Int32(valueColumn)), row: set) else { continue }
             samples.append(LabeledSample(set, Sample(timestamp, value)))
         }
         return samples
+    }
+}
+
+extension SQLSource {
+    /// The sample value of a `value` cell: integers and reals as they are, text only when it is a
+    /// number in full (`'12.5'`, `'1e3'`, `'+Inf'`); other text and blobs
+    /// fail the round rather than silently reading as 0. NULL is nil.
+    static func number(_ cell: SQLValue, row: Labels) throws -> Double? {
+        switch cell {
+        case .null: return nil
+        case .integer(let value): return Double(value)
+        case .real(let value): return value
+        case .text(let text):
+            if let value = Double(text) { return value }
+            throw SQLSourceError(message: "value of row \(row) is the text \"\(text.prefix(64))\", not a number")
+        case .blob(let bytes):
+            throw SQLSourceError(message: "value of row \(row) is a \(bytes.count)-byte blob, not a number")
+        }
     }
 }
 

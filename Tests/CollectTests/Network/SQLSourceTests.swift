@@ -61,6 +61,36 @@ struct SQLSourceTests {
         #expect(rows == .integer(3))
     }
 
+    @Test func numericTextIsReadAndNullIsNoSample() {
+        let (batch, error) = collect("SELECT 'num' AS k, '12.5' AS value UNION ALL SELECT 'int', 3 UNION ALL SELECT 'none', NULL")
+        #expect(error == nil)
+        #expect(up(batch) == 1)
+        let values = batch.filter { $0.labels[Labels.metricName] == "api_calls_cost" }
+            .reduce(into: [String: Double]()) { $0[$1.labels["k"] ?? ""] = $1.sample.value }
+        #expect(values == ["num": 12.5, "int": 3])
+    }
+
+    @Test(arguments: ["SELECT 'abc' AS value", "SELECT x'01' AS value", "SELECT 'a' AS k, 1 AS value UNION ALL SELECT 'b', 'n/a'"])
+    func nonNumericValueIsDownNotZero(query: String) {
+        let (batch, error) = collect(query)
+        #expect(up(batch) == 0)
+        #expect(error?.contains("not a number") == true)
+        #expect(batch.count == 1)
+    }
+
+    @Test func aFailureIsLoggedOnceAndItsRecoveryOnce() async throws {
+        let (logger, logs) = RecordingLogHandler.logger()
+        let missing = directory.file("later.db")
+        let job = SQLJob(spec: SQLSourceSpec(name: "later", database: missing, query: "SELECT 1 AS value"),
+                         appender: MemorySeriesStore(), logger: logger)
+        for round in 1...3 { await job.runOnce(at: Int64(round) * 1_000) }
+        #expect(logs.all.filter { $0.contains("sql source failed") }.count == 1)
+        try Connection(path: missing).close()
+        for round in 4...5 { await job.runOnce(at: Int64(round) * 1_000) }
+        #expect(logs.all.filter { $0.contains("sql source recovered") }.count == 1)
+        #expect(logs.all.filter { $0.contains("sql source failed") }.count == 1)
+    }
+
     @Test func vanishedRowsAndFailuresGoStale() async throws {
         let store = MemorySeriesStore()
         let spec = SQLSourceSpec(name: "cost", database: path,
