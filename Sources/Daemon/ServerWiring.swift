@@ -63,9 +63,13 @@ enum ServerWiring {
             let health: TargetInfo.Health = status == nil ? .unknown : (status?.lastError == nil ? .up : .down)
             return TargetInfo(labels: labels, scrapeURL: spec.url, health: health, lastError: status?.lastError ?? "",
                               lastScrape: status?.lastScrape, lastScrapeSeconds: status.map { seconds($0.duration) } ?? 0,
-                              intervalMilliseconds: Int64(spec.interval.components.seconds * 1000),
-                              timeoutMilliseconds: Int64(spec.timeout.components.seconds * 1000))
+                              intervalMilliseconds: milliseconds(spec.interval), timeoutMilliseconds: milliseconds(spec.timeout))
         }
+    }
+
+    /// Whole milliseconds, sub-second intervals included (`500ms` is 500, not 0).
+    static func milliseconds(_ d: Duration) -> Int64 {
+        d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000
     }
 
     static func seconds(_ d: Duration) -> Double {
