@@ -101,7 +101,9 @@ struct ProbeTests {
 
     @Test func redirectLoopFails() async throws {
         let result = try await probe("/redirect/loop")
-        #expect(result.reason == "too many redirects")
+        #expect(result.reason == "too many redirects (more than 10)")
+        let limited = try await probe("/redirect/loop") { $0.maxRedirects = 2 }
+        #expect(limited.reason == "too many redirects (more than 2)")
         // As blackbox_exporter: the last status seen, not 0, which means no response at all.
         #expect(result.httpStatus == 302)
     }
