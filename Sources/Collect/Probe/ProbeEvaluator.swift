@@ -93,10 +93,21 @@ struct ProbeEvaluator: Sendable {
         }
     }
 
+    /// `127.0.0.1 port 8080` from libcurl's "Failed to connect to 127.0.0.1 port 8080 after 0 ms: …".
+    static func connectTarget(_ message: String) -> String? {
+        guard let start = message.firstRange(of: "Failed to connect to ") else { return nil }
+        let rest = message[start.upperBound...]
+        guard let end = rest.firstRange(of: " after ") ?? rest.firstRange(of: ": ") else { return nil }
+        let target = rest[..<end.lowerBound]
+        return target.isEmpty || target.count > 300 ? nil : String(target)
+    }
+
     /// The reason for a probe that got no response at all.
     static func reason(for error: CurlError) -> String {
         switch error.kind {
-        case .connectionRefused: return "connection refused"
+        case .connectionRefused:
+            // Which address refused: the target's, or a proxy's taken from the environment.
+            return connectTarget(error.message).map { "connection refused by \($0)" } ?? "connection refused"
         case .dns: return "DNS failure: \(error.message)"
         case .timeout: return "timeout: \(error.message)"
         case .tls:
