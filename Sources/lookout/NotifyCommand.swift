@@ -16,11 +16,6 @@ struct NotifyCommand: ParsableCommand {
         func run() async throws {
             _ = logs.bootstrap()
             let config = try StoreLocation.configuration(options)
-            guard config.notify.channel(named: channel) != nil else {
-                let known = config.notify.channels.map(\.name).sorted().joined(separator: ", ")
-                StandardError.write("lookout: unknown channel \"\(channel)\" (configured: \(known.isEmpty ? "none" : known))")
-                throw ExitCode(1)
-            }
             let result: DeliveryResult
             do {
                 result = try await NotifyTest.send(channel: channel, config: config)
