@@ -61,7 +61,8 @@ enum EnvExpansion {
         return .success(out)
     }
 
-    private static func isValidName(_ name: Substring) -> Bool {
+    /// `[A-Za-z_][A-Za-z0-9_]*`: a variable name `${…}` and `lookout.env` accept.
+    static func isValidName<Name: StringProtocol>(_ name: Name) -> Bool {
         guard let first = name.first, first == "_" || (first.isASCII && first.isLetter) else { return false }
         return name.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }
     }

@@ -42,7 +42,7 @@ public enum EnvironmentFile {
             if line.hasPrefix("export ") { line = line.dropFirst("export ".count).drop { $0 == " " || $0 == "\t" } }
             guard let equals = line.firstIndex(of: "=") else { continue }
             let name = String(line[..<equals]).trimmingCharacters(in: .whitespaces)
-            guard isValidName(name) else { continue }
+            guard EnvExpansion.isValidName(name) else { continue }
             result[name] = unquote(line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces))
         }
         return result
@@ -66,10 +66,5 @@ public enum EnvironmentFile {
         }
         if escaped { out.append("\\") }
         return out
-    }
-
-    private static func isValidName(_ name: String) -> Bool {
-        guard let first = name.first, first == "_" || (first.isASCII && first.isLetter) else { return false }
-        return name.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }
     }
 }
