@@ -102,8 +102,8 @@ struct ProbeEvaluator: Sendable {
         return target.isEmpty || target.count > 300 ? nil : String(target)
     }
 
-    /// The reason for a probe that got no response at all.
-    static func reason(for error: CurlError) -> String {
+    /// The reason for a probe that got no response at all; `maxRedirects` is the check's limit.
+    static func reason(for error: CurlError, maxRedirects: Int) -> String {
         switch error.kind {
         case .connectionRefused:
             // Which address refused: the target's, or a proxy's taken from the environment.
@@ -116,7 +116,7 @@ struct ProbeEvaluator: Sendable {
             let message = error.message.hasSuffix(generic) ? String(error.message.dropLast(generic.count)) : error.message
             return "TLS error: \(message)"
         case .tooLarge: return "response body larger than 1 MiB"
-        case .tooManyRedirects: return "too many redirects"
+        case .tooManyRedirects: return "too many redirects (more than \(maxRedirects))"
         case .connectionLost: return "connection lost: \(error.message)"
         default: return error.message
         }

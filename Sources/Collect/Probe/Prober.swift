@@ -41,8 +41,7 @@ struct Prober: Sendable {
             }
         } catch let error as CurlError {
             result.duration = clock.now - start
-            result.reason = ProbeEvaluator.reason(for: error)
-            if error.kind == .tooManyRedirects { result.reason = "too many redirects (more than \(spec.maxRedirects))" }
+            result.reason = ProbeEvaluator.reason(for: error, maxRedirects: spec.maxRedirects)
             // The last status seen (a redirect loop's 302, a cut-off 200); 0 only when none arrived.
             result.httpStatus = result.isHTTP ? error.responseCode : 0
         } catch {

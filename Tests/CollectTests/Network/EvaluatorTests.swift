@@ -61,7 +61,7 @@ struct EvaluatorTests {
 
     @Test func tlsReasonDropsCurlsSSHWording() {
         let error = CurlError(kind: .tls, code: 60, message: "SSL: no alternative certificate subject name matches target host name '127.0.0.1' (SSL peer certificate or SSH remote key was not OK)")
-        #expect(ProbeEvaluator.reason(for: error) == "TLS error: SSL: no alternative certificate subject name matches target host name '127.0.0.1'")
+        #expect(ProbeEvaluator.reason(for: error, maxRedirects: 10) == "TLS error: SSL: no alternative certificate subject name matches target host name '127.0.0.1'")
     }
 
     @Test func latencyReasonUsesHumanUnits() throws {
