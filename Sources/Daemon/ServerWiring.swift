@@ -63,13 +63,9 @@ enum ServerWiring {
             let health: TargetInfo.Health = status == nil ? .unknown : (status?.lastError == nil ? .up : .down)
             return TargetInfo(labels: labels, scrapeURL: spec.url, health: health, lastError: status?.lastError ?? "",
                               lastScrape: status?.lastScrape, lastScrapeSeconds: status.map { seconds($0.duration) } ?? 0,
-                              intervalMilliseconds: milliseconds(spec.interval), timeoutMilliseconds: milliseconds(spec.timeout))
+                              intervalMilliseconds: PromDuration.milliseconds(spec.interval),
+                              timeoutMilliseconds: PromDuration.milliseconds(spec.timeout))
         }
-    }
-
-    /// Whole milliseconds, sub-second intervals included (`500ms` is 500, not 0).
-    static func milliseconds(_ d: Duration) -> Int64 {
-        d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000
     }
 
     static func seconds(_ d: Duration) -> Double {

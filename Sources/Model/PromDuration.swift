@@ -53,6 +53,12 @@ public enum PromDuration {
         return outOfRange ? .failure(.outOfRange) : .success(total)
     }
 
+    /// A `Duration` in whole milliseconds (truncated), the unit configs and samples use.
+    public static func milliseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+    }
+
     /// Formats milliseconds the way Prometheus prints durations (`1h30m`, `500ms`, `0s`).
     public static func format(_ milliseconds: Int64) -> String {
         if milliseconds == 0 { return "0s" }

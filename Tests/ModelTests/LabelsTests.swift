@@ -71,6 +71,13 @@ import Testing
         #expect(PromDuration.format(0) == "0s")
     }
 
+    /// What /api/v1/targets reports as a target's interval and timeout (500ms, not 0s).
+    @Test func durationsKeepTheirSubSecondPart() {
+        #expect(PromDuration.milliseconds(.milliseconds(500)) == 500)
+        #expect(PromDuration.milliseconds(.seconds(15)) == 15_000)
+        #expect(PromDuration.milliseconds(.milliseconds(1_250)) == 1_250)
+    }
+
     @Test func staleMarkerRoundTrips() {
         let sample = Sample(1, StaleMarker.value)
         #expect(sample.isStale)

@@ -33,7 +33,7 @@ struct SQLSource: Sendable {
 
     private func rows(at timestamp: Timestamp) throws -> [LabeledSample] {
         var options = Connection.Options.readOnly
-        options.busyTimeoutMilliseconds = Int32(Schedule.milliseconds(spec.busyTimeout))
+        options.busyTimeoutMilliseconds = Int32(PromDuration.milliseconds(spec.busyTimeout))
         options.cacheSizeKiB = nil
         let connection = try Connection(path: spec.database, options: options)
         defer { connection.close() }

@@ -9,7 +9,7 @@ struct Schedule: Sendable, Equatable {
     let offsetMs: Int64
 
     init(name: String, interval: Duration) {
-        intervalMs = max(1, Self.milliseconds(interval))
+        intervalMs = max(1, PromDuration.milliseconds(interval))
         offsetMs = Int64(Self.fnv1a(name) % UInt64(intervalMs))
     }
 
@@ -31,11 +31,6 @@ struct Schedule: Sendable, Equatable {
         if end - following < intervalMs { return (following, end) }
         let slot = next(after: end)
         return (slot, slot)
-    }
-
-    static func milliseconds(_ duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
     }
 
     /// FNV-1a: stable across processes, unlike `Hasher`, which is seeded per run.
