@@ -14,25 +14,9 @@ extension StatusPage {
         } else if let result {
             page.expressionResult(result)
         }
-        page.html += "<p class=\"muted small\">As JSON: <a href=\"/api/v1/query?query=\(Self.percentEncoded(expression))\">/api/v1/query</a></p>"
+        page.html += "<p class=\"muted small\">As JSON: <a href=\"/api/v1/query?query=\(HTML.pathSegment(expression))\">/api/v1/query</a></p>"
         page.end()
         return page.html
-    }
-
-    /// `text` with everything but RFC 3986's unreserved characters percent-encoded.
-    static func percentEncoded(_ text: String) -> String {
-        var out = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
-                out.unicodeScalars.append(UnicodeScalar(byte))
-            default:
-                let hex = Array("0123456789ABCDEF")
-                out += "%" + String(hex[Int(byte >> 4)]) + String(hex[Int(byte & 0xF)])
-            }
-        }
-        return out
     }
 }
 

@@ -3,7 +3,8 @@ import Model
 /// Small helpers for writing HTML by hand: the link, number and time formats the pages use
 /// (escaping is `Model.HTMLText`).
 enum HTML {
-    /// Percent-encodes a path segment (for links to `/checks/NAME`).
+    /// Percent-encodes all but RFC 3986's unreserved characters: safe as a path segment (links to
+    /// `/checks/NAME`) and as a query value (`/api/v1/query?query=…`).
     static func pathSegment(_ text: String) -> String {
         let hex: [Character] = Array("0123456789ABCDEF")
         var out = ""
