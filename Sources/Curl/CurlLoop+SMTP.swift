@@ -7,7 +7,15 @@ extension CurlLoop {
         let transfer = try Transfer()
         try transfer.configure(message)
         let code = try await run(transfer)
-        guard code == CURLE_OK else { throw CurlError(code: code, transfer: transfer) }
+        guard code == CURLE_OK else {
+            var error = CurlError(code: code, transfer: transfer)
+            // libcurl's text is generic ("Weird server reply", "RCPT failed: 550"); the server's
+            // own words say why ("5.1.1 <ops@example.com>: Recipient address rejected").
+            if let reply = SMTPReply.refusal(in: transfer.headerLines) {
+                error.message += "; server replied \"\(Redaction.redactURLs(in: reply))\""
+            }
+            throw error
+        }
         return SMTPResult(responseCode: transfer.info(CURLINFO_RESPONSE_CODE))
     }
 }

@@ -95,4 +95,12 @@ struct SMTPTests {
         #expect(error.responseCode == Int(reply.prefix(3)))
         #expect(error.isRetryable == retryable)
     }
+
+    @Test func refusalCarriesTheServersWords() async throws {
+        let server = try await server(["--reply", "554 5.7.1 Message rejected: SPF check failed"])
+        var message = submission(server)
+        message.security = .none
+        let error = try #require(await curlError { _ = try await Fixtures.loop.get().send(message) })
+        #expect(error.message.hasSuffix("; server replied \"554 5.7.1 Message rejected: SPF check failed\""))
+    }
 }
