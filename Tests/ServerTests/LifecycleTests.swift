@@ -130,3 +130,24 @@ struct LookoutMetricsTests {
         """)
     }
 }
+
+@Suite("A known path with another method")
+struct MethodNotAllowedTests {
+    @Test("405 with Allow, as Prometheus answers; unknown paths stay 404")
+    func methodNotAllowed() async throws {
+        try await withServer(try Fixtures.dependencies()) { (client: HTTPTestClient) async throws in
+            let query = try await client.send("DELETE", "/api/v1/query")
+            #expect(query.status == 405)
+            #expect(query.header("Allow") == "GET, POST")
+            let silence = try await client.send("PUT", "/api/v2/silence/abc")
+            #expect(silence.status == 405)
+            #expect(silence.header("Allow") == "GET, DELETE")
+            let page = try await client.send("POST", "/")
+            #expect(page.status == 405)
+            #expect(page.header("Allow") == "GET")
+            #expect(try await client.send("DELETE", "/api/v1/nothing").status == 404)
+            #expect(try await client.get("/api/v2/silence/abc/extra").status == 404)
+            #expect(try await client.get("/api/v1/query?query=1").status == 200)
+        }
+    }
+}

@@ -9,103 +9,95 @@ struct Routes: Sendable {
 
     func router(auth: APIAuth) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
+        let allowed = AllowedMethods()
         router.middlewares.add(SecurityHeadersMiddleware())
         router.middlewares.add(AuthMiddleware(auth: auth))
-        addPrometheusRoutes(router)
-        addSilenceRoutes(router)
-        addLifecycleRoutes(router)
-        addPageRoutes(router)
+        router.middlewares.add(MethodNotAllowedMiddleware(allowed: allowed))
+        let routes = RecordingRouter(router: router, allowed: allowed)
+        addPrometheusRoutes(routes)
+        addSilenceRoutes(routes)
+        addLifecycleRoutes(routes)
+        addPageRoutes(routes)
         return router
     }
 
-    private func addPrometheusRoutes(_ router: Router<BasicRequestContext>) {
+    private func addPrometheusRoutes(_ router: RecordingRouter) {
         let api = PrometheusAPI(deps: dependencies)
         let formRoutes: [(String, @Sendable (FormValues) async -> APIReply)] = [
             ("/api/v1/query", api.query), ("/api/v1/query_range", api.queryRange),
             ("/api/v1/series", api.series), ("/api/v1/labels", api.labelNames),
         ]
         for (path, handler) in formRoutes {
-            for method in [HTTPRequest.Method.get, .post] {
-                router.on(RouterPath(path), method: method) { request, _ in
-                    await Routes.withForm(request, handler).response
-                }
-            }
+            router.on(path, .get, .post) { request, _ in await Routes.withForm(request, handler).response }
         }
-        for method in [HTTPRequest.Method.get, .post] {
-            router.on("/api/v1/label/{name}/values", method: method) { request, context in
-                let name = (try? FormValues.decode(Substring(context.parameters.get("name") ?? ""), plusIsSpace: false)) ?? ""
-                return await Routes.withForm(request) { await api.labelValues(name, $0) }.response
-            }
+        router.on("/api/v1/label/{name}/values", .get, .post) { request, context in
+            let name = (try? FormValues.decode(Substring(context.parameters.get("name") ?? ""), plusIsSpace: false)) ?? ""
+            return await Routes.withForm(request) { await api.labelValues(name, $0) }.response
         }
-        router.get("/api/v1/alerts") { _, _ in await api.alerts().response }
+        router.on("/api/v1/alerts", .get) { _, _ in await api.alerts().response }
         // What Grafana's Prometheus data source asks for besides queries; answered as an
         // empty Prometheus 2.42 would, so feature detection picks the 2.42 API.
-        router.get("/api/v1/status/buildinfo") { _, _ in APIReply.success { PrometheusAPI.buildInfo(&$0) }.response }
-        router.get("/api/v1/metadata") { _, _ in APIReply.success { $0.raw("{}") }.response }
-        for method in [HTTPRequest.Method.get, .post] {
-            router.on("/api/v1/query_exemplars", method: method) { _, _ in APIReply.success { $0.raw("[]") }.response }
-        }
-        router.get("/api/v1/rules") { request, _ in await Routes.withForm(request, api.rules).response }
-        router.get("/api/v1/targets") { request, _ in await Routes.withForm(request, api.targets).response }
+        router.on("/api/v1/status/buildinfo", .get) { _, _ in APIReply.success { PrometheusAPI.buildInfo(&$0) }.response }
+        router.on("/api/v1/metadata", .get) { _, _ in APIReply.success { $0.raw("{}") }.response }
+        router.on("/api/v1/query_exemplars", .get, .post) { _, _ in APIReply.success { $0.raw("[]") }.response }
+        router.on("/api/v1/rules", .get) { request, _ in await Routes.withForm(request, api.rules).response }
+        router.on("/api/v1/targets", .get) { request, _ in await Routes.withForm(request, api.targets).response }
     }
 
-    private func addSilenceRoutes(_ router: Router<BasicRequestContext>) {
+    private func addSilenceRoutes(_ router: RecordingRouter) {
         let silences = SilencesAPI(deps: dependencies)
-        router.get("/api/v2/silences") { request, _ in await Routes.withForm(request, silences.list).response }
-        router.post("/api/v2/silences") { request, _ in
+        router.on("/api/v2/silences", .get) { request, _ in await Routes.withForm(request, silences.list).response }
+        router.on("/api/v2/silences", .post) { request, _ in
             var request = request
             guard let body = try? await request.collectBody(upTo: Routes.maxBodyBytes) else {
                 return APIReply.json(413, "\"request body too large\"").response
             }
             return await silences.create(Array(buffer: body)).response
         }
-        router.get("/api/v2/silence/{id}") { _, context in
+        router.on("/api/v2/silence/{id}", .get) { _, context in
             await silences.get(context.parameters.get("id") ?? "").response
         }
-        router.delete("/api/v2/silence/{id}") { _, context in
+        router.on("/api/v2/silence/{id}", .delete) { _, context in
             await silences.delete(context.parameters.get("id") ?? "").response
         }
     }
 
-    private func addLifecycleRoutes(_ router: Router<BasicRequestContext>) {
+    private func addLifecycleRoutes(_ router: RecordingRouter) {
         let deps = dependencies
-        for method in [HTTPRequest.Method.get, .head] {
-            router.on("/-/healthy", method: method) { _, _ in APIReply.text(200, "Lookout is Healthy.\n").response }
-            router.on("/-/ready", method: method) { _, _ in
-                await deps.isReady()
-                    ? APIReply.text(200, "Lookout is Ready.\n").response
-                    : APIReply.text(503, "Service Unavailable\n").response
+        router.on("/-/healthy", .get, .head) { _, _ in APIReply.text(200, "Lookout is Healthy.\n").response }
+        router.on("/-/ready", .get, .head) { _, _ in
+            await deps.isReady()
+                ? APIReply.text(200, "Lookout is Ready.\n").response
+                : APIReply.text(503, "Service Unavailable\n").response
+        }
+        router.on("/-/reload", .post, .put) { _, _ in
+            do {
+                try await deps.reload()
+                return APIReply.text(200, "").response
+            } catch {
+                return APIReply.text(500, "failed to reload config: \(error)\n").response
             }
         }
-        for method in [HTTPRequest.Method.post, .put] {
-            router.on("/-/reload", method: method) { _, _ in
-                do {
-                    try await deps.reload()
-                    return APIReply.text(200, "").response
-                } catch {
-                    return APIReply.text(500, "failed to reload config: \(error)\n").response
-                }
-            }
-        }
-        router.get("/-/reload") { _, _ in
+        // Not recorded: GET is not a method /-/reload answers, only one it explains.
+        router.router.get("/-/reload") { _, _ in
             var reply = APIReply.text(405, "Only POST or PUT requests allowed\n")
             reply.headers = [("Allow", "POST, PUT")]
             return reply.response
         }
-        router.get("/metrics") { _, _ in
+        router.on("/metrics", .get) { _, _ in
             var text = await deps.metrics()
             ProcessMetrics.write(to: &text)
             return APIReply(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: text.text).response
         }
     }
 
-    private func addPageRoutes(_ router: Router<BasicRequestContext>) {
+    private func addPageRoutes(_ router: RecordingRouter) {
         let deps = dependencies
-        router.get("/") { _, _ in
+        router.on("/", .get) { _, _ in
             APIReply.html(200, StatusPage.render(await deps.status())).response
         }
         // Each alert's generatorURL (`/graph?g0.expr=…&g0.tab=1`, Prometheus' form) leads here.
-        router.get("/graph") { request, _ in
+        router.on("/graph", .get) { request, _ in
             var form = FormValues()
             if let query = request.uri.query { form = (try? FormValues(urlEncoded: Substring(query))) ?? FormValues() }
             let expression = form["g0.expr"] ?? form["expr"] ?? ""
@@ -124,7 +116,7 @@ struct Routes: Sendable {
             return APIReply.html(failure == nil ? 200 : 400,
                                  StatusPage.renderExpression(expression, result: result, error: failure, now: now)).response
         }
-        router.get("/checks/{name}") { _, context in
+        router.on("/checks/{name}", .get) { _, context in
             let name = (try? FormValues.decode(Substring(context.parameters.get("name") ?? ""), plusIsSpace: false)) ?? ""
             let snapshot = await deps.status()
             guard let check = snapshot.checks.first(where: { $0.name == name }) else {
