@@ -154,7 +154,7 @@ final class Runtime: Sendable {
         let checkStatus: CheckStatusStore
         do {
             alertState = try AlertStateStore(path: StorageDatabase.path(dataDir: dataDir))
-            checkStatus = try CheckStatusStore(path: StorageDatabase.path(dataDir: dataDir))
+            checkStatus = try CheckStatusStore(path: StorageDatabase.path(dataDir: dataDir), retention: config.global.retention)
         } catch {
             throw StartupError("cannot open alert state in \(dataDir): \(error)")
         }

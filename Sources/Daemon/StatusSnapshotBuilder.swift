@@ -17,9 +17,11 @@ enum StatusSnapshotBuilder {
         let success = seriesByCheck(runtime.tsdb, "probe_success", range)
         let latency = seriesByCheck(runtime.tsdb, "probe_duration_seconds", range)
         let statusCodes = seriesByCheck(runtime.tsdb, "probe_http_status_code", range)
+        let failures = (try? runtime.checkStatus.failures(since: now - window)) ?? [:]
         let checks = config.checks.map { check in
             checkStatus(check, row: rows[check.name], success: success[check.name] ?? [],
-                        latency: latency[check.name] ?? [], statusCodes: statusCodes[check.name] ?? [], now: now)
+                        latency: latency[check.name] ?? [], statusCodes: statusCodes[check.name] ?? [],
+                        failures: failures[check.name] ?? [], now: now)
         }
         let metrics = await runtime.notifier.metrics()
         let queued = metrics.queueLength.values.reduce(0, +)
@@ -54,7 +56,7 @@ enum StatusSnapshotBuilder {
     }
 
     static func checkStatus(_ check: CheckConfig, row: CheckStatusRow?, success: [Sample], latency: [Sample],
-                            statusCodes: [Sample] = [], now: Timestamp) -> CheckStatus {
+                            statusCodes: [Sample] = [], failures: [CheckFailure] = [], now: Timestamp) -> CheckStatus {
         let size = window / Int64(buckets)
         let start = now - window
         var totals = Array(repeating: 0, count: buckets), oks = Array(repeating: 0, count: buckets)
@@ -82,10 +84,13 @@ enum StatusSnapshotBuilder {
         }
         // The HTTP status of each probe (none for TCP checks), matched by the probe's timestamp.
         let codeAt = Dictionary(statusCodes.suffix(50).map { ($0.timestamp, $0.value) }, uniquingKeysWith: { _, last in last })
+        // Each failed probe's reason, as kept with its time by the check status store.
+        var reasonAt = Dictionary(failures.map { ($0.at, $0.reason) }, uniquingKeysWith: { _, last in last })
+        if let at = row?.lastFailureAt, let reason = row?.lastFailureReason { reasonAt[at] = reason }
         let history = zip(success.suffix(50), latency.suffix(50)).map { s, l in
             CheckStatus.Event(time: s.timestamp, success: s.value == 1, seconds: l.value,
                               statusCode: codeAt[s.timestamp].flatMap { $0 > 0 ? Int(exactly: $0) : nil },
-                              reason: s.value == 1 ? "" : (row?.lastFailureAt == s.timestamp ? row?.lastFailureReason ?? "" : ""))
+                              reason: s.value == 1 ? "" : reasonAt[s.timestamp] ?? "")
         }
         let target: String
         switch check.target {
@@ -96,6 +101,30 @@ enum StatusSnapshotBuilder {
             name: check.name, target: target, up: row?.success, reason: row?.reason ?? "", lastCheck: row?.at,
             latencySeconds: row?.durationSeconds, since: since,
             uptimeRatio: total == 0 ? nil : Double(oks.reduce(0, +)) / Double(total),
-            bucketMilliseconds: size, buckets: bars, latencies: sparkline, history: history.reversed())
+            bucketMilliseconds: size, buckets: bars, latencies: sparkline, history: history.reversed(),
+            outages: outages(success, reasonAt: reasonAt, startsAt: Set(failures.filter(\.startsOutage).map(\.at))))
+    }
+
+    /// The stretches of failed probes in `success`, newest first. One that runs from the first
+    /// sample began before the window (its start is unknown) unless `startsAt` says it began there.
+    static func outages(_ success: [Sample], reasonAt: [Timestamp: String], startsAt: Set<Timestamp>) -> [CheckStatus.Outage] {
+        var outages: [CheckStatus.Outage] = []
+        var current: CheckStatus.Outage?
+        for (index, sample) in success.enumerated() {
+            if sample.value == 1 {
+                if var outage = current {
+                    outage.end = sample.timestamp
+                    outages.append(outage)
+                    current = nil
+                }
+            } else if current != nil {
+                current?.failures += 1
+            } else {
+                current = CheckStatus.Outage(start: index == 0 && !startsAt.contains(sample.timestamp) ? nil : sample.timestamp, end: nil, failures: 1,
+                                             reason: reasonAt[sample.timestamp] ?? "")
+            }
+        }
+        if let current { outages.append(current) }
+        return outages.reversed()
     }
 }

@@ -40,4 +40,37 @@ import Testing
                                                        latency: [Sample(now, 0.001)], now: now)
         #expect(status.history.map(\.statusCode) == [nil])
     }
+
+    @Test func everyFailedProbeKeepsItsReasonAndOutagesAreListed() {
+        // ok, 503, 503, ok, timeout, refused (ongoing): two outages.
+        let times = (0..<6).map { now - Int64(5 - $0) * 10_000 }
+        let values: [Double] = [1, 0, 0, 1, 0, 0]
+        let success = zip(times, values).map { Sample($0, $1) }
+        let latency = times.map { Sample($0, 0.05) }
+        let failures = [
+            CheckFailure(at: times[1], reason: "status 503", startsOutage: true),
+            CheckFailure(at: times[2], reason: "status 503", startsOutage: false),
+            CheckFailure(at: times[4], reason: "timeout after 5s", startsOutage: true),
+            CheckFailure(at: times[5], reason: "connection refused by 127.0.0.1 port 1", startsOutage: false),
+        ]
+        let status = StatusSnapshotBuilder.checkStatus(config.checks[0], row: nil, success: success, latency: latency,
+                                                       failures: failures, now: now)
+        #expect(status.history.map(\.reason) == ["connection refused by 127.0.0.1 port 1", "timeout after 5s", "",
+                                                  "status 503", "status 503", ""])
+        #expect(status.outages == [
+            CheckStatus.Outage(start: times[4], end: nil, failures: 2, reason: "timeout after 5s"),
+            CheckStatus.Outage(start: times[1], end: times[3], failures: 2, reason: "status 503"),
+        ])
+    }
+
+    @Test func anOutageRunningFromTheWindowsStartHasNoStartUnlessItBeganThere() {
+        let success = [Sample(now - 20_000, 0), Sample(now - 10_000, 1)]
+        let latency = success.map { Sample($0.timestamp, 0.05) }
+        let before = StatusSnapshotBuilder.checkStatus(config.checks[0], row: nil, success: success, latency: latency, now: now)
+        #expect(before.outages == [CheckStatus.Outage(start: nil, end: now - 10_000, failures: 1, reason: "")])
+        let began = StatusSnapshotBuilder.checkStatus(
+            config.checks[0], row: nil, success: success, latency: latency,
+            failures: [CheckFailure(at: now - 20_000, reason: "status 500", startsOutage: true)], now: now)
+        #expect(began.outages == [CheckStatus.Outage(start: now - 20_000, end: now - 10_000, failures: 1, reason: "status 500")])
+    }
 }

@@ -16,7 +16,11 @@ struct StatusPageTests {
             CheckStatus(name: hostile, target: "tcp \(hostile)", up: false, reason: "\"><img src=x onerror=alert(2)>",
                         lastCheck: now, latencySeconds: 5, since: now - 60_000, uptimeRatio: 0.5, buckets: buckets,
                         latencies: [1, 2, 3],
-                        history: [CheckStatus.Event(time: now, success: false, seconds: 5, reason: "timeout <after> 5s")]),
+                        history: [CheckStatus.Event(time: now, success: false, seconds: 5, reason: "timeout <after> 5s")],
+                        outages: [CheckStatus.Outage(start: now - 60_000, end: nil, failures: 4, reason: "timeout <after> 5s"),
+                                  CheckStatus.Outage(start: now - 7_200_000, end: now - 6_600_000, failures: 1,
+                                                     reason: "status 503"),
+                                  CheckStatus.Outage(start: nil, end: now - 80_000_000, failures: 9, reason: "")]),
         ]
         let alert = Alert(labels: ["alertname": "ApiDown", "evil": hostile], annotations: ["summary": hostile],
                           state: .firing, value: 0, activeAt: now - 600_000, firedAt: now - 300_000)
@@ -66,6 +70,17 @@ struct StatusPageTests {
         let down = html.range(of: "pill down\">down")!.lowerBound
         let up = html.range(of: "href=\"/checks/api-health\"")!.lowerBound
         #expect(down < up)
+    }
+
+    @Test("the check page lists its outages with how long they lasted and why")
+    func outages() {
+        let detail = StatusPage.renderCheck(Self.snapshot().checks[1], snapshot: Self.snapshot())
+        #expect(detail.contains("Outages <span class=\"muted small\">(last 1d: 3)</span>"))
+        #expect(detail.contains("ongoing, 1m<div class=\"muted small\">4 failed probes</div></td><td class=\"small\">timeout &lt;after&gt; 5s</td>"))
+        #expect(detail.contains(">10m<div class=\"muted small\">1 failed probe</div></td><td class=\"small\">status 503</td>"))
+        #expect(detail.contains("before the window</td><td class=\"nw\">–<div class=\"muted small\">9 failed probes</div></td><td class=\"small\"><span class=\"muted\">not kept</span>"))
+        let healthy = StatusPage.renderCheck(Self.snapshot().checks[0], snapshot: Self.snapshot())
+        #expect(healthy.contains("Outages <span class=\"muted small\">(last 1d: 0)</span></h2><p class=\"muted\">None.</p>"))
     }
 
     /// The latency chart plots one average per bar (16 minutes), so it must not claim to show single probes.

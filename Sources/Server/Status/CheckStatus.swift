@@ -46,6 +46,26 @@ public struct CheckStatus: Sendable {
         }
     }
 
+    /// One stretch of failed probes, for the per-check page.
+    public struct Outage: Sendable, Equatable {
+        /// The first failed probe (ms), nil if the stretch began before the window.
+        public var start: Timestamp?
+        /// The first successful probe after it (ms), nil while it lasts.
+        public var end: Timestamp?
+        /// Failed probes in the stretch.
+        public var failures: Int
+        /// Why the first failed probe failed (empty if not kept).
+        public var reason: String
+
+        /// Creates an outage.
+        public init(start: Timestamp?, end: Timestamp?, failures: Int, reason: String) {
+            self.start = start
+            self.end = end
+            self.failures = failures
+            self.reason = reason
+        }
+    }
+
     /// The check's name (`probe_*{check="NAME"}`).
     public var name: String
     /// What is probed (a URL or host:port), shown beside the name.
@@ -70,12 +90,14 @@ public struct CheckStatus: Sendable {
     public var latencies: [Double?]
     /// Recent probe results, newest first.
     public var history: [Event]
+    /// Outages within the bar's window, newest first.
+    public var outages: [Outage]
 
     /// Creates a check description.
     public init(name: String, target: String, up: Bool?, reason: String = "", lastCheck: Timestamp? = nil,
                 latencySeconds: Double? = nil, since: Timestamp? = nil, uptimeRatio: Double? = nil,
                 bucketMilliseconds: Int64 = 960_000, buckets: [Bucket] = [], latencies: [Double?] = [],
-                history: [Event] = []) {
+                history: [Event] = [], outages: [Outage] = []) {
         self.name = name
         self.target = target
         self.up = up
@@ -88,5 +110,6 @@ public struct CheckStatus: Sendable {
         self.buckets = buckets
         self.latencies = latencies
         self.history = history
+        self.outages = outages
     }
 }

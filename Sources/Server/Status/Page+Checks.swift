@@ -51,7 +51,29 @@ extension Page {
         if let peak = latencies.max(), let low = latencies.min() { html += ", \(HTML.latency(low))–\(HTML.latency(peak))" }
         html += ")</span></h2>"
         sparkline(check.latencies, cssClass: "chart", height: 120)
+        outages(check.outages, window: window, now: now)
         history(check.history, now: now)
+    }
+
+    private mutating func outages(_ outages: [CheckStatus.Outage], window: Int64, now: Timestamp) {
+        html += "<h2>Outages <span class=\"muted small\">(last \(HTML.age(window)): \(outages.count))</span></h2>"
+        guard !outages.isEmpty else { html += "<p class=\"muted\">None.</p>"; return }
+        html += "<table><tr><th>Began</th><th>Lasted</th><th>Why</th></tr>"
+        for outage in outages {
+            html += "<tr><td class=\"small\">"
+            html += outage.start.map(HTML.time) ?? "before the window"
+            html += "</td><td class=\"nw\">"
+            if let start = outage.start {
+                html += outage.end.map { HTML.age($0 - start) } ?? "ongoing, \(HTML.age(now - start))"
+            } else {
+                html += outage.end == nil ? "ongoing" : "–"
+            }
+            let probes = outage.failures == 1 ? "1 failed probe" : "\(outage.failures) failed probes"
+            html += "<div class=\"muted small\">\(probes)</div></td><td class=\"small\">"
+            html += outage.reason.isEmpty ? "<span class=\"muted\">not kept</span>" : HTMLText.escape(outage.reason)
+            html += "</td></tr>"
+        }
+        html += "</table>"
     }
 
     private mutating func history(_ events: [CheckStatus.Event], now: Timestamp) {
