@@ -76,9 +76,12 @@ public final class CheckStatusStore: Sendable {
     /// kept with its time (see `failures(since:)`).
     public func record(check: String, success: Bool, at: Timestamp, durationSeconds: Double, reason: String?) throws {
         try connection.withLock { db in
+            guard !success else {
+                return try upsert(db, check: check, success: true, at: at, durationSeconds: durationSeconds, reason: reason)
+            }
             try db.withTransaction {
-                if !success { try recordFailure(db, check: check, at: at, reason: reason ?? "") }
-                try upsert(db, check: check, success: success, at: at, durationSeconds: durationSeconds, reason: reason)
+                try recordFailure(db, check: check, at: at, reason: reason ?? "")
+                try upsert(db, check: check, success: false, at: at, durationSeconds: durationSeconds, reason: reason)
             }
         }
     }
