@@ -275,7 +275,9 @@ import TestSupport
         let rig = try NotifierRig(channels: ["audit": .webhook(WebhookSpec(url: url))], databasePath: dir.file("n.db"),
                                   loop: loop, delivery: policy)
         await rig.notifier.receive(alerts: [alert("A")])
-        #expect(await eventually { await rig.notifier.metrics().notificationsTotal["audit"]?["expired"] == 1 })
+        let expired = await eventually { await rig.notifier.metrics().notificationsTotal["audit"]?["expired"] == 1 }
+        let counts = await rig.notifier.metrics().notificationsTotal
+        #expect(expired, "counts \(counts), logs \(rig.logs.all)")
         await rig.stop()
         #expect(await rig.queued() == 0)
         #expect(rig.logs.all.contains { $0.hasPrefix("error") && $0.contains("maximum age") && $0.contains("connection refused") })

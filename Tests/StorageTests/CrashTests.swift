@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import Model
 import SQLite
+import TestSupport
 @testable import Storage
 
 /// Kills a writer process (`StorageBench crash-child`) with SIGKILL at random points and checks
@@ -15,33 +16,18 @@ import SQLite
         return URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent("StorageBench").path
     }
 
+    /// Runs on threads of its own: it blocks on the child for seconds at a time, which on the
+    /// cooperative pool (two threads on CI) would stall every other test's tasks meanwhile.
     @Test(.timeLimit(.minutes(1)))
-    func killedWriterLosesNoAcknowledgedBatch() throws {
+    func killedWriterLosesNoAcknowledgedBatch() async throws {
         let child = Self.childPath
         try #require(FileManager.default.isExecutableFile(atPath: child), "build StorageBench first (swift build --build-tests builds it): \(child)")
         let path = dir.file("crash.db")
         var acknowledged: [Int] = []
         var next = 0
         for round in 0..<20 {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: child)
-            process.arguments = ["crash-child", path, "\(next)"]
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            try process.run()
-            // Let it write a random number of batches (some rounds die while opening or compacting).
-            let target = Int.random(in: 0...60)
-            var buffer = Data()
-            while lines(buffer).count < target {
-                let chunk = pipe.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
-                buffer.append(chunk)
-            }
-            if round % 3 == 0 { usleep(UInt32.random(in: 0...3000)) }
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            buffer.append(pipe.fileHandleForReading.readDataToEndOfFile())
-            let acks = lines(buffer).compactMap { $0.hasPrefix("ack ") ? Int($0.dropFirst(4)) : nil }
+            let buffer = try await offCooperativePool { [next] in try Self.runChild(child, path: path, from: next, round: round) }
+            let acks = Self.lines(buffer).compactMap { $0.hasPrefix("ack ") ? Int($0.dropFirst(4)) : nil }
             acknowledged += acks
             next = (acks.last ?? next - 1) + 1
             // A batch the child wrote but did not live to acknowledge may or may not be there; start after it.
@@ -64,7 +50,30 @@ import SQLite
         #expect(try db.stats().series == CrashChild.series)
     }
 
-    func lines(_ data: Data) -> [Substring] {
+    /// Starts the child, lets it write a random number of batches, kills it and returns its output.
+    static func runChild(_ child: String, path: String, from next: Int, round: Int) throws -> Data {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: child)
+        process.arguments = ["crash-child", path, "\(next)"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        // Let it write a random number of batches (some rounds die while opening or compacting).
+        let target = Int.random(in: 0...60)
+        var buffer = Data()
+        while lines(buffer).count < target {
+            let chunk = pipe.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            buffer.append(chunk)
+        }
+        if round % 3 == 0 { usleep(UInt32.random(in: 0...3000)) }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        buffer.append(pipe.fileHandleForReading.readDataToEndOfFile())
+        return buffer
+    }
+
+    static func lines(_ data: Data) -> [Substring] {
         String(decoding: data, as: UTF8.self).split(separator: "\n").filter { $0.hasPrefix("ack ") && !$0.isEmpty }
     }
 }

@@ -78,7 +78,9 @@ struct CollectorTests {
         #expect(collector.update(specs).isEmpty)
         // The hung check waits 2 s for its timeout; meanwhile the fast one (every 100 ms) keeps going.
         #expect(await log.wait(for: .seconds(20)) { log.count("hung") >= 1 })
-        #expect(log.count("fast") >= 5)
+        // Had the hung probe held the loop, the fast check would have one result in those 2 s, not
+        // ~20; a few are proof enough on a loaded machine.
+        #expect(log.count("fast") >= 3)
         #expect(collector.probeResults.latest("hung")?.reason?.hasPrefix("timeout") == true)
         #expect(collector.probeResults.latest("fast")?.success == true)
         #expect(try store.latest("probe_success", ["check": "fast"]) == 1)
