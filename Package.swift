@@ -22,6 +22,8 @@ let package = Package(
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl"), .linkedLibrary("ssl"), .linkedLibrary("crypto")]),
         .target(name: "CSQLite", linkerSettings: [.linkedLibrary("sqlite3")]),
         .target(name: "CSnappy", linkerSettings: [.linkedLibrary("snappy")]),
+        // libxcrypt, for bcrypt password hashes.
+        .systemLibrary(name: "CCrypt", path: "Sources/CCrypt"),
 
         .target(name: "Model", swiftSettings: swift6),
         .target(name: "SQLite", dependencies: ["CSQLite"], swiftSettings: swift6),
@@ -52,7 +54,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: swift6),
         .target(name: "Server", dependencies: [
-            "Model", "Config", "Query", "Rules", "Notify", "Storage",
+            "Model", "Config", "Query", "Rules", "Notify", "Storage", "CCrypt",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Hummingbird", package: "hummingbird"),
         ], swiftSettings: swift6),

@@ -64,26 +64,18 @@ enum GlobalDecoder {
             let username = inner.requiredString("username")
             let hash = inner.secret("password_hash", required: true)
             guard let username, let hash else { return nil }
-            // Compared as SHA-256(password) in hex; anything else (a bcrypt hash, as htpasswd writes)
-            // could never match and would lock every client out without a word.
-            let hex = hash.value.trimmingCharacters(in: .whitespaces)
-            guard hex.utf8.count == 64, hex.utf8.allSatisfy({ $0.isHexDigit }) else {
+            // Anything but the two forms could never match and would lock every client out without a word.
+            guard PasswordHash(hash.value) != nil else {
                 (inner["password_hash"] ?? inner["password_hash_file"] ?? basic).error(
-                    "must be the SHA-256 of the password as 64 hex digits (printf %s PASSWORD | sha256sum); bcrypt is not supported")
+                    "must be a bcrypt hash ($2y$…, as htpasswd -nbB USER PASSWORD writes) or the SHA-256 of the password as 64 hex digits (printf %s PASSWORD | sha256sum)")
                 return nil
             }
-            return .basic(username: username, passwordHash: Secret(hex))
+            return .basic(username: username, passwordHash: hash)
         }
         if let token = fields.secret("bearer_token") { return .bearerToken(token) }
         if !fields.has("bearer_token") && !fields.has("bearer_token_file") {
             cursor.error("set one of \"bearer_token\", \"bearer_token_file\" or \"basic_auth\"")
         }
         return nil
-    }
-}
-
-extension UInt8 {
-    fileprivate var isHexDigit: Bool {
-        (48...57).contains(self) || (65...70).contains(self) || (97...102).contains(self)
     }
 }

@@ -105,6 +105,6 @@ public struct HeartbeatConfig: Sendable {
 /// `global.api_auth`: exactly one of a bearer token or basic auth.
 public enum APIAuth: Sendable {
     case bearerToken(Secret)
-    /// `passwordHash` is the SHA-256 of the password as 64 hex digits (checked when decoding); never the password.
+    /// `passwordHash` is a bcrypt hash or the SHA-256 of the password as 64 hex digits (checked when decoding; see `PasswordHash`); never the password.
     case basic(username: String, passwordHash: Secret)
 }

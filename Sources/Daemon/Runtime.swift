@@ -195,7 +195,9 @@ final class Runtime: Sendable {
         switch config.global.apiAuth {
         case nil: auth = .none
         case .bearerToken(let token): auth = .bearerToken(token.value)
-        case .basic(let username, let hash): auth = .basic(username: username, passwordSHA256: hash.value.lowercased())
+        case .basic(let username, let hash):
+            // Validated when the config was loaded.
+            auth = PasswordHash(hash.value).map { .basic(username: username, hash: $0) } ?? .basic(username: username, passwordSHA256: "")
         }
         let api = try APIServer(dependencies: ServerWiring.dependencies(runtime: self), listen: listen.description,
                                 auth: auth, logger: Logger(label: "lookout.http"),

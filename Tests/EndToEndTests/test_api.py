@@ -1,5 +1,6 @@
 """The HTTP API of a running daemon: Prometheus-compatible queries checked with the real
 `promtool`, Alertmanager-compatible silences, health, reload, /metrics and the status page."""
+import base64
 import json
 import shutil
 import subprocess
@@ -162,4 +163,19 @@ def test_api_auth_protects_everything_but_healthy(daemon_factory, app):
     assert get(base + "/api/v1/query?query=up")[0] == 401
     assert get(base + "/api/v1/query?query=up", {"Authorization": "Bearer s3cret-token"})[0] == 200
     assert "s3cret-token" not in d.log()
+    d.stop()
+
+
+def test_basic_auth_takes_the_bcrypt_hash_htpasswd_writes(daemon_factory, app):
+    # htpasswd -nbB grafana s3cret, at cost 5 to keep the test fast; `$` needs no escaping.
+    bcrypt = "$2y$05$abcdefghijklmnopqrstuuLK7U1u6pVRmL7L1BBM2aS35PSZnDXlK"
+    port = free_port()
+    d = daemon_factory(config(port, app.url, extra=f"  api_auth: {{basic_auth: {{username: grafana, password_hash: '{bcrypt}'}}}}")).start()
+    base = f"http://127.0.0.1:{port}"
+    good = "Basic " + base64.b64encode(b"grafana:s3cret").decode()
+    bad = "Basic " + base64.b64encode(b"grafana:s3cre7").decode()
+    assert get(base + "/api/v1/query?query=up")[0] == 401
+    assert get(base + "/api/v1/query?query=up", {"Authorization": bad})[0] == 401
+    assert get(base + "/api/v1/query?query=up", {"Authorization": good})[0] == 200
+    assert get(base + "/", {"Authorization": good})[0] == 200
     d.stop()

@@ -1,4 +1,6 @@
-/// How API clients authenticate. Secrets are kept only as SHA-256 digests (lowercase hex) and
+import Model
+
+/// How API clients authenticate. Secrets are kept only as SHA-256 digests (lowercase hex) or bcrypt hashes, and
 /// compared in constant time. `/-/healthy` is always open so probes and load balancers work.
 public enum APIAuth: Sendable, Equatable {
     /// No authentication (the default; the listener is loopback by default).
@@ -7,6 +9,16 @@ public enum APIAuth: Sendable, Equatable {
     case bearer(tokenSHA256: String)
     /// HTTP basic auth with this user name, where SHA-256(password) equals the digest.
     case basic(username: String, passwordSHA256: String)
+    /// HTTP basic auth with this user name and a bcrypt hash of the password (see `Bcrypt`).
+    case basicBcrypt(username: String, hash: String)
+
+    /// Basic auth from a configured hash of either kind.
+    public static func basic(username: String, hash: PasswordHash) -> APIAuth {
+        switch hash {
+        case .sha256(let digest): .basic(username: username, passwordSHA256: digest)
+        case .bcrypt(let hash): .basicBcrypt(username: username, hash: hash)
+        }
+    }
 
     /// Bearer auth from a plain token (hashed here; the token itself is not kept).
     public static func bearerToken(_ token: String) -> APIAuth { .bearer(tokenSHA256: SHA256.hex(token)) }
@@ -25,13 +37,16 @@ public enum APIAuth: Sendable, Equatable {
             guard let header, let token = APIAuth.credentials(header, scheme: "bearer") else { return false }
             return APIAuth.constantTimeEqual(SHA256.hex(token), digest.lowercased())
         case .basic(let username, let digest):
-            guard let header, let encoded = APIAuth.credentials(header, scheme: "basic"),
-                  let decoded = Base64.decode(encoded), let colon = decoded.firstIndex(of: ":") else { return false }
-            let user = String(decoded[..<colon])
-            let password = String(decoded[decoded.index(after: colon)...])
+            guard let (user, password) = APIAuth.basicCredentials(header) else { return false }
             // Hash and compare both, so timing does not reveal which one was wrong.
             let userOK = APIAuth.constantTimeEqual(SHA256.hex(user), SHA256.hex(username))
             let passwordOK = APIAuth.constantTimeEqual(SHA256.hex(password), digest.lowercased())
+            return userOK && passwordOK
+        case .basicBcrypt(let username, let hash):
+            guard let (user, password) = APIAuth.basicCredentials(header) else { return false }
+            let userOK = APIAuth.constantTimeEqual(SHA256.hex(user), SHA256.hex(username))
+            // Checked whatever the user name, so timing does not reveal which one was wrong.
+            let passwordOK = Bcrypt.verify(password, hash: hash)
             return userOK && passwordOK
         }
     }
@@ -40,8 +55,15 @@ public enum APIAuth: Sendable, Equatable {
     var challenge: String {
         switch self {
         case .none, .bearer: "Bearer realm=\"lookout\""
-        case .basic: "Basic realm=\"lookout\", charset=\"UTF-8\""
+        case .basic, .basicBcrypt: "Basic realm=\"lookout\", charset=\"UTF-8\""
         }
+    }
+
+    /// User name and password of a basic `Authorization` header value.
+    private static func basicCredentials(_ header: String?) -> (String, String)? {
+        guard let header, let encoded = credentials(header, scheme: "basic"),
+              let decoded = Base64.decode(encoded), let colon = decoded.firstIndex(of: ":") else { return nil }
+        return (String(decoded[..<colon]), String(decoded[decoded.index(after: colon)...]))
     }
 
     private static func credentials(_ header: String, scheme: String) -> String? {
