@@ -59,6 +59,8 @@ public final class CheckStatusStore: Sendable {
     /// Failures kept per check besides those that start an outage: the status page's history shows
     /// the last 50 probes.
     public static let recentFailuresKept = 50
+    /// Outage starts kept per check at most, so a check that flaps on every probe stays bounded.
+    public static let outageStartsKept = 500
 
     private let connection: Mutex<Connection>
     private let retention: Int64
@@ -87,7 +89,7 @@ public final class CheckStatusStore: Sendable {
     }
 
     /// Keeps the failure's reason. The last `recentFailuresKept` failures of a check stay, and the
-    /// first of each outage for `retention`.
+    /// first of each outage for `retention` (the newest `outageStartsKept` at most).
     private func recordFailure(_ db: Connection, check: String, at: Timestamp, reason: String) throws {
         let previous = try db.scalar("SELECT success FROM check_status WHERE check_name = ?", [.text(check)])?.int64
         let startsOutage = previous != 0  // after a success, or the first probe ever
@@ -99,6 +101,11 @@ public final class CheckStatusStore: Sendable {
             DELETE FROM check_failures WHERE check_name = ?1 AND (at < ?2 OR (starts_outage = 0 AND at <
                 (SELECT at FROM check_failures WHERE check_name = ?1 ORDER BY at DESC LIMIT 1 OFFSET ?3)))
             """).run([.text(check), .integer(at - retention), .integer(Int64(Self.recentFailuresKept - 1))])
+        guard startsOutage else { return }
+        try db.cached("""
+            DELETE FROM check_failures WHERE check_name = ?1 AND starts_outage = 1 AND at <
+                (SELECT at FROM check_failures WHERE check_name = ?1 AND starts_outage = 1 ORDER BY at DESC LIMIT 1 OFFSET ?2)
+            """).run([.text(check), .integer(Int64(Self.outageStartsKept - 1))])
     }
 
     private func upsert(_ db: Connection, check: String, success: Bool, at: Timestamp, durationSeconds: Double,

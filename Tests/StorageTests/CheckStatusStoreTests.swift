@@ -56,4 +56,20 @@ import Testing
         try store.retain(["db"])
         #expect(try store.failures(since: 0)["api"] == nil)
     }
+
+    @Test func aCheckFlappingOnEveryProbeKeepsABoundedNumberOfOutageStarts() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("checkflap-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = try CheckStatusStore(path: dir.appendingPathComponent("lookout.db").path)
+        let flaps = CheckStatusStore.outageStartsKept + 20
+        for i in 0..<flaps {
+            try store.record(check: "flappy", success: true, at: Int64(2 * i) * 1000, durationSeconds: 0.1, reason: nil)
+            try store.record(check: "flappy", success: false, at: Int64(2 * i + 1) * 1000, durationSeconds: 0.1, reason: "status 500")
+        }
+        let kept = try #require(try store.failures(since: 0)["flappy"])
+        #expect(kept.count == CheckStatusStore.outageStartsKept)
+        #expect(kept.last?.at == Int64(2 * flaps - 1) * 1000)
+        #expect(kept.first?.at == Int64(2 * 20 + 1) * 1000)
+    }
 }
