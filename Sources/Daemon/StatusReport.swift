@@ -29,9 +29,11 @@ public enum StatusReport {
     }
 
     static func checks(config: LookoutConfig, engine: Engine, path: String, now: Timestamp, fromStore: Bool = false) -> [String] {
-        var rows: [String: CheckStatusRow] = [:], problem: String?
+        var rows: [String: CheckStatusRow] = [:], failures: [String: [CheckFailure]] = [:], problem: String?
         do {
-            rows = Dictionary(try CheckStatusStore(path: path).all().map { ($0.check, $0) }, uniquingKeysWith: { first, _ in first })
+            let store = try CheckStatusStore(path: path)
+            rows = Dictionary(try store.all().map { ($0.check, $0) }, uniquingKeysWith: { first, _ in first })
+            failures = try store.failures(since: 0)
         } catch {
             problem = "  (cannot read the check results: \(error); checks show as PENDING)"
         }
@@ -48,7 +50,13 @@ public enum StatusReport {
             let up = uptime[name].map { String(format: "%.2f%%", $0 * 100) } ?? "-"
             var line = "  \(pad(name, 24)) \(state)  \(pad(latency, 8)) uptime 24h \(pad(up, 8))"
             if let failedAt = row.lastFailureAt, let reason = row.lastFailureReason {
-                line += row.success ? " last failure \(ago(now - failedAt)) ago: \(reason)" : " failing: \(reason)"
+                if row.success {
+                    line += " last failure \(ago(now - failedAt)) ago: \(reason)"
+                } else if let start = failures[name]?.last(where: \.startsOutage)?.at {
+                    line += " failing for \(ago(now - start)): \(reason)"
+                } else {
+                    line += " failing: \(reason)"
+                }
             }
             lines.append(line)
         }

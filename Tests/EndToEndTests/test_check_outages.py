@@ -1,8 +1,9 @@
 """Every failed probe keeps its reason: the check's page lists each outage with why it began, and
 the reasons survive a restart (they are stored with the check status in SQLite)."""
+import re
 import urllib.request
 
-from conftest import free_port, wait_for
+from conftest import free_port, run_cli, wait_for
 from receivers import Receiver
 
 
@@ -44,5 +45,9 @@ checks:
         # Every failed probe shows why, not only the newest.
         assert failed_rows and all('<div class="small">' in row for row in failed_rows), history
         d.stop()
+        # `lookout status` says how long the check has been failing, from the outage's first failure.
+        out = run_cli("status", "--config", str(d.config), "--data-dir", str(d.data_dir))
+        line = next(l for l in out.stdout.splitlines() if l.strip().startswith("payments"))
+        assert re.search(r"DOWN .* failing for \d+s: status was \"degraded\"$", line), line
     finally:
         app.close()
