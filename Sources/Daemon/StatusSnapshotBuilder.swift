@@ -120,7 +120,8 @@ enum StatusSnapshotBuilder {
             } else if current != nil {
                 current?.failures += 1
             } else {
-                current = CheckStatus.Outage(start: index == 0 && !startsAt.contains(sample.timestamp) ? nil : sample.timestamp, end: nil, failures: 1,
+                let beganBefore = index == 0 && !startsAt.contains(sample.timestamp)
+                current = CheckStatus.Outage(start: beganBefore ? nil : sample.timestamp, end: nil, failures: 1,
                                              reason: reasonAt[sample.timestamp] ?? "")
             }
         }
