@@ -126,7 +126,10 @@ final class Runtime: Sendable {
     static func start(config: LookoutConfig, source: ConfigSource, logger: Logger) async throws -> Runtime {
         let dataDir = config.global.dataDir
         do {
-            try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
+            // Owner only, as systemd's StateDirectoryMode=0700: the store holds alert history,
+            // silences and queued notifications.
+            try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
         } catch {
             throw StartupError("cannot create data directory \(dataDir): \(error.localizedDescription)")
         }
