@@ -263,7 +263,10 @@ struct StartupError: Error, CustomStringConvertible {
 }
 
 /// The HTTP server as a service of the group: graceful shutdown lets in-flight requests finish.
-struct HTTPService: Service {
+/// Named by its description: swift-service-lifecycle logs each service at debug level, and the
+/// default rendering would dump the server's dependencies and credentials' digests.
+struct HTTPService: Service, CustomStringConvertible {
+    var description: String { "http" }
     let api: APIServer
     let listening: Gate
 
