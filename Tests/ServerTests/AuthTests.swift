@@ -1,4 +1,5 @@
 import Testing
+import Model
 @testable import Server
 
 @Suite("Authentication")

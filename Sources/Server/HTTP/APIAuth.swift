@@ -1,3 +1,5 @@
+import Model
+
 /// How API clients authenticate. Secrets are kept only as SHA-256 digests (lowercase hex) and
 /// compared in constant time. `/-/healthy` is always open so probes and load balancers work.
 public enum APIAuth: Sendable, Equatable {
