@@ -13,8 +13,8 @@ extension SlackChannel {
         if !r.externalURL.isEmpty, let link = Self.safeLink(r.externalURL) {
             blocks.append(Block(type: "context", elements: [Text(text: "<\(link)|Status page>")]))
         }
-        let text = Formats.truncate(ReportText.plain(r), 3000)
-        let payload = Payload(text: Formats.truncate(r.title, 3000), channel: spec.channel, username: spec.username,
+        let text = Self.escape(Formats.truncate(ReportText.plain(r), 3000))
+        let payload = Payload(text: Self.escape(Formats.truncate(r.title, 3000)), channel: spec.channel, username: spec.username,
                               attachments: [Attachment(color: "#439FE0", fallback: text, blocks: blocks)])
         return OutboundHTTPRequest(url: spec.webhookURL, headers: [("Content-Type", "application/json")],
                                    body: try Formats.json(payload))

@@ -49,9 +49,11 @@ struct SlackChannel: Channel {
         if !context.isEmpty {
             blocks.append(Block(type: "context", elements: [Text(text: context.joined(separator: " · "))]))
         }
-        let payload = Payload(text: Formats.truncate(n.title, 3000), channel: spec.channel, username: spec.username,
-                              attachments: [Attachment(color: Self.color(n), fallback: Formats.truncate(n.title, 3000),
-                                                       blocks: blocks)])
+        // The title carries group label values: escaped like every other text, so a label such as
+        // `<!channel>` cannot mention anyone (Slack parses `text` as mrkdwn).
+        let title = Self.escape(Formats.truncate(n.title, 3000))
+        let payload = Payload(text: title, channel: spec.channel, username: spec.username,
+                              attachments: [Attachment(color: Self.color(n), fallback: title, blocks: blocks)])
         return OutboundHTTPRequest(url: spec.webhookURL, headers: [("Content-Type", "application/json")],
                            body: try Formats.json(payload))
     }

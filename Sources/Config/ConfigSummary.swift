@@ -78,7 +78,7 @@ public enum ConfigSummary {
     }
 
     /// Without user info and query: those are where URLs carry credentials.
-    static func redactedURL(_ url: String) -> String {
+    public static func redactedURL(_ url: String) -> String {
         guard let schemeEnd = url.range(of: "://") else { return "<url>" }
         var rest = url[schemeEnd.upperBound...]
         var suffix = ""

@@ -1,3 +1,4 @@
+import Foundation
 import Model
 
 /// Decoding of `notify.channels`.
@@ -70,6 +71,12 @@ enum ChannelDecoder {
             fields.owner.error("\"password\" needs a \"username\"",
                                at: fields.keyPositions["password"] ?? fields.keyPositions["password_file"]!)
         }
+        if password != nil, tls == .none, let smtp, !isLoopback(smtp) {
+            // As Go's smtp.PlainAuth (Alertmanager): a password crosses the network only inside TLS.
+            fields.owner.error("\"tls: none\" would send the password in plain text; use STARTTLS or smtps:// "
+                               + "(a password without TLS is allowed to a relay on this machine only)",
+                               at: fields.keyPositions["tls"] ?? fields.owner.position)
+        }
         let from = fields.required("from").flatMap(address)
         var to: [String] = []
         if let node = fields.required("to") {
@@ -81,6 +88,15 @@ enum ChannelDecoder {
         guard let smtp, let from, !to.isEmpty else { return nil }
         return ChannelConfig.Email(smtpURL: smtp, tls: tls, username: username, password: password,
                                    from: from, to: to, caFile: caFile)
+    }
+
+    /// Whether an `smtp://` URL names this machine: `localhost`, `127.0.0.0/8` or `[::1]`.
+    static func isLoopback(_ url: String) -> Bool {
+        guard let host = URLComponents(string: url)?.host?.lowercased() else { return false }
+        let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        if bare == "localhost" || bare == "::1" { return true }
+        let octets = bare.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
     }
 
     /// A bare address or `Name <address>`; CR/LF are refused so nothing can start a header.

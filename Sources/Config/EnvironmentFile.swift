@@ -5,7 +5,7 @@ import Foundation
 /// operator's shell see the configuration the daemon sees. Variables already in the environment
 /// win. A missing or unreadable file (the daemon's dynamic user cannot read the root-only file;
 /// systemd has passed its contents already) is the same as an empty one, and so is a file that
-/// another user owns or anyone may write.
+/// another user owns or that its group or anyone may write.
 public enum EnvironmentFile {
     /// The name looked for in the config file's directory.
     public static let fileName = "lookout.env"
@@ -21,13 +21,13 @@ public enum EnvironmentFile {
         return environment.merging(parse(text)) { own, _ in own }
     }
 
-    /// Whether the file may supply values: owned by root or by this process' user, and not
-    /// writable by others. A file someone else planted beside a config in a shared directory
-    /// (`/tmp`) must not redirect alerts or credentials.
+    /// Whether the file may supply values: owned by root or by this process' user, and writable
+    /// by its owner only (not its group, not others). A file someone else planted or edited beside
+    /// a config must not redirect alerts or credentials.
     static func isTrusted(_ path: String) -> Bool {
         var info = stat()
         guard stat(path, &info) == 0 else { return false }
-        return (info.st_uid == 0 || info.st_uid == geteuid()) && info.st_mode & S_IWOTH == 0
+        return (info.st_uid == 0 || info.st_uid == geteuid()) && info.st_mode & (S_IWOTH | S_IWGRP) == 0
     }
 
     /// The assignments of an environment file as systemd reads one: `NAME=value` per line, `#` and

@@ -48,9 +48,10 @@ public struct HostPort: Sendable, Hashable, CustomStringConvertible {
 }
 
 enum URLCheck {
-    /// A problem with an absolute URL of one of `schemes`, or nil. Never echoes `text` when `secret`.
+    /// A problem with an absolute URL of one of `schemes`, or nil. Never echoes `text` when `secret`;
+    /// otherwise echoes it without user info and query, where URLs carry credentials.
     static func problem(_ text: String, schemes: Set<String>, secret: Bool = false) -> String? {
-        let shown = secret ? "" : " \"\(text)\""
+        let shown = secret ? "" : " \"\(withoutCredentials(text))\""
         guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased() else {
             return "invalid URL\(shown)"
         }
@@ -60,6 +61,27 @@ enum URLCheck {
         }
         guard let host = components.host, !host.isEmpty else { return "invalid URL\(shown): missing host" }
         return nil
+    }
+
+    /// `text` with the user info of its authority (up to its last `@`) and its query and fragment
+    /// replaced by `…`, also when it is not a valid URL (`user:pw@host:9093` lacks a scheme).
+    static func withoutCredentials(_ text: String) -> String {
+        var prefix = Substring()
+        var rest = Substring(text)
+        if let separator = rest.range(of: "://") {
+            prefix = rest[..<separator.upperBound]
+            rest = rest[separator.upperBound...]
+        }
+        var out = String(prefix)
+        let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex
+        if let at = rest[..<authorityEnd].lastIndex(of: "@") {
+            out += "…@"
+            rest = rest[rest.index(after: at)...]
+        }
+        if let query = rest.firstIndex(where: { $0 == "?" || $0 == "#" }) {
+            return out + rest[..<query] + String(rest[query]) + "…"
+        }
+        return out + rest
     }
 }
 

@@ -4,8 +4,10 @@ import ServiceLifecycle
 
 /// The dead man's switch: pings `global.heartbeat.url` (e.g. healthchecks.io) every interval
 /// while rule evaluation is alive, so an outside service notices when Lookout stops.
-/// The URL is a secret: it never appears in logs.
-struct HeartbeatService: Service {
+/// The URL is a secret: it never appears in logs, not even in swift-service-lifecycle's debug
+/// lines naming each service (hence the description).
+struct HeartbeatService: Service, CustomStringConvertible {
+    var description: String { "heartbeat" }
     let url: String
     let interval: Duration
     let loop: CurlLoop

@@ -42,7 +42,8 @@ struct Lifecycle {
 }
 
 /// Calls `action` for each delivery of an already-trapped signal until graceful shutdown.
-struct SignalService: Service {
+struct SignalService: Service, CustomStringConvertible {
+    var description: String { "signals" }
     let signals: UnixSignalsSequence
     let action: @Sendable () async -> Void
 
@@ -54,7 +55,8 @@ struct SignalService: Service {
 }
 
 /// Sends WATCHDOG=1 at half of systemd's watchdog interval.
-struct WatchdogService: Service {
+struct WatchdogService: Service, CustomStringConvertible {
+    var description: String { "watchdog" }
     let notifier: SystemdNotifier
     let interval: Duration
 
@@ -67,7 +69,8 @@ struct WatchdogService: Service {
 }
 
 /// Announces READY=1 once every service has started, and STOPPING=1 as soon as shutdown begins.
-struct ReadinessService: Service {
+struct ReadinessService: Service, CustomStringConvertible {
+    var description: String { "readiness" }
     let notifier: SystemdNotifier
     let logger: Logger
     let status: String

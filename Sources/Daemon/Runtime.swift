@@ -126,7 +126,10 @@ final class Runtime: Sendable {
     static func start(config: LookoutConfig, source: ConfigSource, logger: Logger) async throws -> Runtime {
         let dataDir = config.global.dataDir
         do {
-            try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
+            // Owner only, as systemd's StateDirectoryMode=0700: the store holds alert history,
+            // silences and queued notifications.
+            try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
         } catch {
             throw StartupError("cannot create data directory \(dataDir): \(error.localizedDescription)")
         }
@@ -193,7 +196,15 @@ final class Runtime: Sendable {
         try PortCheck.assertBindable(host: listen.host, port: listen.port)
         let auth: Server.APIAuth
         switch config.global.apiAuth {
-        case nil: auth = .none
+        case nil:
+            auth = .none
+            if !Runtime.isLoopback(listen.host) {
+                logger.warning("""
+                    the API listens beyond this machine without global.api_auth: whoever reaches it can \
+                    read every series, create silences and reload the configuration
+                    """,
+                               metadata: ["listen": "\(listen)"])
+            }
         case .bearerToken(let token): auth = .bearerToken(token.value)
         case .basic(let username, let hash):
             // Validated when the config was loaded.
@@ -203,6 +214,15 @@ final class Runtime: Sendable {
                                 auth: auth, logger: Logger(label: "lookout.http"),
                                 onListening: { [listening] _ in listening.open() })
         httpServer.withLock { $0 = api }
+    }
+
+    /// Whether a listen host accepts connections from this machine only: `localhost`, `127.0.0.0/8`
+    /// or `::1` (an empty host is every interface).
+    static func isLoopback(_ host: String) -> Bool {
+        let host = host.lowercased()
+        if host == "localhost" || host == "::1" { return true }
+        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
     }
 
     static func channels(_ settings: NotifySettings, curl: CurlLoop) -> [String: any Channel] {
@@ -262,7 +282,10 @@ struct StartupError: Error, CustomStringConvertible {
 }
 
 /// The HTTP server as a service of the group: graceful shutdown lets in-flight requests finish.
-struct HTTPService: Service {
+/// Named by its description: swift-service-lifecycle logs each service at debug level, and the
+/// default rendering would dump the server's dependencies and credentials' digests.
+struct HTTPService: Service, CustomStringConvertible {
+    var description: String { "http" }
     let api: APIServer
     let listening: Gate
 

@@ -94,7 +94,9 @@ enum StatusSnapshotBuilder {
         }
         let target: String
         switch check.target {
-        case .http(let url): target = url
+        // A check URL may carry credentials (`user:pass@`) or a token in its query: the page
+        // shows it as `lookout check` does, without either.
+        case .http(let url): target = ConfigSummary.redactedURL(url)
         case .tcp(let address): target = "tcp://\(address)"
         }
         return CheckStatus(

@@ -46,6 +46,9 @@ public struct ServerDependencies: Sendable {
     public var reload: @Sendable () async throws -> Void
     /// The current time in milliseconds (the default `time` of an instant query).
     public var now: @Sendable () -> Timestamp
+    /// How long `/graph` (each alert's "Source" link) evaluates its expression before it answers
+    /// with a timeout and cancels the evaluation (default 30 s).
+    public var expressionPageTimeout: Duration = .seconds(30)
 
     /// Creates dependencies in which everything is empty except the queries, which run on the
     /// PromQL engine over `querier` with default options (see `useQueryEngine`); set the members you have.

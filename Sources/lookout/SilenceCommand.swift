@@ -82,7 +82,8 @@ struct SilenceCommand: ParsableCommand {
             StandardError.write("lookout: no database at \(path) yet; creating it (the daemon must use this data directory to honour the silence)")
         }
         do {
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
             return try SilenceManager(databasePath: path)
         } catch {
             StandardError.write("lookout: cannot open the database in \(dir): \(error)")

@@ -47,6 +47,24 @@ import Testing
         #expect(SlackChannel.color(Samples.resolvedGroup) == "#2EB67D")
     }
 
+    /// Slack parses `text` (shown above the attachment) as mrkdwn: a group label value such as
+    /// `<!channel>` in the title must arrive escaped, or it pings the whole channel.
+    @Test(arguments: ["<!channel>", "<!here|x>", "<@U024BE7LH>", "<https://evil.example|click>"])
+    func slackTitleCannotMentionOrLink(value: String) throws {
+        var n = Samples.firingGroup
+        n.groupLabels = Labels(["alertname": "HighErrorRate", "job": value])
+        for index in n.alerts.indices { n.alerts[index].labels = n.alerts[index].labels.setting("job", to: value) }
+        let channel = SlackChannel(name: "team", spec: SlackSpec(webhookURL: "https://h/s"), transport: NoTransport(), timeout: 1)
+        let body = String(decoding: try channel.render(n).body, as: UTF8.self)
+        let object = try JSONSerialization.jsonObject(with: Data(body.utf8)) as! [String: Any]
+        let attachment = (object["attachments"] as! [[String: Any]])[0]
+        for text in [object["text"] as! String, attachment["fallback"] as! String] {
+            #expect(!text.contains("<") && !text.contains(">"), "\(text)")
+            #expect(text.contains("&lt;"))
+        }
+        #expect(!body.contains(value))
+    }
+
     @Test func slackTruncatesLongGroups() throws {
         let alerts = (0..<120).map { Samples.alert(instance: "host-\($0):80") }
         var n = Samples.firingGroup

@@ -46,6 +46,10 @@ import Testing
         #expect(EnvironmentFile.merged([:], configPath: config) == ["HOOK": "https://planted.example/x"])
         #expect(chmod(file, 0o666) == 0)
         #expect(EnvironmentFile.merged([:], configPath: config) == [:])
+        #expect(chmod(file, 0o620) == 0)   // the group may write it: not only its owner
+        #expect(EnvironmentFile.merged([:], configPath: config) == [:])
+        #expect(chmod(file, 0o640) == 0)   // the group may read it: fine (e.g. root:lookout)
+        #expect(EnvironmentFile.merged([:], configPath: config) == ["HOOK": "https://planted.example/x"])
         #expect(chmod(file, 0o600) == 0)
         if geteuid() == 0 {   // only root can give the file away
             #expect(chown(file, 4321, 4321) == 0)

@@ -99,3 +99,23 @@ import Testing
         #expect(errors.description == "l.yml:4:28: notify.channels.s.slack.webhook_url: invalid URL")
     }
 }
+
+/// A URL that is not itself a secret (a check, a remote-write or Alertmanager endpoint, an SMTP
+/// relay) may still carry credentials or a token in its query: an error about it names it without
+/// them, since `lookout check` output and rejected reloads end up in terminals and the journal.
+@Suite struct URLDiagnosticsTests {
+    @Test(arguments: [
+        ("checks:\n  - {name: c, http: \"htps://probe:pw-s3cr3t@api.example.com/h?token=q-s3cr3t\"}\n",
+         "l.yml:2:21: checks[0].http: invalid URL \"htps://…@api.example.com/h?…\": scheme must be http:// or https://"),
+        ("remote_write:\n  - url: \"rw:pw-s3cr3t@mimir.example.com/push\"\n",
+         "l.yml:2:10: remote_write[0].url: invalid URL \"…@mimir.example.com/push\": scheme must be http:// or https://"),
+        ("alertmanagers:\n  - url: \"http://am:pw-s3cr3t@/x#q-s3cr3t\"\n",
+         "l.yml:2:10: alertmanagers[0].url: invalid URL \"http://…@/x#…\": missing host"),
+    ])
+    func urlErrorsHideUserInfoAndQuery(text: String, expected: String) {
+        let result = ConfigLoader.parse(text: text, fileName: "l.yml", environment: [:])
+        guard case .failure(let errors) = result else { Issue.record("accepted"); return }
+        #expect(!errors.description.contains("s3cr3t"))
+        #expect(errors.description == expected)
+    }
+}

@@ -35,6 +35,19 @@ import Testing
         #expect(status.history.first?.reason == "connection refused")
     }
 
+    /// The status page is readable by whoever reaches the API: a check URL's credentials and
+    /// query (where tokens go) stay off it, as they stay out of `lookout check`.
+    @Test func checkTargetHasNoCredentialsOrQuery() throws {
+        let yaml = """
+            global: {data_dir: /tmp/unused}
+            checks:
+              - {name: api, http: "https://probe:hunter2pw@api.example.com:8443/health?token=t0ken#frag"}
+            """
+        let config = try ConfigLoader.parse(text: yaml, fileName: "t.yml", environment: [:]).get()
+        let status = StatusSnapshotBuilder.checkStatus(config.checks[0], row: nil, success: [], latency: [], now: now)
+        #expect(status.target == "https://api.example.com:8443/health?…")
+    }
+
     @Test func tcpHistoryHasNoStatus() {
         let status = StatusSnapshotBuilder.checkStatus(config.checks[1], row: nil, success: [Sample(now, 1)],
                                                        latency: [Sample(now, 0.001)], now: now)

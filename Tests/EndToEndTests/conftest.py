@@ -73,7 +73,9 @@ class NotifySocket:
 class Daemon:
     """One `lookout run` child process with its own config, data dir and notify socket."""
 
-    def __init__(self, workdir: pathlib.Path, config_text: str, env: dict | None = None, watchdog_usec: int | None = None):
+    def __init__(self, workdir: pathlib.Path, config_text: str, env: dict | None = None, watchdog_usec: int | None = None,
+                 args: tuple = ()):
+        self.args = list(args)   # extra `lookout run` arguments, e.g. ("--log-level", "trace")
         self.workdir = workdir
         self.config = workdir / "lookout.yml"
         self.config.write_text(config_text)
@@ -94,7 +96,7 @@ class Daemon:
             self._stderr.close()
         self._stderr = open(self.stderr_path, "ab")
         self.proc = subprocess.Popen(
-            [lookout_bin(), "run", "--config", str(self.config), "--data-dir", str(self.data_dir)],
+            [lookout_bin(), "run", "--config", str(self.config), "--data-dir", str(self.data_dir), *self.args],
             env=self.env, stdout=subprocess.DEVNULL, stderr=self._stderr, cwd=self.workdir)
         if wait_ready:
             self.notify.wait_for("READY=1", after=seen)

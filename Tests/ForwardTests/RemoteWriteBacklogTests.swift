@@ -13,6 +13,17 @@ import TestSupport
         EncodedBatch(shard: shard, samples: samples, oldest: newest - 1000, newest: newest, payload: Array(repeating: UInt8(shard), count: bytes))
     }
 
+    /// The backlog file is data at rest: an endpoint's key holds neither the URL's credentials nor
+    /// its query (tokens), but still tells apart endpoints that differ only by their query.
+    @Test func backlogKeysHoldNoSecret() {
+        let a = Endpoint.backlogKey("https://u:pw-s3cr3t@mimir.example.com/api/v1/push?token=q-s3cr3t")
+        let b = Endpoint.backlogKey("https://mimir.example.com/api/v1/push?token=other")
+        #expect(!a.contains("s3cr3t"))
+        #expect(a.hasPrefix("https://mimir.example.com/api/v1/push?sha256:") && a != b)
+        #expect(a == Endpoint.backlogKey("https://mimir.example.com/api/v1/push?token=q-s3cr3t"), "credentials may rotate")
+        #expect(Endpoint.backlogKey("http://u:p@127.0.0.1:9090/api/v1/write") == "http://127.0.0.1:9090/api/v1/write")
+    }
+
     @Test func claimsEachShardInOrderAndSkipsClaimedBatches() throws {
         let backlog = try Backlog(path: path)
         try backlog.insert("e", shards: 2, [batch(shard: 0, newest: 1), batch(shard: 1, newest: 2), batch(shard: 0, newest: 3)])

@@ -1,5 +1,6 @@
 import Model
 import Testing
+import Model
 @testable import Server
 
 @Suite("Authentication")

@@ -108,6 +108,31 @@ struct StatusPageTests {
         }
     }
 
+    /// Anyone who can open the status page can open /graph with any expression: an expensive one
+    /// is answered with a timeout and its evaluation cancelled, as /api/v1/query does.
+    @Test("/graph gives up on a slow expression and cancels it")
+    func graphTimesOut() async throws {
+        let (seen, report) = AsyncStream.makeStream(of: Bool.self)
+        var deps = try Fixtures.dependencies()
+        deps.expressionPageTimeout = .milliseconds(50)
+        deps.instantQuery = { _, _, _ in
+            // Busy work only cancellation ends early; bounded by a clock, not a sleep.
+            let giveUp = ContinuousClock.now + .seconds(20)
+            while !Task.isCancelled && ContinuousClock.now < giveUp {}
+            report.yield(Task.isCancelled)
+            report.finish()
+            return .vector([])
+        }
+        try await withServer(deps) { (client: HTTPTestClient) async throws in
+            let page = try await client.get("/graph?g0.expr=up")
+            #expect(page.status == 400)
+            #expect(page.body.contains("query timed out"))
+        }
+        var cancelled = false
+        for await value in seen { cancelled = value }
+        #expect(cancelled)
+    }
+
     @Test("served at / and /checks/NAME with a Content-Security-Policy")
     func served() async throws {
         var deps = try Fixtures.dependencies()

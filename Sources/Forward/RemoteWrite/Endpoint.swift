@@ -1,12 +1,14 @@
 import Config
 import Foundation
+import Model
 
 /// One remote-write endpoint as the queue uses it: where to post, with which headers, and the
 /// names it goes by in the backlog and in metrics.
 struct Endpoint: Sendable {
     /// The URL as configured (credentials included: they reach libcurl and nothing else).
     let url: String
-    /// The backlog's key: the URL without credentials, so rotating a password keeps the backlog.
+    /// The backlog's key: the URL without credentials (so rotating a password keeps the backlog),
+    /// its query as a digest (`backlogKey`).
     let key: String
     /// The URL for logs and metric labels: no credentials, no query string.
     let label: String
@@ -23,7 +25,7 @@ struct Endpoint: Sendable {
 
     init(_ config: RemoteWriteConfig, userAgent: String) {
         url = config.url
-        key = Self.removingCredentials(config.url)
+        key = Self.backlogKey(config.url)
         label = Self.redacted(config.url)
         queue = config.queue
         var headers = Self.protocolHeaders + [("User-Agent", userAgent)]
@@ -55,6 +57,15 @@ struct Endpoint: Sendable {
         let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex
         guard let at = rest[..<authorityEnd].lastIndex(of: "@") else { return url }
         return String(url[..<schemeEnd.upperBound]) + rest[rest.index(after: at)...]
+    }
+
+    /// The endpoint's key in the backlog file: the URL without credentials, its query (which may
+    /// carry a token) only as a SHA-256, so `remote-write.db` holds no secret. A URL without a
+    /// query keeps the key it always had.
+    static func backlogKey(_ url: String) -> String {
+        let bare = removingCredentials(url)
+        guard let query = bare.firstIndex(where: { $0 == "?" || $0 == "#" }) else { return bare }
+        return String(bare[..<query]) + "?sha256:" + SHA256.hex(String(bare[query...]))
     }
 
     /// No credentials, and the query (which may carry a token) replaced by `?REDACTED`.

@@ -1,4 +1,5 @@
 import CCrypt
+import Model
 import Synchronization
 
 /// Checks passwords against bcrypt hashes through libxcrypt's `crypt_rn`.

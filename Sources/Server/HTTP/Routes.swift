@@ -105,7 +105,12 @@ struct Routes: Sendable {
             var result: APIQueryResult?
             var failure: String?
             if expression.contains(where: { !$0.isWhitespace }) {
-                do { result = try await deps.instantQuery(expression, now, .seconds(30)) } catch let error as APIError {
+                // Under a deadline as /api/v1/query is: the engine evaluates synchronously, and only
+                // cancellation stops an expensive expression from holding a thread for minutes.
+                let timeout = deps.expressionPageTimeout
+                do {
+                    result = try await Deadline.run(timeout) { try await deps.instantQuery(expression, now, timeout) }
+                } catch let error as APIError {
                     failure = error.message
                 } catch {
                     failure = "\(error)"
