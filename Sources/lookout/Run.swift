@@ -1,5 +1,8 @@
 import ArgumentParser
 import Daemon
+#if canImport(Glibc)
+import Glibc
+#endif
 
 struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run the daemon until SIGTERM; SIGHUP reloads the config.")
@@ -10,6 +13,12 @@ struct Run: AsyncParsableCommand {
     func run() async throws {
         let logger = logs.bootstrap()
         let exit = await Daemon.run(DaemonOptions(source: options.source), logger: logger)
-        if exit != .success { throw ExitCode(exit.rawValue) }
+        // Everything is flushed and closed by now (database, outbox, logs written with write(2)).
+        // Leave without exit(3)'s atexit handlers: OpenSSL's cleanup frees its global locks while
+        // a worker thread may still release a finished transfer's TLS state, which crashed the
+        // process (SIGSEGV in pthread_rwlock_rdlock) after "lookout stopped" and would turn a clean
+        // stop into a failed unit.
+        fflush(nil)
+        _exit(exit.rawValue)
     }
 }

@@ -81,7 +81,7 @@ def test_every_endpoint_but_healthy_needs_credentials(daemon_factory):
     assert request(port, "DELETE", "/api/v2/silence/x", auth=GOOD)[0] in (400, 404)
     assert PASSWORD not in d.log()
     assert d.proc.poll() is None, d.log()[-20000:]  # still serving
-    d.stop()
+    assert d.stop() == 0, d.log()[-5000:]  # and stops cleanly
 
 
 def test_requests_and_queries_are_bounded(daemon_factory):
@@ -114,7 +114,7 @@ def test_requests_and_queries_are_bounded(daemon_factory):
     assert request(port, "GET", "/-/healthy")[0] == 200
     assert request(port, "GET", "/api/v1/alerts", auth=GOOD)[0] == 200
     assert d.proc.poll() is None, d.log()[-20000:]  # still serving
-    d.stop()
+    assert d.stop() == 0, d.log()[-5000:]  # and stops cleanly
 
 
 def test_data_directory_is_private(daemon_factory, workdir):
@@ -128,7 +128,7 @@ def test_data_directory_is_private(daemon_factory, workdir):
     mode = stat.S_IMODE(os.stat(d.data_dir).st_mode)
     assert mode == 0o700, oct(mode)
     assert d.proc.poll() is None, d.log()[-20000:]  # still serving
-    d.stop()
+    assert d.stop() == 0, d.log()[-5000:]  # and stops cleanly
     # `lookout silence add` creating the store first makes it just as private.
     other = workdir / "fresh"
     old = os.umask(0o022)
