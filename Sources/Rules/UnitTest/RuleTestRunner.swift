@@ -34,6 +34,7 @@ public enum RuleTestRunner {
             guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
                 return (["open \(path): no such file or directory"], [])
             }
+            if let unknown = UnitTestKeyCheck.unknownKeys(in: text) { return ([unknown], []) }
             unitFile = try YAMLDecoder().decode(UnitTestFile.self, from: text)
         } catch {
             return (["\(error)"], [])
