@@ -189,14 +189,17 @@ struct Cursor {
     }
 
     /// A mapping with a fixed set of keys; unknown keys are reported with a suggestion.
-    func fields(_ allowed: [String]) -> Fields? {
+    /// `aliases` maps another tool's name for a key (Alertmanager's `receiver`) to the hint shown.
+    func fields(_ allowed: [String], aliases: [String: String] = [:]) -> Fields? {
         guard let entries = entries() else { return nil }
         var values: [String: Cursor] = [:]
         var keyPositions: [String: SourcePosition] = [:]
         for entry in entries {
             guard allowed.contains(entry.key) else {
                 var message = "unknown key \"\(entry.key)\""
-                if let suggestion = Suggestion.closest(to: entry.key, among: allowed) {
+                if let hint = aliases[entry.key] {
+                    message += " (\(hint))"
+                } else if let suggestion = Suggestion.closest(to: entry.key, among: allowed) {
                     message += " (did you mean \"\(suggestion)\"?)"
                 }
                 error(message, at: entry.keyPosition)
