@@ -37,16 +37,21 @@ enum UnitTestKeyCheck {
         return "yaml: unmarshal errors:\n" + lines.map { "  " + $0 }.joined(separator: "\n")
     }
 
-    private static func walk(_ node: Node, _ schema: Schema, into lines: inout [String]) {
-        guard let mapping = node.mapping else { return }
+    private static func walk(_ node: Node, _ schema: Schema, into lines: inout [String], depth: Int = 0) {
+        guard let mapping = node.mapping, depth < 64 else { return }
         for (key, value) in mapping {
             guard let name = key.scalar?.string else { continue }
+            if key.tag.rawValue == Tag.Name.merge.rawValue {
+                // `<<: *defaults`: the merged mappings' keys belong to this mapping.
+                for merged in value.sequence.map(Array.init) ?? [value] { walk(merged, schema, into: &lines, depth: depth + 1) }
+                continue
+            }
             guard let itemSchema = schema.keys[name] else {
                 lines.append("line \(key.mark?.line ?? 0): field \(name) not found in type \(schema.goType)")
                 continue
             }
             guard let itemSchema, let items = value.sequence else { continue }
-            for item in items { walk(item, itemSchema, into: &lines) }
+            for item in items { walk(item, itemSchema, into: &lines, depth: depth + 1) }
         }
     }
 }
