@@ -54,3 +54,13 @@ import Testing
         #expect(routes.map(\.channels) == [["team"]])
     }
 }
+
+extension NotifyMappingTests {
+    /// The notification log is kept for twice the longest repeat interval anywhere in the tree,
+    /// not only the root's, or a route repeating weekly would be re-sent when its entry is pruned.
+    @Test func longestRepeatIntervalLooksAtNestedRoutes() throws {
+        let config = try ConfigLoader.parse(text: Self.yaml.replacingOccurrences(of: "repeat_interval: 12h", with: "repeat_interval: 7d"),
+                                            fileName: "tree.yml", environment: [:]).get()
+        #expect(NotifyMapping.settings(config).route.longestRepeatInterval == 7 * 86_400_000)
+    }
+}
