@@ -31,7 +31,8 @@ public enum ConfigSummary {
         let rules = config.ruleFiles.flatMap { $0.groups.flatMap(\.rules) }
         out.append(section("rule files", config.ruleFiles.map { file in
             "\(file.path): groups \(file.groups.count), rules \(file.groups.reduce(0) { $0 + $1.rules.count })"
-        }, extra: "\(rules.count) rules"))
+        } + config.unmatchedRuleFileGlobs.map { "\($0): matches no file (ignored, as Prometheus does)" },
+        extra: "\(rules.count) rules", count: config.ruleFiles.count))
         out.append(section("channels", config.notify.channels.map(channelLine)))
         var routeLines: [String] = []
         for route in config.notify.routes { appendRoute(route, depth: 0, inherited: [], to: &routeLines) }
