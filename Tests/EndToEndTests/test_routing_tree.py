@@ -91,3 +91,56 @@ def test_ported_alertmanager_tree_routes_groups_repeats_and_inhibits(daemon_fact
     team_groups = [post["groupLabels"] for post in hook.json_posts("/team")]
     assert team_groups[0] == {"alertname": "WebSlow", "service": "web"}
     assert {post["receiver"] for post in hook.json_posts("/billing")} == {"billing-email"}
+
+
+def test_inhibited_alert_is_sent_once_its_source_resolves_and_route_send_resolved(daemon_factory, workdir, hook):
+    """Alertmanager semantics through the port: a warning inhibited by a critical alert is notified
+    once the critical one resolves, and a route with `send_resolved: false` sends no resolution."""
+    from receivers import Receiver
+    app = Receiver()
+    app.critical = 1
+    app.routes["/metrics"] = lambda: (200, "text/plain", b'disk_critical{host="c"} %d\ndisk_warning{host="c"} 1\n' % app.critical)
+    (workdir / "rules.yml").write_text("""
+groups:
+  - name: disks
+    rules:
+      - {alert: DiskFull, expr: disk_critical == 1, labels: {severity: critical}}
+      - {alert: DiskFull, expr: disk_warning == 1, labels: {severity: warning}}
+""")
+    hooks = f"""
+  channels:
+    pager: {{webhook: {{url: "{hook.url}/pager"}}}}
+    team: {{webhook: {{url: "{hook.url}/team"}}}}
+"""
+    try:
+        daemon = daemon_factory(f"""
+global: {{evaluation_interval: 1s, scrape_interval: 1s, listen: ""}}
+scrape: [{{job: app, targets: ["127.0.0.1:{app.port}"]}}]
+rule_files: [rules.yml]
+notify:{hooks}
+  default_channels: [team]
+  group_by: [alertname, severity]
+  group_wait: 1s
+  group_interval: 1s
+  repeat_interval: 1h
+  routes:
+    - matchers: ['severity="critical"']
+      channels: [pager]
+      send_resolved: false
+  inhibit:
+    - source_matchers: ['severity="critical"']
+      target_matchers: ['severity=~"warning|info"']
+      equal: [alertname, host]
+""").start()
+        wait_for(lambda: hook.json_posts("/pager"), timeout=30, what=f"critical page (log: {daemon.log()[-2000:]})")
+        assert hook.json_posts("/team") == [], "the warning is inhibited while the critical alert fires"
+        app.critical = 0
+        team = wait_for(lambda: hook.json_posts("/team"), timeout=30, what="the warning once the critical alert resolved")
+        assert team[0]["status"] == "firing" and team[0]["commonLabels"]["severity"] == "warning"
+        # The disk fills again: the pager is notified of the new firing alert. Had the route sent
+        # resolutions, the pager would have had one queued before it.
+        app.critical = 1
+        wait_for(lambda: len(hook.json_posts("/pager")) >= 2, timeout=30, what="the second page")
+        assert [p["status"] for p in hook.json_posts("/pager")] == ["firing", "firing"]
+    finally:
+        app.close()
