@@ -68,10 +68,9 @@ import Testing
     @Test func deepNestingIsRefused() {
         var yaml = "notify:\n  channels: {log: {log: {}}}\n  routes:\n"
         var indent = "    "
-        for depth in 0..<20 {
+        for _ in 0..<20 {
             yaml += indent + "- channels: [log]\n" + indent + "  routes:\n"
             indent += "    "
-            _ = depth
         }
         yaml += indent + "- channels: [log]\n"
         guard case .failure(let errors) = ConfigLoader.parse(text: yaml, fileName: "deep.yml", environment: [:]) else {
