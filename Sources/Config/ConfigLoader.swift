@@ -46,8 +46,8 @@ public enum ConfigLoader {
         var config = LookoutDecoder.decode(document.root.map { Cursor(node: $0, path: "", context: context) },
                                            source: fileName, dataDirOverride: dataDirOverride)
         if document.syntaxErrors.isEmpty {
-            config.ruleFiles = RuleFileLoader.load(globs: config.ruleFileGlobs, directory: directory,
-                                                   context: context)
+            (config.ruleFiles, config.unmatchedRuleFileGlobs) = RuleFileLoader.load(
+                globs: config.ruleFileGlobs, directory: directory, context: context)
         }
         let diagnostics = sink.sorted()
         return diagnostics.isEmpty ? .success(config) : .failure(ConfigErrors(diagnostics))

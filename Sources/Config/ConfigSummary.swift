@@ -31,12 +31,12 @@ public enum ConfigSummary {
         let rules = config.ruleFiles.flatMap { $0.groups.flatMap(\.rules) }
         out.append(section("rule files", config.ruleFiles.map { file in
             "\(file.path): groups \(file.groups.count), rules \(file.groups.reduce(0) { $0 + $1.rules.count })"
-        }, extra: "\(rules.count) rules"))
+        } + config.unmatchedRuleFileGlobs.map { "\($0): matches no file (ignored, as Prometheus does)" },
+        extra: "\(rules.count) rules", count: config.ruleFiles.count))
         out.append(section("channels", config.notify.channels.map(channelLine)))
-        out.append(section("routes", config.notify.routes.map { route in
-            let match = route.matchers.isEmpty ? "*" : route.matchers.map(\.description).joined(separator: ", ")
-            return "{\(match)} → \(route.channels.joined(separator: ", "))\(route.continueMatching ? " (continue)" : "")"
-        }))
+        var routeLines: [String] = []
+        for route in config.notify.routes { appendRoute(route, depth: 0, inherited: [], to: &routeLines) }
+        out.append(section("routes", routeLines, count: config.notify.routes.count))
         let defaults = config.notify.defaultChannels
         out.append("  default → " + (defaults.isEmpty ? "(none: unrouted alerts are only logged)" : defaults.joined(separator: ", ")))
         if !config.reports.isEmpty {
@@ -59,8 +59,27 @@ public enum ConfigSummary {
         milliseconds > 0 && milliseconds % 86_400_000 == 0 ? "\(milliseconds / 86_400_000)d" : PromDuration.format(milliseconds)
     }
 
-    private static func section(_ title: String, _ lines: [String], extra: String? = nil) -> String {
-        let count = extra.map { "\(lines.count), \($0)" } ?? "\(lines.count)"
+    /// One route as `{matchers} → channels (continue) [overrides]`, its nested routes indented below.
+    private static func appendRoute(_ route: RouteConfig, depth: Int, inherited: [String], to lines: inout [String]) {
+        let match = route.matchers.isEmpty ? "*" : route.matchers.map(\.description).joined(separator: ", ")
+        let channels = route.channels.isEmpty ? inherited : route.channels
+        var overrides: [String] = []
+        if let by = route.groupBy { overrides.append("group_by [\(by.joined(separator: ", "))]") }
+        if let wait = route.groupWait { overrides.append("group_wait \(PromDuration.format(wait))") }
+        if let interval = route.groupInterval { overrides.append("group_interval \(PromDuration.format(interval))") }
+        if let rep = route.repeatInterval { overrides.append("repeat_interval \(PromDuration.format(rep))") }
+        if let resolved = route.sendResolved { overrides.append("send_resolved \(resolved)") }
+        var line = String(repeating: "  ", count: depth) + "{\(match)} → \(channels.joined(separator: ", "))"
+        if route.continueMatching { line += " (continue)" }
+        if !overrides.isEmpty { line += " [\(overrides.joined(separator: ", "))]" }
+        lines.append(line)
+        for child in route.routes { appendRoute(child, depth: depth + 1, inherited: channels, to: &lines) }
+    }
+
+    /// `title (count):` and the lines; `count` defaults to the number of lines.
+    private static func section(_ title: String, _ lines: [String], extra: String? = nil, count: Int? = nil) -> String {
+        let number = count ?? lines.count
+        let count = extra.map { "\(number), \($0)" } ?? "\(number)"
         return (["\(title) (\(count)):"] + lines.map { "  \($0)" }).joined(separator: "\n")
     }
 

@@ -163,6 +163,7 @@ struct Cursor {
         }
         let pairs = Array(mapping)
         var result: [(key: String, keyPosition: SourcePosition, value: Cursor)] = []
+        var merged: [(key: String, keyPosition: SourcePosition, value: Cursor)] = []
         for (index, pair) in pairs.enumerated() {
             let keyPosition = context.position(of: pair.key)
             guard case .scalar(let keyScalar) = pair.key else {
@@ -173,9 +174,73 @@ struct Cursor {
                 reportDuplicate(original, firstAt: keyPosition, in: pairs[(index + 1)...])
                 continue
             }
+            if pair.key.tag.rawValue == Tag.Name.merge.rawValue {
+                var budget = Self.mergeBudget
+                merged += mergedEntries(pair.value, at: keyPosition, depth: 1, budget: &budget) ?? []
+                continue
+            }
             result.append((keyScalar.string, keyPosition, child(keyScalar.string, pair.value)))
         }
+        // YAML merge keys (`<<: *defaults`), as Prometheus' and Alertmanager's YAML libraries read
+        // them: keys written in the mapping win over merged ones, and among merged maps the first.
+        var present = Set(result.map(\.key))
+        for entry in merged where !present.contains(entry.key) {
+            present.insert(entry.key)
+            result.append(entry)
+        }
         return result
+    }
+
+    /// Merge keys nest at most this deep and bring at most this many entries into one mapping, so
+    /// merges of merges of aliases cannot make a small file walk billions of entries.
+    static let mergeDepth = 16
+    static let mergeBudget = 10_000
+
+    /// The entries a merge key's value brings: a mapping (its own keys first, then what it merges)
+    /// or a list of mappings, earlier first. Nil (reported at `at`) for anything else or past a bound.
+    private func mergedEntries(_ value: Node, at: SourcePosition, depth: Int, budget: inout Int)
+        -> [(key: String, keyPosition: SourcePosition, value: Cursor)]?
+    {
+        guard depth <= Self.mergeDepth else {
+            error("merge keys (<<) nest more than \(Self.mergeDepth) levels deep", at: at)
+            return nil
+        }
+        switch value {
+        case .mapping(let mapping):
+            var own: [(key: String, keyPosition: SourcePosition, value: Cursor)] = []
+            var nested: [(key: String, keyPosition: SourcePosition, value: Cursor)] = []
+            for pair in mapping {
+                guard case .scalar(let keyScalar) = pair.key, context.document.originalKey(keyScalar.string) == nil else {
+                    continue  // reported where the merged mapping is written
+                }
+                budget -= 1
+                guard budget >= 0 else {
+                    error("merge keys (<<) bring more than \(Self.mergeBudget) entries into one mapping", at: at)
+                    return nil
+                }
+                if pair.key.tag.rawValue == Tag.Name.merge.rawValue {
+                    guard let inner = mergedEntries(pair.value, at: at, depth: depth + 1, budget: &budget) else { return nil }
+                    nested += inner
+                } else {
+                    own.append((keyScalar.string, context.position(of: pair.key), child(keyScalar.string, pair.value)))
+                }
+            }
+            return own + nested
+        case .sequence(let items):
+            var all: [(key: String, keyPosition: SourcePosition, value: Cursor)] = []
+            for item in items {
+                guard case .mapping = item else {
+                    error("a merge key (<<) takes a mapping or a list of mappings", at: at)
+                    return nil
+                }
+                guard let entries = mergedEntries(item, at: at, depth: depth, budget: &budget) else { return nil }
+                all += entries
+            }
+            return all
+        default:
+            error("a merge key (<<) takes a mapping or a list of mappings", at: at)
+            return nil
+        }
     }
 
     private func reportDuplicate(_ key: String, firstAt first: SourcePosition,
@@ -189,14 +254,17 @@ struct Cursor {
     }
 
     /// A mapping with a fixed set of keys; unknown keys are reported with a suggestion.
-    func fields(_ allowed: [String]) -> Fields? {
+    /// `aliases` maps another tool's name for a key (Alertmanager's `receiver`) to the hint shown.
+    func fields(_ allowed: [String], aliases: [String: String] = [:]) -> Fields? {
         guard let entries = entries() else { return nil }
         var values: [String: Cursor] = [:]
         var keyPositions: [String: SourcePosition] = [:]
         for entry in entries {
             guard allowed.contains(entry.key) else {
                 var message = "unknown key \"\(entry.key)\""
-                if let suggestion = Suggestion.closest(to: entry.key, among: allowed) {
+                if let hint = aliases[entry.key] {
+                    message += " (\(hint))"
+                } else if let suggestion = Suggestion.closest(to: entry.key, among: allowed) {
                     message += " (did you mean \"\(suggestion)\"?)"
                 }
                 error(message, at: entry.keyPosition)

@@ -16,6 +16,9 @@ public struct LookoutConfig: Sendable {
     public var ruleFileGlobs: [String]
     /// Every rule file the globs matched, loaded and validated.
     public var ruleFiles: [RuleFile]
+    /// The `rule_files` globs (resolved against the config's directory) that matched no file: not
+    /// an error, as in Prometheus, but `lookout check` and the daemon's log say so.
+    public var unmatchedRuleFileGlobs: [String] = []
     public var alerts: [AlertConfig]
     public var notify: NotifyConfig
     public var remoteWrite: [RemoteWriteConfig]

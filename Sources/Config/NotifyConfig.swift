@@ -143,25 +143,47 @@ public struct ChannelConfig: Sendable {
     }
 }
 
-/// One route: all matchers (from `match` and `matchers`) must hold.
+/// One route: all matchers (from `match` and `matchers`) must hold. As in Alertmanager, a route
+/// may override the grouping settings and hold nested routes; what it leaves out it inherits from
+/// its parent (a top-level route's parent is `notify:` itself).
 public struct RouteConfig: Sendable {
     /// Empty matches every alert.
     public var matchers: [Matcher]
+    /// Empty on a nested route that inherits its parent's channels.
     public var channels: [String]
     /// Keep looking at later routes after this one matched.
     public var continueMatching: Bool
     public var position: SourcePosition
+    /// Overrides of `notify.group_by`, `group_wait`, `group_interval`, `repeat_interval`,
+    /// `send_resolved` (ms for durations); nil inherits.
+    public var groupBy: [String]?
+    public var groupWait: Int64?
+    public var groupInterval: Int64?
+    public var repeatInterval: Int64?
+    public var sendResolved: Bool?
+    /// Nested routes, tried in order for alerts this route matched; first match wins unless `continue`.
+    public var routes: [RouteConfig]
 
     /// Memberwise initialiser, for building configs in code.
-    public init(matchers: [Matcher], channels: [String], continueMatching: Bool, position: SourcePosition) {
+    public init(matchers: [Matcher], channels: [String], continueMatching: Bool, position: SourcePosition,
+                groupBy: [String]? = nil, groupWait: Int64? = nil, groupInterval: Int64? = nil,
+                repeatInterval: Int64? = nil, sendResolved: Bool? = nil, routes: [RouteConfig] = []) {
         self.matchers = matchers
         self.channels = channels
         self.continueMatching = continueMatching
         self.position = position
+        self.groupBy = groupBy
+        self.groupWait = groupWait
+        self.groupInterval = groupInterval
+        self.repeatInterval = repeatInterval
+        self.sendResolved = sendResolved
+        self.routes = routes
     }
 }
 
 /// Mute alerts matching `target` while an alert matching `source` fires with equal `equal` labels.
+/// `source`/`target` hold the equality map and the Alertmanager-syntax `source_matchers` /
+/// `target_matchers` together: all must hold.
 public struct InhibitRule: Sendable {
     public var source: [Matcher]
     public var target: [Matcher]

@@ -7,19 +7,23 @@ import Darwin
 
 /// Expands `rule_files` globs and loads each file.
 enum RuleFileLoader {
-    static func load(globs: [String], directory: String, context: DecodeContext) -> [RuleFile] {
+    /// The files the globs match, loaded, and the resolved globs that matched nothing.
+    static func load(globs: [String], directory: String, context: DecodeContext) -> (files: [RuleFile], unmatched: [String]) {
         var files: [RuleFile] = []
+        var unmatched: [String] = []
         var loaded = Set<String>()
         let nodes = context.document.root?["rule_files"]?.sequence.map(Array.init) ?? []
         for (index, pattern) in globs.enumerated() {
             let resolved = FilePaths.resolve(pattern, relativeTo: directory)
             let node = index < nodes.count
                 ? Cursor(node: nodes[index], path: "rule_files[\(index)]", context: context) : nil
-            for path in expand(resolved) where loaded.insert(path).inserted {
+            let paths = expand(resolved)
+            if paths.isEmpty { unmatched.append(resolved) }
+            for path in paths where loaded.insert(path).inserted {
                 files.append(loadOne(path: path, sink: context.sink, validator: context.validator, reportAt: node))
             }
         }
-        return files
+        return (files, unmatched)
     }
 
     static func loadOne(path: String, sink: DiagnosticSink, validator: ExpressionValidator, reportAt: Cursor?)

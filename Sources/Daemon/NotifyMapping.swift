@@ -5,9 +5,7 @@ import Notify
 enum NotifyMapping {
     static func settings(_ config: LookoutConfig) -> NotifySettings {
         let notify = config.notify
-        let children = notify.routes.map { route in
-            RouteSpec(matchers: route.matchers, channels: route.channels, continueMatching: route.continueMatching)
-        }
+        let children = notify.routes.map { routeSpec($0, parentChannels: notify.defaultChannels) }
         let root = RouteSpec(
             channels: notify.defaultChannels, groupBy: notify.groupBy, groupWait: notify.groupWait,
             groupInterval: notify.groupInterval, repeatInterval: notify.repeatInterval,
@@ -19,6 +17,16 @@ enum NotifyMapping {
             route: root, channels: channels, inhibitRules: inhibit,
             delivery: DeliveryPolicy(maxAge: notify.maxAge),
             externalURL: externalURL(config))
+    }
+
+    /// One configured route and its nested routes; a route without channels uses its parent's.
+    static func routeSpec(_ route: RouteConfig, parentChannels: [String]) -> RouteSpec {
+        let channels = route.channels.isEmpty ? parentChannels : route.channels
+        return RouteSpec(
+            matchers: route.matchers, channels: channels, continueMatching: route.continueMatching,
+            groupBy: route.groupBy, groupWait: route.groupWait, groupInterval: route.groupInterval,
+            repeatInterval: route.repeatInterval, sendResolved: route.sendResolved,
+            routes: route.routes.map { routeSpec($0, parentChannels: channels) })
     }
 
     static func externalURL(_ config: LookoutConfig) -> String {

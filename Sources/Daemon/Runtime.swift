@@ -174,6 +174,9 @@ final class Runtime: Sendable {
         for problem in collector.update(CollectMapping.specs(config)) {
             logger.warning("collection job not started", metadata: ["problem": "\(problem)"])
         }
+        for pattern in config.unmatchedRuleFileGlobs {
+            logger.warning("rule_files pattern matches no file; no rules loaded from it", metadata: ["pattern": "\(pattern)"])
+        }
         let settings = NotifyMapping.settings(config)
         await notifier.reload(settings: settings, channels: Runtime.channels(settings, curl: curl))
         try await RemoteWriteWiring.apply(config, to: remoteWriter)

@@ -168,7 +168,7 @@ public actor Notifier {
         let t = now()
         guard t - lastHousekeeping >= 3_600_000 else { return }
         lastHousekeeping = t
-        let retention = max(5 * 86_400_000, 2 * (settings.route.repeatInterval ?? 0))
+        let retention = max(5 * 86_400_000, 2 * settings.route.longestRepeatInterval)
         do {
             try nlog.prune(before: t - retention)
             try silences.prune(endedBefore: t - 5 * 86_400_000)

@@ -50,6 +50,12 @@ public struct RouteSpec: Sendable {
     /// Child routes, tried in order.
     public var routes: [RouteSpec]
 
+    /// The longest `repeat_interval` set on this route or any route below it (ms, 0 when none is
+    /// set): the notification log must remember a group at least that long.
+    public var longestRepeatInterval: Int64 {
+        routes.reduce(repeatInterval ?? 0) { max($0, $1.longestRepeatInterval) }
+    }
+
     public init(matchers: [Matcher] = [], channels: [String] = [], continueMatching: Bool = false,
                 groupBy: [String]? = nil, groupWait: Int64? = nil, groupInterval: Int64? = nil,
                 repeatInterval: Int64? = nil, sendResolved: Bool? = nil, routes: [RouteSpec] = []) {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Rules
 
 struct TestCommand: ParsableCommand {
@@ -12,9 +13,12 @@ struct TestRules: ParsableCommand {
 
     @Argument(help: "Test files.") var files: [String]
 
+    /// Failures and warnings go to stderr, file names and SUCCESS to stdout, as promtool prints them.
     func run() throws {
-        let (passed, output) = RuleTestRunner.run(files: files)
-        print(output, terminator: output.hasSuffix("\n") ? "" : "\n")
+        let (passed, pieces) = RuleTestRunner.runSplit(files: files)
+        for piece in pieces {
+            FileHandle(fileDescriptor: piece.isError ? 2 : 1).write(Data(piece.text.utf8))
+        }
         if !passed { throw ExitCode(1) }
     }
 }

@@ -61,6 +61,16 @@ import Testing
         #expect(alert.exprPosition.file == directory + "/rules/b.yml")
     }
 
+    /// A copied `rule_files: [/etc/prometheus/rules/*.yml]` is valid (as in Prometheus) but loads
+    /// nothing: `lookout check` says so rather than printing a bare "0 rules".
+    @Test func globsMatchingNothingAreListed() throws {
+        let config = try load("[rules/*.yml, nothing/*.yml, /etc/prometheus-nowhere/rules/*.yml]").get()
+        #expect(config.unmatchedRuleFileGlobs == [directory + "/nothing/*.yml", "/etc/prometheus-nowhere/rules/*.yml"])
+        let summary = ConfigSummary.render(config)
+        #expect(summary.contains("rule files (2, "), "\(summary)")
+        #expect(summary.contains("\n  /etc/prometheus-nowhere/rules/*.yml: matches no file (ignored, as Prometheus does)\n"))
+    }
+
     @Test func absoluteGlobsWork() throws {
         let config = try load("[\(directory)/rules/a.yml]").get()
         #expect(config.ruleFiles.count == 1 && config.ruleFiles[0].groups[0].rules.isEmpty)

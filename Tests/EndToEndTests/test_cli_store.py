@@ -2,6 +2,7 @@
 import json
 
 import os
+import shutil
 import sqlite3
 import subprocess
 
@@ -210,7 +211,17 @@ tests:
     bad.write_text(good.read_text().replace('summary: "a down"', 'summary: "b down"'))
     out = run_cli("test", "rules", str(bad), cwd=workdir)
     assert out.returncode == 1
-    assert "FAILED" in out.stdout
+    # As promtool: file names and SUCCESS on stdout, warnings and failures on stderr.
+    assert "FAILED" in out.stderr and "b down" in out.stderr and "FAILED" not in out.stdout
+    assert out.stdout.startswith("Unit Testing:  ")
+    promtool = shutil.which("promtool")
+    if promtool:
+        warn = workdir / "warn.test.yml"
+        warn.write_text(good.read_text().replace("rule_files: [r.yml]", "rule_files: [r.yml, none-*.yml]"))
+        for files in ([str(bad)], [str(warn), str(good)]):
+            ours = run_cli("test", "rules", *files, cwd=workdir)
+            theirs = subprocess.run([promtool, "test", "rules", *files], capture_output=True, text=True, cwd=workdir)
+            assert (ours.returncode, ours.stdout, ours.stderr) == (theirs.returncode, theirs.stdout, theirs.stderr)
 
 
 def test_cli_reads_secrets_from_lookout_env_beside_the_config(workdir, hook):

@@ -8,24 +8,42 @@ import Yams
 /// real PromQL engine over in-memory series, and prints results the way promtool does.
 public enum RuleTestRunner {
     /// Runs every file; `passed` is false when any test failed (the CLI exits 1 then).
-    /// `timeZone` is the zone of `[today]`.
+    /// `timeZone` is the zone of `[today]`. `output` is what promtool prints on stdout and stderr together.
     public static func run(files: [String], timeZone: TimeZone = TimeZone(identifier: "UTC")!) -> (passed: Bool, output: String) {
-        var output = ""
+        let (passed, pieces) = runSplit(files: files, timeZone: timeZone)
+        return (passed, pieces.map(\.text).joined())
+    }
+
+    /// One piece of the report and whether promtool writes it to stderr (warnings and failures)
+    /// rather than stdout (the file names and SUCCESS), in the order printed.
+    public struct OutputPiece: Sendable, Equatable {
+        public var text: String
+        public var isError: Bool
+    }
+
+    /// As `run`, with the report split between stdout and stderr as promtool splits it.
+    public static func runSplit(files: [String], timeZone: TimeZone = TimeZone(identifier: "UTC")!)
+        -> (passed: Bool, pieces: [OutputPiece])
+    {
+        var pieces: [OutputPiece] = []
         var passed = true
         for file in files {
-            output += "Unit Testing:  \(file)\n"
+            pieces.append(OutputPiece(text: "Unit Testing:  \(file)\n", isError: false))
             let (errors, warnings) = runFile(file, timeZone: timeZone)
-            for warning in warnings { output += "  WARNING: \(warning)\n" }
+            for warning in warnings { pieces.append(OutputPiece(text: "  WARNING: \(warning)\n", isError: true)) }
             if errors.isEmpty {
-                output += "  SUCCESS\n"
+                pieces.append(OutputPiece(text: "  SUCCESS\n", isError: false))
             } else {
                 passed = false
-                output += "  FAILED:\n"
-                for error in errors { output += error + "\n\n" }
+                pieces.append(OutputPiece(text: "  FAILED:\n", isError: true))
+                for error in errors {
+                    pieces.append(OutputPiece(text: error + "\n", isError: true))
+                    pieces.append(OutputPiece(text: "\n", isError: false))
+                }
             }
-            output += "\n"
+            pieces.append(OutputPiece(text: "\n", isError: false))
         }
-        return (passed, output)
+        return (passed, pieces)
     }
 
     static func runFile(_ path: String, timeZone: TimeZone) -> (errors: [String], warnings: [String]) {
@@ -34,6 +52,7 @@ public enum RuleTestRunner {
             guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
                 return (["open \(path): no such file or directory"], [])
             }
+            if let unknown = UnitTestKeyCheck.unknownKeys(in: text) { return ([unknown], []) }
             unitFile = try YAMLDecoder().decode(UnitTestFile.self, from: text)
         } catch {
             return (["\(error)"], [])
@@ -44,7 +63,8 @@ public enum RuleTestRunner {
         for pattern in unitFile.ruleFiles ?? [] {
             let resolved = pattern.hasPrefix("/") || directory.isEmpty ? pattern : directory + "/" + pattern
             let matches = glob(resolved)
-            if matches.isEmpty { warnings.append("no file match pattern \(pattern)") }
+            // promtool names the pattern joined with the test file's directory.
+            if matches.isEmpty { warnings.append("no file match pattern \(resolved.hasPrefix("./") ? String(resolved.dropFirst(2)) : resolved)") }
             ruleFiles += matches
         }
         guard let evalInterval = duration(unitFile.evaluationInterval, default: 60_000), evalInterval > 0 else {
