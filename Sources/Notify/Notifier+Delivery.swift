@@ -106,6 +106,10 @@ extension Notifier {
             metricsState.observe(latencySeconds: seconds)
             record(row, .delivered)
             logger.debug("notification delivered", metadata: meta)
+            if let outage = outages.delivered(row.channel) {
+                logger.info("channel recovered", metadata: ["channel": "\(row.channel)", "failed_attempts": "\(outage.failures)",
+                                                            "down_ms": "\(now() - outage.since)", "last_reason": "\(outage.reason)"])
+            }
         case .permanent(let reason):
             drop(row, result: "failed", message: "notification refused by receiver", reason: reason)
         case .retry(let after, let reason):
@@ -123,8 +127,11 @@ extension Notifier {
             }
             metricsState.count(row.channel, "retried")
             record(row, .retrying, detail: reason)
-            logger.warning("notification failed, will retry",
-                           metadata: meta.merging(["reason": "\(reason)", "retry_in_ms": "\(delay)"]) { $1 })
+            // Warn when the channel starts failing or fails differently; further retries are debug
+            // lines (the queue, `lookout status` and the metrics show them), "channel recovered" ends it.
+            let level: Logger.Level = outages.failed(row.channel, reason: reason, at: t) ? .warning : .debug
+            logger.log(level: level, "notification failed, will retry",
+                       metadata: meta.merging(["reason": "\(reason)", "retry_in_ms": "\(delay)"]) { $1 })
         }
     }
 
