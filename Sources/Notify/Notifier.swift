@@ -35,6 +35,8 @@ public actor Notifier {
     var titles: [Int64: String] = [:]
     /// Channels whose receiver is failing, so an outage is logged once rather than per retry.
     var outages = ChannelOutages()
+    /// Outcomes the outbox could not record yet (disk full); see `UnsavedOutcomes`.
+    var unsaved = UnsavedOutcomes()
     let wakeup = Wakeup()
     var lastHousekeeping: Timestamp = 0
 
