@@ -88,16 +88,11 @@ final class Runtime: Sendable {
             failureReasons.record(check: row.check, success: row.success, reason: row.reason)
         }
         self.failureReasons = failureReasons
+        let statusRecorder = CheckStatusRecorder(store: checkStatus, logger: collectLogger)
         let collector = Collector(loop: curl, appender: TeeAppender(tsdb, remoteWriter), logger: collectLogger) { result in
             failureReasons.record(check: result.check, success: result.success, reason: result.reason)
-            do {
-                try checkStatus.record(check: result.check, success: result.success, at: result.timestamp,
-                                       durationSeconds: Double(result.duration.components.seconds)
-                                           + Double(result.duration.components.attoseconds) / 1e18,
-                                       reason: result.reason)
-            } catch {
-                collectLogger.warning("cannot record check status", metadata: ["check": "\(result.check)", "error": "\(error)"])
-            }
+            statusRecorder.record(check: result.check, success: result.success, at: result.timestamp,
+                                  duration: result.duration, reason: result.reason)
             // Log transitions only: a check that stays down must not flood the journal.
             let previous = lastOutcome.withLock { $0.updateValue(result.success, forKey: result.check) }
             if previous != result.success {

@@ -13,6 +13,10 @@ extension Notifier {
         let t = now()
         var wait: Int64 = 60_000
         if let deadline = core.nextDeadline { wait = min(wait, deadline - t) }
+        if !unsaved.isEmpty {
+            saveOutcomes()
+            if !unsaved.isEmpty { wait = min(wait, 1000) }
+        }
         for name in pendingChannels.sorted() {
             let running = inFlight[name, default: [:]]
             let limit = settings.delivery.parallelism
@@ -27,7 +31,8 @@ extension Notifier {
             }
             if rows.isEmpty { pendingChannels.remove(name) }
             var busyGroups = Set(running.values)
-            for row in rows where running[row.id] == nil {
+            // Delivered or dropped already, only its deletion is not stored yet: never send it again.
+            for row in rows.map({ unsaved.current($0) }) where running[row.id] == nil && !unsaved.isRemoved(row.id) {
                 guard inFlight[name, default: [:]].count < limit else { break }
                 if expired(row, now: t) { continue }
                 // An earlier notification of the same group is pending or in flight: keep the order.
@@ -99,13 +104,15 @@ extension Notifier {
         let meta: Logger.Metadata = ["channel": "\(row.channel)", "attempt": "\(row.attempts + 1)"]
         switch result {
         case .delivered:
-            do { try outbox.delete(id: row.id) } catch {
-                logger.error("cannot remove delivered notification", metadata: meta.merging(["error": "\(error)"]) { $1 })
-            }
+            remove(row)
             metricsState.count(row.channel, "delivered")
             metricsState.observe(latencySeconds: seconds)
             record(row, .delivered)
             logger.debug("notification delivered", metadata: meta)
+            if let outage = outages.delivered(row.channel) {
+                logger.info("channel recovered", metadata: ["channel": "\(row.channel)", "failed_attempts": "\(outage.failures)",
+                                                            "down_ms": "\(now() - outage.since)", "last_reason": "\(outage.reason)"])
+            }
         case .permanent(let reason):
             drop(row, result: "failed", message: "notification refused by receiver", reason: reason)
         case .retry(let after, let reason):
@@ -118,24 +125,71 @@ extension Notifier {
             }
             do {
                 try outbox.reschedule(id: row.id, attempts: attempts, nextAttemptAt: t + delay, lastError: reason)
+                unsaved.saved(row.id)
             } catch {
-                logger.error("cannot reschedule notification", metadata: meta.merging(["error": "\(error)"]) { $1 })
+                unsaved.retry(row.id, .init(attempts: attempts, nextAttemptAt: t + delay, lastError: reason))
+                unsavable(error)
             }
             metricsState.count(row.channel, "retried")
             record(row, .retrying, detail: reason)
-            logger.warning("notification failed, will retry",
-                           metadata: meta.merging(["reason": "\(reason)", "retry_in_ms": "\(delay)"]) { $1 })
+            // Warn when the channel starts failing or fails differently; further retries are debug
+            // lines (the queue, `lookout status` and the metrics show them), "channel recovered" ends it.
+            let level: Logger.Level = outages.failed(row.channel, reason: reason, at: t) ? .warning : .debug
+            logger.log(level: level, "notification failed, will retry",
+                       metadata: meta.merging(["reason": "\(reason)", "retry_in_ms": "\(delay)"]) { $1 })
         }
     }
 
     private func drop(_ row: OutboxRow, result: String, message: Logger.Message, reason: String) {
-        do { try outbox.delete(id: row.id) } catch {
-            logger.error("cannot remove notification", metadata: ["channel": "\(row.channel)", "error": "\(error)"])
-        }
+        remove(row)
         metricsState.count(row.channel, result)
         record(row, result == "expired" ? .expired : .failed, detail: reason.isEmpty ? "\(message)" : "\(message): \(reason)")
         logger.error(message, metadata: ["channel": "\(row.channel)", "attempts": "\(row.attempts + 1)",
                                          "queued_ms": "\(now() - row.createdAt)", "reason": "\(reason)"])
+    }
+
+    /// Deletes a delivered or abandoned row; when that cannot be stored, remembers it so it is
+    /// not sent again, and deletes it once the database can be written.
+    private func remove(_ row: OutboxRow) {
+        do {
+            try outbox.delete(id: row.id)
+            unsaved.saved(row.id)
+        } catch {
+            unsaved.remove(row.id, channel: row.channel)
+            unsavable(error)
+        }
+    }
+
+    /// Stores the outcomes kept in memory, as far as the database takes them.
+    private func saveOutcomes() {
+        do {
+            for (id, _) in unsaved.removals {
+                try outbox.delete(id: id)
+                unsaved.saved(id)
+            }
+            for (id, retry) in unsaved.retries {
+                try outbox.reschedule(id: id, attempts: retry.attempts, nextAttemptAt: retry.nextAttemptAt, lastError: retry.lastError)
+                unsaved.saved(id)
+            }
+        } catch {
+            unsavable(error)
+            return
+        }
+        if unsaved.reported {
+            unsaved.reported = false
+            logger.info("notification queue writable again; delivery outcomes kept in memory are stored")
+        }
+    }
+
+    /// Logs a failure to record an outcome once per streak (it is retried every second).
+    private func unsavable(_ error: any Error) {
+        guard !unsaved.reported else {
+            logger.debug("cannot update the notification queue", metadata: ["error": "\(error)"])
+            return
+        }
+        unsaved.reported = true
+        logger.error("cannot update the notification queue; delivery outcomes are kept in memory (nothing is sent twice) and stored once the database can be written",
+                     metadata: ["error": "\(error)"])
     }
 
     /// Remembers an outcome for `recentDeliveries()`.

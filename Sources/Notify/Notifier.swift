@@ -33,6 +33,10 @@ public actor Notifier {
     var recent = RecentDeliveries()
     /// Titles of the deliveries in flight, by outbox id, for `recent`.
     var titles: [Int64: String] = [:]
+    /// Channels whose receiver is failing, so an outage is logged once rather than per retry.
+    var outages = ChannelOutages()
+    /// Outcomes the outbox could not record yet (disk full); see `UnsavedOutcomes`.
+    var unsaved = UnsavedOutcomes()
     let wakeup = Wakeup()
     var lastHousekeeping: Timestamp = 0
 
@@ -77,6 +81,7 @@ public actor Notifier {
         let alerts = core.dispatcher.alerts
         self.settings = settings
         self.channels = channels
+        outages.retain(channels.keys)
         core = NotifyCore(settings: settings, log: core.log)
         core.receive(alerts, now: now())
         pendingChannels.formUnion(channels.keys)

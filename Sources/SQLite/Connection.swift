@@ -21,10 +21,17 @@ public final class Connection {
         public var busyTimeoutMilliseconds: Int32 = 5_000
         /// Page cache size in KiB (`PRAGMA cache_size=-N`); nil keeps SQLite's 2 MB.
         public var cacheSizeKiB: Int? = 16_384
+        /// `PRAGMA journal_size_limit` in bytes (ignored for read-only connections): once a checkpoint
+        /// has emptied the WAL, the next commit truncates a larger `-wal` file to this size. SQLite's
+        /// default (nil: no limit) keeps the file at its largest size ever — that of the biggest
+        /// transaction or of the longest stretch a reader held back checkpoints — for the life of
+        /// the database. Default 16 MiB (4× the WAL at which SQLite checkpoints on its own).
+        public var journalSizeLimitBytes: Int64? = 16 << 20
         /// Further pragmas run after opening, e.g. `"foreign_keys=ON"`.
         public var pragmas: [String] = []
 
-        /// Defaults: read-write, create, WAL, synchronous=NORMAL, 5 s busy timeout, 16 MiB cache.
+        /// Defaults: read-write, create, WAL, synchronous=NORMAL, 5 s busy timeout, 16 MiB cache,
+        /// WAL file truncated back to 16 MiB after checkpoints.
         public init() {}
 
         /// Options for a read-only connection.
@@ -34,6 +41,7 @@ public final class Connection {
             options.create = false
             options.journalMode = nil
             options.synchronous = nil
+            options.journalSizeLimitBytes = nil
             return options
         }
     }
@@ -81,6 +89,7 @@ public final class Connection {
         }
         if let sync = options.synchronous { try execute("PRAGMA synchronous=\(sync)") }
         if let kib = options.cacheSizeKiB { try execute("PRAGMA cache_size=-\(kib)") }
+        if let limit = options.journalSizeLimitBytes, !options.readOnly { _ = try scalar("PRAGMA journal_size_limit=\(limit)") }
         for pragma in options.pragmas { try execute("PRAGMA \(pragma)") }
     }
 

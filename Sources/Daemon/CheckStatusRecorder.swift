@@ -1,0 +1,33 @@
+import Logging
+import Storage
+import Synchronization
+
+/// Writes each probe result to the check status table. When that fails (disk full, read-only
+/// file) it warns once, not once per probe — 22 warnings a second for 20 checks in a soak with
+/// the data dir full — and logs when writing works again.
+final class CheckStatusRecorder: Sendable {
+    private let store: CheckStatusStore
+    private let logger: Logger
+    /// Whether the current failure to write has been reported.
+    private let failing = Mutex(false)
+
+    init(store: CheckStatusStore, logger: Logger) {
+        self.store = store
+        self.logger = logger
+    }
+
+    /// Records one result; a failure is logged when it starts, and its end once.
+    func record(check: String, success: Bool, at timestamp: Int64, duration: Duration, reason: String?) {
+        let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        do {
+            try store.record(check: check, success: success, at: timestamp, durationSeconds: seconds, reason: reason)
+            if failing.withLock({ was in defer { was = false }; return was }) {
+                logger.info("check status recorded again")
+            }
+        } catch {
+            let first = failing.withLock { was in defer { was = true }; return !was }
+            logger.log(level: first ? .warning : .debug, "cannot record check status",
+                       metadata: ["check": "\(check)", "error": "\(error)"])
+        }
+    }
+}
