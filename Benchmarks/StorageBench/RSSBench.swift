@@ -37,3 +37,52 @@ enum RSSBench {
         db.close()
     }
 }
+
+/// RSS of the decoded head: 5,000 series × 1,200 samples (a 30-minute block at 1.5 s) in the
+/// head, then one query, which brings the head cache up to date, as rules do. A quarter each:
+/// counters, integer gauges, gauges with 3 decimals, and full-precision floats (which no codec
+/// compresses much).
+enum HeadCacheRSSBench {
+    static func run(dir: String) throws {
+        var options = TSDB.Options()
+        options.cacheSizeKiB = 2048
+        let db = try TSDB.open(path: dir + "/headcache.db", options: options)
+        let seriesCount = 5_000, steps = 1_200
+        let series = (0..<seriesCount).map { i in
+            Labels([Label("__name__", "head_bench"), Label("i", "\(i)"), Label("job", "app")])
+        }
+        let base: Int64 = 1_800_000_000_000   // a block boundary: everything stays in the head
+        for step in 0..<steps {
+            let t = base + Int64(step) * 1_500
+            try db.append(series.enumerated().map { i, labels in
+                let wave = sin(Double(step + i) / 50)
+                let value: Double
+                switch i % 4 {
+                case 0: value = Double(step * (i % 13 + 1))
+                case 1: value = (wave * 40).rounded()
+                case 2: value = (wave * 1e6).rounded() / 1000
+                default: value = wave * 1000
+                }
+                return LabeledSample(labels, Sample(t, value))
+            })
+        }
+        let matcher = try Matcher("__name__", .equal, "head_bench")
+        let before = residentBytes()
+        // The newest minute only: the query brings the whole cache up to date but holds little.
+        var started = ContinuousClock.now
+        _ = try db.select([matcher], in: (base + 1_740_000)...(base + 1_800_000))
+        let first = ContinuousClock.now - started
+        let after = residentBytes()
+        started = ContinuousClock.now
+        let recent = try db.select([matcher], in: (base + 1_500_000)...(base + 1_800_000))
+        let fiveMinutes = ContinuousClock.now - started
+        started = ContinuousClock.now
+        let all = try db.select([matcher], in: base...(base + 1_800_000))
+        let whole = ContinuousClock.now - started
+        let samples = seriesCount * steps
+        print("head cache: \(samples) samples in the head; RSS +\((after - before) / 1_048_576) MiB "
+              + "(\(fmt(Double(after - before) / Double(samples), 1)) B/sample) after the first query (\(first)); "
+              + "then last 5 min: \(fiveMinutes) (\(recent.count) series), all 30 min: \(whole) (\(all.reduce(0) { $0 + $1.samples.count }) samples)")
+        db.close()
+    }
+}

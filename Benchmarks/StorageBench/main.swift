@@ -24,9 +24,16 @@ let input = option("--input", "/tmp/lookout-om-\(seriesCount)s-\(Int(hours))h.tx
 try? FileManager.default.createDirectory(atPath: workDir, withIntermediateDirectories: true)
 defer { if !arguments.contains("--keep") { try? FileManager.default.removeItem(atPath: workDir) } }
 
+if arguments.contains("--head-cache-only") {
+    try HeadCacheRSSBench.run(dir: workDir)
+    try? FileManager.default.removeItem(atPath: workDir)
+    exit(0)
+}
+
 if !arguments.contains("--skip-rss") {
     print("== RSS per active series (synthetic label sets, before loading the workload)")
     try RSSBench.run(dir: workDir)
+    try HeadCacheRSSBench.run(dir: workDir)
 }
 
 if !FileManager.default.fileExists(atPath: input) {

@@ -11,22 +11,31 @@ import SQLite
 /// (`head_deletions`); when a snapshot shows another count than the cache was built from, the
 /// cache starts over, so it never holds a row its snapshot lacks, and row ids reused after the
 /// head emptied are decoded afresh.
+///
+/// Memory: a series' samples are kept compressed (`ChunkCodec`) in segments of `segmentSize`,
+/// with only the newest few decoded, about 3 bytes a sample instead of 16, because the head holds
+/// every series for a whole block (30 minutes) and rules query it all the time.
 struct HeadCache {
+    /// Samples per compressed segment.
+    static let segmentSize = 32
+
     /// Highest head row id decoded.
     private var decodedThrough: Int64 = 0
     /// The `head_deletions` count the cache was built at; nil before the first sync.
     private var deletions: Int64?
     /// Samples by series id, in write order.
-    private var samples: [[Sample]] = []
-    /// Whether each series' samples strictly increase in time, so a range is found by binary search.
-    private var increasing: [Bool] = []
+    private var series: [SeriesSamples] = []
 
     /// Brings the cache to the head of the snapshot `connection` reads (the caller's transaction).
     mutating func sync(_ connection: Connection) throws {
         let count = try connection.scalar("SELECT value FROM tsdb_settings WHERE name = 'head_deletions'")?.int64 ?? 0
         if count != deletions {
+            let held = !series.isEmpty
             self = HeadCache()
             deletions = count
+            // The block just compacted held the most memory this process uses; give it back
+            // (glibc keeps freed memory otherwise, and RSS would stay at its peak).
+            if held { ProcessMemory.returnFreedMemory() }
         }
         do {
             try connection.forEach("SELECT id, data FROM head WHERE id > ? ORDER BY id", [.integer(decodedThrough)]) { row in
@@ -49,24 +58,75 @@ struct HeadCache {
 
     private mutating func add(_ id: UInt32, _ sample: Sample) {
         let slot = Int(id)
-        if slot >= samples.count {
-            samples.append(contentsOf: repeatElement([], count: slot + 1 - samples.count))
-            increasing.append(contentsOf: repeatElement(true, count: slot + 1 - increasing.count))
+        if slot >= series.count {
+            series.append(contentsOf: repeatElement(SeriesSamples(), count: slot + 1 - series.count))
         }
-        if let last = samples[slot].last, last.timestamp >= sample.timestamp { increasing[slot] = false }
-        samples[slot].append(sample)
+        series[slot].append(sample)
     }
 
     /// The cached samples of series `id` in `range`, in write order.
     func samples(of id: UInt32, in range: ClosedRange<Timestamp>) -> [Sample] {
         let slot = Int(id)
-        guard slot < samples.count else { return [] }
-        let all = samples[slot]
-        guard increasing[slot] else { return all.filter { range.contains($0.timestamp) } }
-        let lower = Self.firstIndex(all, atOrAfter: range.lowerBound)
-        let upper = range.upperBound == .max ? all.count : Self.firstIndex(all, atOrAfter: range.upperBound + 1)
-        if lower >= upper { return [] }
-        return lower == 0 && upper == all.count ? all : Array(all[lower..<upper])
+        guard slot < series.count else { return [] }
+        return series[slot].samples(in: range)
+    }
+}
+
+/// One series' head samples: compressed segments, oldest first, then the newest ones decoded.
+struct SeriesSamples {
+    /// A sealed run of `HeadCache.segmentSize` samples with strictly increasing timestamps.
+    struct Segment {
+        let first: Timestamp
+        let last: Timestamp
+        let bytes: [UInt8]
+    }
+
+    private var segments: [Segment] = []
+    private var open: [Sample] = []
+    /// Whether the timestamps strictly increase, so ranges are found by bisection and runs can
+    /// be compressed. A series written out of order (rare) keeps every sample decoded.
+    private var increasing = true
+
+    mutating func append(_ sample: Sample) {
+        let last = open.last?.timestamp ?? segments.last?.last
+        if increasing, let last, last >= sample.timestamp {
+            open = samples(in: Timestamp.min...Timestamp.max)
+            segments = []
+            increasing = false
+        }
+        open.append(sample)
+        if increasing && open.count == HeadCache.segmentSize {
+            let encoded = ChunkCodec.encode(open[...])
+            // Copied to an exact-size buffer: the encoder's grew by doubling.
+            let bytes = [UInt8](unsafeUninitializedCapacity: encoded.count) { buffer, count in
+                count = buffer.initialize(fromContentsOf: encoded)
+            }
+            segments.append(Segment(first: open[0].timestamp, last: sample.timestamp, bytes: bytes))
+            open.removeAll(keepingCapacity: true)
+        }
+    }
+
+    func samples(in range: ClosedRange<Timestamp>) -> [Sample] {
+        guard increasing else { return open.filter { range.contains($0.timestamp) } }
+        var out: [Sample] = []
+        for segment in segments[firstSegment(endingAtOrAfter: range.lowerBound)...] {
+            if segment.first > range.upperBound { return out }
+            // Encoded here from valid samples, so decoding cannot fail.
+            try? ChunkCodec.decode(segment.bytes, in: range, into: &out)
+        }
+        let lower = Self.firstIndex(open, atOrAfter: range.lowerBound)
+        let upper = range.upperBound == .max ? open.count : Self.firstIndex(open, atOrAfter: range.upperBound + 1)
+        if lower < upper { out.append(contentsOf: open[lower..<upper]) }
+        return out
+    }
+
+    private func firstSegment(endingAtOrAfter timestamp: Timestamp) -> Int {
+        var low = 0, high = segments.count
+        while low < high {
+            let mid = (low + high) / 2
+            if segments[mid].last < timestamp { low = mid + 1 } else { high = mid }
+        }
+        return low
     }
 
     private static func firstIndex(_ samples: [Sample], atOrAfter timestamp: Timestamp) -> Int {

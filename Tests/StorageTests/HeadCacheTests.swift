@@ -1,5 +1,7 @@
 import Testing
 import Model
+import TestSupport
+import Foundation
 @testable import Storage
 
 /// The head and chunk caches must answer exactly as decoding the head rows would, across compaction,
@@ -63,5 +65,47 @@ import Model
         #expect(try db.select(one, in: 0...10_000).first?.samples == [Sample(1000, 1000), Sample(1500, 7), Sample(2000, 2000)])
         try db.applyRetention(now: 100_000_000)
         #expect(try db.select(one, in: 0...10_000).isEmpty)
+    }
+}
+
+/// A series' compressed head samples answer every range exactly as the plain samples would.
+@Suite struct SeriesSamplesTests {
+    func check(_ written: [Sample], seed: UInt64) {
+        var series = SeriesSamples()
+        for sample in written { series.append(sample) }
+        // The last write of a timestamp wins only in queries that merge (SampleCollector); the
+        // cache returns samples in write order, as the head rows hold them.
+        var rng = SplitMix(state: seed)
+        let times = written.map(\.timestamp)
+        let lo = (times.min() ?? 0) - 5, hi = (times.max() ?? 0) + 5
+        var ranges: [ClosedRange<Timestamp>] = [Timestamp.min...Timestamp.max, lo...hi]
+        for _ in 0..<200 {
+            let a = lo + Int64(rng.next() % UInt64(hi - lo + 1)), b = lo + Int64(rng.next() % UInt64(hi - lo + 1))
+            ranges.append(min(a, b)...max(a, b))
+        }
+        for range in ranges {
+            let expected = written.filter { range.contains($0.timestamp) }
+            let got = series.samples(in: range)
+            #expect(got.map(\.timestamp) == expected.map(\.timestamp), "\(range)")
+            #expect(got.map(\.value.bitPattern) == expected.map(\.value.bitPattern), "\(range)")
+        }
+    }
+
+    @Test func increasingSeriesOfEverySizeAndKind() {
+        for count in [0, 1, 31, 32, 33, 64, 100, 1000] {
+            let counter = (0..<count).map { Sample(Int64($0) * 15_000 + 7, Double($0 * 3)) }
+            let gauge = (0..<count).map { Sample(Int64($0) * 1_000 + Int64($0 % 3), sin(Double($0)) * 1e6) }
+            let constant = (0..<count).map { Sample(Int64($0) * 5_000, 42) }
+            var special = gauge
+            if count > 10 { special[3].value = .nan; special[9] = Sample(special[9].timestamp, StaleMarker.value) }
+            for (index, samples) in [counter, gauge, constant, special].enumerated() { check(samples, seed: UInt64(count * 4 + index)) }
+        }
+    }
+
+    @Test func aSeriesWrittenOutOfOrderKeepsEverySample() {
+        var samples = (0..<70).map { Sample(Int64($0) * 1000, Double($0)) }
+        samples.append(Sample(5_500, -1))   // behind the newest: the series is kept decoded from here on
+        samples += (70..<100).map { Sample(Int64($0) * 1000, Double($0)) }
+        check(samples, seed: 99)
     }
 }
