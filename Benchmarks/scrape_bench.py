@@ -2,7 +2,7 @@
 """Scrape benchmark: Lookout and Prometheus scraping the same fake targets in the same run.
 
   python3 Benchmarks/scrape_bench.py [--targets 200] [--series 1000] [--interval 5]
-                                      [--warmup 25] [--window 40] [--lookout-bin PATH]
+                                      [--warmup 25] [--window 40] [--lookout-bin PATH] [--rule EXPR]
 
 Starts /work/shared/bench/fake_target.py (--fake-target to override) serving --targets ports
 with --series series each, then `lookout run` (release build by default) and Prometheus 2.42
@@ -111,8 +111,16 @@ class Daemon:
         self.log.close()
 
 
-def write_configs(tmp, targets, interval, lookout_port, prometheus_port):
+def write_configs(tmp, targets, interval, lookout_port, prometheus_port, rule=None):
     listed = ", ".join(targets)
+    rules = ""
+    if rule:
+        # One recording rule, loaded verbatim by both: a query over the series keeps Lookout's
+        # head cache filled, as alert rules do in real use.
+        path = os.path.join(tmp, "rules.yml")
+        with open(path, "w") as f:
+            f.write(f"groups:\n  - name: bench\n    interval: 15s\n    rules:\n      - record: bench:rule\n        expr: '{rule}'\n")
+        rules = f"rule_files: [{path}]\n"
     lookout = os.path.join(tmp, "lookout.yml")
     with open(lookout, "w") as f:
         f.write(f"""global:
@@ -125,7 +133,7 @@ scrape:
     interval: {interval}s
     timeout: {interval}s
     targets: [{listed}]
-""")
+{rules}""")
     prometheus = os.path.join(tmp, "prometheus.yml")
     with open(prometheus, "w") as f:
         f.write(f"""global:
@@ -136,7 +144,7 @@ scrape_configs:
   - job_name: bench
     static_configs:
       - targets: [{listed}]
-""")
+{rules}""")
     return lookout, prometheus
 
 
@@ -179,6 +187,8 @@ def main():
     p.add_argument("--lookout-bin", default=os.path.join(REPO, ".build/release/lookout"))
     p.add_argument("--prometheus-bin", default=shutil.which("prometheus") or "/usr/bin/prometheus")
     p.add_argument("--only", choices=["lookout", "prometheus"], help="run one daemon only")
+    p.add_argument("--rule", help="a PromQL expression both evaluate every 15 s as a recording rule "
+                   "(e.g. 'count({job=\"bench\"})': Lookout's head cache then holds every series)")
     p.add_argument("--keep", action="store_true", help="keep the temp dir (logs, data)")
     args = p.parse_args()
 
@@ -188,7 +198,7 @@ def main():
     ports = range(args.base_port, args.base_port + args.targets)
     targets = [f"127.0.0.1:{port}" for port in ports]
     lookout_port, prometheus_port = free_port(), free_port()
-    lookout_cfg, prometheus_cfg = write_configs(tmp, targets, args.interval, lookout_port, prometheus_port)
+    lookout_cfg, prometheus_cfg = write_configs(tmp, targets, args.interval, lookout_port, prometheus_port, args.rule)
     budget = args.warmup + args.window + 120
     started = []
     try:
