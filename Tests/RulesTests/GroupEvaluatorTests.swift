@@ -5,6 +5,7 @@ import Testing
 import Model
 import Query
 import Storage
+import TestSupport
 @testable import Rules
 
 /// Collects what the evaluator hands to the notifier.
@@ -122,5 +123,39 @@ func temporaryDirectory() throws -> URL {
         let slow = second.status().rules[1].alerts
         #expect(slow.map(\.state) == [.firing] && slow.first?.activeAt == minute)
         #expect(try reopened.loadAll().first { $0.alert.name == "Fast" }?.alert.resolvedAt == 11 * minute)
+    }
+}
+
+/// An alert state store whose disk can be made to fail.
+final class FailingStateStore: AlertStatePersistence {
+    struct DiskFull: Error, CustomStringConvertible { var description: String { "database or disk is full" } }
+    let failing = Mutex(true)
+    func save(_ alerts: [PersistedAlert]) throws { if failing.withLock({ $0 }) { throw DiskFull() } }
+    func delete(_ keys: [(ruleKey: String, labels: Labels)]) throws { if failing.withLock({ $0 }) { throw DiskFull() } }
+    func loadAll() throws -> [PersistedAlert] { [] }
+}
+
+@Suite struct AlertStatePersistenceFailureTests {
+    @Test func aFailingStoreIsLoggedOnceAndItsRecoveryOnce() throws {
+        let store = MemorySeriesStore()
+        try store.append([LabeledSample(["__name__": "x", "job": "api"], Sample(0, 5))])
+        let (logger, logs) = RecordingLogHandler.logger()
+        let failing = FailingStateStore()
+        let environment = RuleEnvironment(query: RuleEnvironment.query(Engine(querier: store)), appender: store,
+                                          notify: { _ in }, stateStore: failing, logger: logger)
+        let group = GroupSpec(name: "g", interval: 60_000, rules: [RuleSpec(kind: .alert("High"), expr: "x > 0")])
+        let evaluator = GroupEvaluator(spec: group, environment: environment)
+        // Every round persists: the alert is re-sent each minute (a `sent` transition).
+        for minute in 1...4 {
+            try store.append([LabeledSample(["__name__": "x", "job": "api"], Sample(Int64(minute) * 60_000, 5))])
+            evaluator.evaluate(at: Int64(minute) * 60_000)
+        }
+        #expect(logs.all.filter { $0.hasPrefix("error") && $0.contains("cannot persist alert state") }.count == 1, "\(logs.all)")
+        failing.failing.withLock { $0 = false }
+        for minute in 5...6 {
+            try store.append([LabeledSample(["__name__": "x", "job": "api"], Sample(Int64(minute) * 60_000, 5))])
+            evaluator.evaluate(at: Int64(minute) * 60_000)
+        }
+        #expect(logs.all.filter { $0.contains("alert state persisted again") }.count == 1, "\(logs.all)")
     }
 }

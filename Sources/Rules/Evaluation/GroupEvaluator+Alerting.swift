@@ -1,3 +1,4 @@
+import Logging
 import Model
 import Storage
 
@@ -78,8 +79,17 @@ extension GroupEvaluator {
         do {
             try store.delete(deletes.map { (ruleKey: rule.key, labels: $0) })
             try store.save(Array(saves.values))
+            if persistFailing.exchange(false, ordering: .relaxed) {
+                environment.logger.notice("alert state persisted again", metadata: ["group": "\(spec.name)"])
+            }
         } catch {
-            environment.logger.error("cannot persist alert state", metadata: ["rule": "\(rule.spec.name)", "error": "\(error)"])
+            let metadata: Logger.Metadata = ["rule": "\(rule.spec.name)", "error": "\(error)"]
+            if persistFailing.exchange(true, ordering: .relaxed) {
+                environment.logger.debug("cannot persist alert state", metadata: metadata)
+            } else {
+                environment.logger.error("cannot persist alert state; further failures of this group are logged at debug level",
+                                         metadata: metadata)
+            }
         }
     }
 
