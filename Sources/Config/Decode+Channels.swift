@@ -92,11 +92,8 @@ enum ChannelDecoder {
 
     /// Whether an `smtp://` URL names this machine: `localhost`, `127.0.0.0/8` or `[::1]`.
     static func isLoopback(_ url: String) -> Bool {
-        guard let host = URLComponents(string: url)?.host?.lowercased() else { return false }
-        let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
-        if bare == "localhost" || bare == "::1" { return true }
-        let octets = bare.split(separator: ".", omittingEmptySubsequences: false)
-        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
+        guard let host = URLComponents(string: url)?.host else { return false }
+        return LoopbackHost.contains(host)
     }
 
     /// A bare address or `Name <address>`; CR/LF are refused so nothing can start a header.

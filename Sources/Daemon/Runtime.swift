@@ -196,7 +196,7 @@ final class Runtime: Sendable {
         switch config.global.apiAuth {
         case nil:
             auth = .none
-            if !Runtime.isLoopback(listen.host) {
+            if !LoopbackHost.contains(listen.host) {
                 logger.warning("""
                     the API listens beyond this machine without global.api_auth: whoever reaches it can \
                     read every series, create silences and reload the configuration
@@ -212,15 +212,6 @@ final class Runtime: Sendable {
                                 auth: auth, logger: Logger(label: "lookout.http"),
                                 onListening: { [listening] _ in listening.open() })
         httpServer.withLock { $0 = api }
-    }
-
-    /// Whether a listen host accepts connections from this machine only: `localhost`, `127.0.0.0/8`
-    /// or `::1` (an empty host is every interface).
-    static func isLoopback(_ host: String) -> Bool {
-        let host = host.lowercased()
-        if host == "localhost" || host == "::1" { return true }
-        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
-        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
     }
 
     static func channels(_ settings: NotifySettings, curl: CurlLoop) -> [String: any Channel] {
