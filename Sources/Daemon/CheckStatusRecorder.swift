@@ -1,6 +1,6 @@
 import Logging
+import Model
 import Storage
-import Synchronization
 
 /// Writes each probe result to the check status table. When that fails (disk full, read-only
 /// file) it warns once, not once per probe — 22 warnings a second for 20 checks in a soak with
@@ -8,8 +8,7 @@ import Synchronization
 final class CheckStatusRecorder: Sendable {
     private let store: CheckStatusStore
     private let logger: Logger
-    /// Whether the current failure to write has been reported.
-    private let failing = Mutex(false)
+    private let failures = FailureRun()
 
     init(store: CheckStatusStore, logger: Logger) {
         self.store = store
@@ -21,12 +20,11 @@ final class CheckStatusRecorder: Sendable {
         let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
         do {
             try store.record(check: check, success: success, at: timestamp, durationSeconds: seconds, reason: reason)
-            if failing.withLock({ was in defer { was = false }; return was }) {
+            if failures.succeeded() {
                 logger.info("check status recorded again")
             }
         } catch {
-            let first = failing.withLock { was in defer { was = true }; return !was }
-            logger.log(level: first ? .warning : .debug, "cannot record check status",
+            logger.log(level: failures.failed() ? .warning : .debug, "cannot record check status",
                        metadata: ["check": "\(check)", "error": "\(error)"])
         }
     }

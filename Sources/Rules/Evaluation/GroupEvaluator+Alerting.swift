@@ -79,16 +79,16 @@ extension GroupEvaluator {
         do {
             try store.delete(deletes.map { (ruleKey: rule.key, labels: $0) })
             try store.save(Array(saves.values))
-            if persistFailing.exchange(false, ordering: .relaxed) {
+            if persistFailures.succeeded() {
                 environment.logger.notice("alert state persisted again", metadata: ["group": "\(spec.name)"])
             }
         } catch {
             let metadata: Logger.Metadata = ["rule": "\(rule.spec.name)", "error": "\(error)"]
-            if persistFailing.exchange(true, ordering: .relaxed) {
-                environment.logger.debug("cannot persist alert state", metadata: metadata)
-            } else {
+            if persistFailures.failed() {
                 environment.logger.error("cannot persist alert state; further failures of this group are logged at debug level",
                                          metadata: metadata)
+            } else {
+                environment.logger.debug("cannot persist alert state", metadata: metadata)
             }
         }
     }

@@ -16,9 +16,9 @@ public final class GroupEvaluator: Sendable {
     let environment: RuleEnvironment
     let rules: [CompiledRule]
     private let state: Mutex<GroupState>
-    /// Whether the last attempt to persist alert state failed: a full or broken disk is logged
-    /// once, and its recovery once, not at every evaluation.
-    let persistFailing = Atomic<Bool>(false)
+    /// Failures to persist alert state: a full or broken disk is logged once, and its recovery
+    /// once, not at every evaluation.
+    let persistFailures = FailureRun()
 
     struct GroupState: Sendable {
         var alertStates: [Int: AlertRuleState] = [:]
