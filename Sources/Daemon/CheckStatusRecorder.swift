@@ -17,7 +17,7 @@ final class CheckStatusRecorder: Sendable {
 
     /// Records one result; a failure is logged when it starts, and its end once.
     func record(check: String, success: Bool, at timestamp: Int64, duration: Duration, reason: String?) {
-        let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        let seconds = PromDuration.seconds(duration)
         do {
             try store.record(check: check, success: success, at: timestamp, durationSeconds: seconds, reason: reason)
             if failures.succeeded() {

@@ -41,7 +41,7 @@ enum SelfMetrics {
 
         m.family("lookout_scrape_duration_seconds", .gauge, help: "Duration of the last scrape of each target.")
         for s in runtime.collector.scrapeStatuses.all() {
-            m.sample("lookout_scrape_duration_seconds", ["job": s.job, "instance": s.instance], ServerWiring.seconds(s.duration))
+            m.sample("lookout_scrape_duration_seconds", ["job": s.job, "instance": s.instance], PromDuration.seconds(s.duration))
         }
         if let stats = try? runtime.tsdb.stats() {
             m.single("lookout_storage_bytes", .gauge, help: "Size of the database file, WAL included.", Double(stats.bytes + stats.walBytes))

@@ -62,14 +62,10 @@ enum ServerWiring {
             let status = statuses["\(t.job)|\(t.instance)"]
             let health: TargetInfo.Health = status == nil ? .unknown : (status?.lastError == nil ? .up : .down)
             return TargetInfo(labels: labels, scrapeURL: spec.url, health: health, lastError: status?.lastError ?? "",
-                              lastScrape: status?.lastScrape, lastScrapeSeconds: status.map { seconds($0.duration) } ?? 0,
+                              lastScrape: status?.lastScrape, lastScrapeSeconds: status.map { PromDuration.seconds($0.duration) } ?? 0,
                               intervalMilliseconds: PromDuration.milliseconds(spec.interval),
                               timeoutMilliseconds: PromDuration.milliseconds(spec.timeout))
         }
-    }
-
-    static func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
 }
 

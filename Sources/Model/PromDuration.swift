@@ -53,6 +53,12 @@ public enum PromDuration {
         return outOfRange ? .failure(.outOfRange) : .success(total)
     }
 
+    /// `duration` in fractional seconds.
+    public static func seconds(_ duration: Duration) -> Double {
+        let (seconds, attoseconds) = duration.components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+
     /// A `Duration` in whole milliseconds (truncated), the unit configs and samples use.
     public static func milliseconds(_ duration: Duration) -> Int64 {
         let (seconds, attoseconds) = duration.components

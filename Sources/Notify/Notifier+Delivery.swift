@@ -90,7 +90,7 @@ extension Notifier {
                 }
             }
             let elapsed = ContinuousClock.now - started
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            let seconds = PromDuration.seconds(elapsed)
             await self.finish(row, result, seconds: seconds)
         }
     }

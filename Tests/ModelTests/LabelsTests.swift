@@ -76,6 +76,9 @@ import Testing
         #expect(PromDuration.milliseconds(.milliseconds(500)) == 500)
         #expect(PromDuration.milliseconds(.seconds(15)) == 15_000)
         #expect(PromDuration.milliseconds(.milliseconds(1_250)) == 1_250)
+        #expect(PromDuration.seconds(.milliseconds(1_250)) == 1.25)
+        #expect(PromDuration.seconds(.microseconds(3)) == 0.000003)
+        #expect(PromDuration.seconds(.seconds(-2)) == -2)
     }
 
     @Test func staleMarkerRoundTrips() {

@@ -37,10 +37,7 @@ public struct ProbeResult: Sendable, Equatable {
 
 extension Duration {
     /// The duration in (fractional) seconds.
-    var seconds: Double {
-        let (whole, fraction) = components
-        return Double(whole) + Double(fraction) / 1e18
-    }
+    var seconds: Double { PromDuration.seconds(self) }
 
     /// Short human form for reasons: `850ms`, `6.2s`.
     var humanReadable: String {

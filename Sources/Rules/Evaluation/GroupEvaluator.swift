@@ -140,8 +140,5 @@ extension RuleSpec {
 }
 
 extension Duration {
-    var seconds: Double {
-        let (s, atto) = components
-        return Double(s) + Double(atto) / 1e18
-    }
+    var seconds: Double { PromDuration.seconds(self) }
 }
