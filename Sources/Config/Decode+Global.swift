@@ -5,7 +5,7 @@ import Model
 enum GlobalDecoder {
     static let keys = [
         "scrape_interval", "evaluation_interval", "data_dir", "retention", "timezone", "listen",
-        "external_labels", "external_url", "heartbeat", "watchdog_alert", "api_auth",
+        "external_labels", "external_url", "heartbeat", "watchdog_alert", "api_auth", "max_concurrent_queries",
     ]
 
     static let defaultDataDir = "/var/lib/lookout"
@@ -42,6 +42,7 @@ enum GlobalDecoder {
         global.watchdogAlert = fields.bool("watchdog_alert") ?? false
         if let heartbeat = fields["heartbeat"] { global.heartbeat = decodeHeartbeat(heartbeat) }
         if let auth = fields["api_auth"] { global.apiAuth = decodeAPIAuth(auth) }
+        global.maxConcurrentQueries = fields.int("max_concurrent_queries", in: 1...256) ?? global.maxConcurrentQueries
         return global
     }
 

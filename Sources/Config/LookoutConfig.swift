@@ -71,6 +71,8 @@ public struct GlobalConfig: Sendable {
     public var watchdogAlert: Bool
     /// Authentication required by the HTTP API (default none).
     public var apiAuth: APIAuth?
+    /// How many API queries evaluate at once; more wait in line (default 4).
+    public var maxConcurrentQueries: Int = 4
 
     /// Memberwise initialiser, for building configs in code.
     public init(

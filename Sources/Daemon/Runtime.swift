@@ -245,6 +245,9 @@ final class Runtime: Sendable {
                 if old.global.dataDir != config.global.dataDir {
                     logger.warning("global.data_dir changed; the running daemon keeps its database until a restart")
                 }
+                if old.global.maxConcurrentQueries != config.global.maxConcurrentQueries {
+                    logger.warning("global.max_concurrent_queries changed; the HTTP server keeps its limit until a restart")
+                }
                 if old.global.retention != config.global.retention {
                     logger.warning("global.retention changed; the store keeps the old retention until a restart")
                 }

@@ -14,6 +14,7 @@ enum ServerWiring {
     static func dependencies(runtime: Runtime) -> ServerDependencies {
         var deps = ServerDependencies(querier: runtime.tsdb)
         let config = runtime.config
+        deps.queryThreads = QueryThreads(limit: config.global.maxConcurrentQueries)
         deps.useQueryEngine(Engine(querier: runtime.tsdb, options: EngineOptions(
             timeZone: config.global.timezone, defaultSubqueryStep: config.global.evaluationInterval)))
         deps.alerts = { runtime.currentRules?.alerts().filter { $0.resolvedAt == nil && $0.state != .inactive } ?? [] }

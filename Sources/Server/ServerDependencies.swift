@@ -49,6 +49,9 @@ public struct ServerDependencies: Sendable {
     /// How long `/graph` (each alert's "Source" link) evaluates its expression before it answers
     /// with a timeout and cancels the evaluation (default 30 s).
     public var expressionPageTimeout: Duration = .seconds(30)
+    /// Where `/api/v1/query`, `query_range`, `series`, `labels`, `label/NAME/values` and `/graph`
+    /// evaluate: off Swift's cooperative pool, at most `limit` at once (default 4).
+    public var queryThreads = QueryThreads(limit: 4)
 
     /// Creates dependencies in which everything is empty except the queries, which run on the
     /// PromQL engine over `querier` with default options (see `useQueryEngine`); set the members you have.

@@ -8,7 +8,7 @@ import Testing
     func cancelsWorkOnTimeout() async throws {
         let (seen, report) = AsyncStream.makeStream(of: Bool.self)
         do {
-            _ = try await Deadline.run(.milliseconds(20)) { () async throws -> Int in
+            _ = try await Deadline.run(.milliseconds(20), on: QueryThreads(limit: 1)) { () async throws -> Int in
                 // Busy work that only cancellation ends early; bounded by a clock, not a sleep.
                 let giveUp = ContinuousClock.now + .seconds(20)
                 while !Task.isCancelled && ContinuousClock.now < giveUp {}

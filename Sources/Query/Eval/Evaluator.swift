@@ -157,6 +157,7 @@ struct Evaluator {
 
     func select(_ matchers: [Matcher], from: Timestamp, through: Timestamp) throws -> [Series] {
         guard from <= through else { return [] }
+        try checkCancellation()   // before the storage read: a query cancelled while it waited does no work
         do {
             return try querier.select(matchers, in: from...through)
         } catch {

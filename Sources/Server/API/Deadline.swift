@@ -2,9 +2,11 @@ import Synchronization
 
 /// Runs work with a time limit, answering when the limit passes even if the work cannot be
 /// interrupted at once (the PromQL engine evaluates synchronously). The work's task is then
-/// cancelled, which the engine checks between steps; its result, if any, is dropped.
+/// cancelled, which the engine checks between steps; its result, if any, is dropped. The work
+/// runs on `executor` (time spent waiting for one of its threads counts against the limit).
 enum Deadline {
-    static func run<T: Sendable>(_ timeout: Duration, _ work: @escaping @Sendable () async throws -> T) async throws -> T {
+    static func run<T: Sendable>(_ timeout: Duration, on executor: QueryThreads,
+                                 _ work: @escaping @Sendable () async throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             let once = Once(continuation)
             let worker = Worker()
@@ -15,7 +17,7 @@ enum Deadline {
                     worker.cancel()
                 }
             }
-            let task = Task.detached {
+            let task = Task.detached(executorPreference: executor) {
                 let result = await Result { try await work() }
                 timer.cancel()
                 once.resume(with: result)

@@ -53,7 +53,7 @@ struct PrometheusAPI: Sendable {
             guard let range else { return .success { $0.raw("[]") } }
             var seen = Set<Labels>()
             for matchers in matcherSets {
-                for series in try storage({ try deps.querier.select(matchers, in: range) }) { seen.insert(series.labels) }
+                for series in try await storage({ try deps.querier.select(matchers, in: range) }) { seen.insert(series.labels) }
             }
             let sorted = seen.sorted()
             return .success { json in
@@ -73,7 +73,7 @@ struct PrometheusAPI: Sendable {
             guard let range else { return .success { $0.raw("[]") } }
             var names = Set<String>()
             for matchers in matcherSets.isEmpty ? [[]] : matcherSets {
-                names.formUnion(try storage { try deps.querier.labelNames(matching: matchers, in: range) })
+                names.formUnion(try await storage { try deps.querier.labelNames(matching: matchers, in: range) })
             }
             return .success { $0.stringArray(names.sorted()) }
         } catch {
@@ -89,7 +89,7 @@ struct PrometheusAPI: Sendable {
             guard let range else { return .success { $0.raw("[]") } }
             var values = Set<String>()
             for matchers in matcherSets.isEmpty ? [[]] : matcherSets {
-                values.formUnion(try storage { try deps.querier.labelValues(name, matching: matchers, in: range) })
+                values.formUnion(try await storage { try deps.querier.labelValues(name, matching: matchers, in: range) })
             }
             return .success { $0.stringArray(values.sorted()) }
         } catch {
@@ -145,15 +145,20 @@ struct PrometheusAPI: Sendable {
         return sets
     }
 
-    /// Runs a storage read; its failures are Prometheus' `internal` errors.
-    private func storage<T>(_ body: () throws -> T) throws(APIError) -> T {
-        do { return try body() } catch { throw APIError(.internal, "\(error)") }
+    /// Runs a storage read on the query threads (it blocks on SQLite); its failures are
+    /// Prometheus' `internal` errors.
+    private func storage<T>(_ body: () throws -> T) async throws(APIError) -> T {
+        do {
+            return try await withTaskExecutorPreference(deps.queryThreads) { try body() }
+        } catch {
+            throw APIError(.internal, "\(error)")
+        }
     }
 
     /// Runs a query closure within `timeout` and maps what it throws to Prometheus' error types.
     private func evaluate(_ timeout: Duration, _ body: @escaping @Sendable () async throws -> APIQueryResult) async throws(APIError) -> APIQueryResult {
         do {
-            return try await Deadline.run(timeout, body)
+            return try await Deadline.run(timeout, on: deps.queryThreads, body)
         } catch let error as APIError {
             throw error
         } catch is CancellationError {

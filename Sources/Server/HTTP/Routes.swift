@@ -109,7 +109,7 @@ struct Routes: Sendable {
                 // cancellation stops an expensive expression from holding a thread for minutes.
                 let timeout = deps.expressionPageTimeout
                 do {
-                    result = try await Deadline.run(timeout) { try await deps.instantQuery(expression, now, timeout) }
+                    result = try await Deadline.run(timeout, on: deps.queryThreads) { try await deps.instantQuery(expression, now, timeout) }
                 } catch let error as APIError {
                     failure = error.message
                 } catch {
