@@ -9,8 +9,10 @@ import Testing
         let (seen, report) = AsyncStream.makeStream(of: Bool.self)
         do {
             _ = try await Deadline.run(.milliseconds(20), on: QueryThreads(limit: 1)) { () async throws -> Int in
-                // Busy work that only cancellation ends early; bounded by a clock, not a sleep.
-                let giveUp = ContinuousClock.now + .seconds(20)
+                // Busy work that only cancellation ends early; bounded by a clock, not a sleep. The
+                // bound is generous: the timer runs on the cooperative pool, which the suite's
+                // CPU-bound fuzz tests can hold for many seconds on a loaded 2-core machine.
+                let giveUp = ContinuousClock.now + .seconds(90)
                 while !Task.isCancelled && ContinuousClock.now < giveUp {}
                 report.yield(Task.isCancelled)
                 report.finish()
