@@ -35,11 +35,7 @@ public final class QueryThreads: TaskExecutor, @unchecked Sendable {
         condition.signal()
         condition.unlock()
         if start {
-            // Named from inside: on Linux a name set before `start()` does not reach the OS thread.
-            Thread.detachNewThread { [self] in
-                Thread.current.name = "lookout-query"
-                work()
-            }
+            Thread.detachNewThread { [self] in work() }
         }
     }
 
