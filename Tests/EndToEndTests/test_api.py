@@ -128,7 +128,8 @@ def test_targets_rules_alerts_and_metrics(running, app):
     wait_for(lambda: "AppDown" in get(base + "/api/v1/alerts")[1], timeout=20, what="AppDown in /api/v1/alerts")
     metrics = get(base + "/metrics")[1]
     for name in ["lookout_notifications_total", "lookout_notification_queue_length", "lookout_rule_evaluation_seconds",
-                 "lookout_scrape_duration_seconds", "lookout_storage_bytes", "process_resident_memory_bytes"]:
+                 "lookout_scrape_duration_seconds", "lookout_storage_bytes", "process_resident_memory_bytes",
+                 "lookout_queries_running", "lookout_queries_waiting", "lookout_queries_concurrent_max 4"]:
         assert name in metrics, name
     page = get(base + "/")[1]
     assert "app-health" in page and "<svg" in page

@@ -81,6 +81,14 @@ import Testing
         // With the queries on the pool, this task could not run until they were released.
         let ping = await Task { 42 }.value
         #expect(ping == 42)
+        // /metrics shows the line: three running, the rest waiting once every request has queued.
+        let giveUp = ContinuousClock.now + .seconds(20)
+        while deps.queryThreads.load.waiting < count - 3 && ContinuousClock.now < giveUp { await Task.yield() }
+        var metrics = MetricsText()
+        deps.queryThreads.writeMetrics(to: &metrics)
+        #expect(metrics.text.contains("lookout_queries_running 3\n"))
+        #expect(metrics.text.contains("lookout_queries_waiting \(count - 3)\n"))
+        #expect(metrics.text.contains("lookout_queries_concurrent_max 3\n"))
         holder.releaseAll()
         for query in queries {
             #expect(await query.value.status == 200)

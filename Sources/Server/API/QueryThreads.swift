@@ -46,6 +46,22 @@ public final class QueryThreads: TaskExecutor, @unchecked Sendable {
         return busyPeak
     }
 
+    /// Jobs running now and jobs waiting for a thread.
+    var load: (running: Int, waiting: Int) {
+        condition.lock()
+        defer { condition.unlock() }
+        return (busy, jobs.count - head)
+    }
+
+    /// `lookout_queries_running`, `lookout_queries_waiting` and `lookout_queries_concurrent_max`.
+    func writeMetrics(to out: inout MetricsText) {
+        let (running, waiting) = load
+        out.single("lookout_queries_running", .gauge, help: "API queries and lookups evaluating now.", Double(running))
+        out.single("lookout_queries_waiting", .gauge, help: "API queries and lookups waiting for a query thread.", Double(waiting))
+        out.single("lookout_queries_concurrent_max", .gauge,
+                   help: "How many API queries may evaluate at once (global.max_concurrent_queries).", Double(limit))
+    }
+
     private func work() {
         condition.lock()
         while true {

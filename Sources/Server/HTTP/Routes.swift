@@ -86,6 +86,7 @@ struct Routes: Sendable {
         }
         router.on("/metrics", .get) { _, _ in
             var text = await deps.metrics()
+            deps.queryThreads.writeMetrics(to: &text)
             ProcessMetrics.write(to: &text)
             return APIReply(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: text.text).response
         }
