@@ -7,6 +7,8 @@ public struct Template: Sendable {
     /// The source text.
     public let text: String
     let nodes: [TemplateNode]
+    /// Templates the text defines with `{{define}}` or `{{block}}`, for `{{template}}`.
+    let definitions: [String: [TemplateNode]]
     /// Whether the text has no actions, so expanding is the identity.
     let isPlain: Bool
 
@@ -15,7 +17,7 @@ public struct Template: Sendable {
         var parser = try TemplateParser(text)
         let nodes = try parser.parse()
         let plain = !text.contains("{{")
-        return Template(text: text, nodes: nodes, isPlain: plain)
+        return Template(text: text, nodes: nodes, definitions: parser.definitions, isPlain: plain)
     }
 
     /// Prometheus prepends these definitions; error columns on line 1 count them.
@@ -32,7 +34,7 @@ public struct Template: Sendable {
                                         fields: [("Labels", labels), ("ExternalLabels", external),
                                                  ("ExternalURL", .string(data.externalURL)), ("Value", .float(data.value))])
         let environment = TemplateEnvironment(query: query, timestamp: timestamp, externalURL: data.externalURL)
-        var executor = TemplateExecutor(environment: environment, root: root, variables: [
+        var executor = TemplateExecutor(environment: environment, root: root, definitions: definitions, variables: [
             ("$labels", labels), ("$externalLabels", external), ("$externalURL", .string(data.externalURL)), ("$value", .float(data.value)),
         ])
         do throws(TemplateExecError) {

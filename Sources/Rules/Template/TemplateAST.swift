@@ -7,6 +7,8 @@ indirect enum TemplateNode: Sendable {
     case rangeBlock(TemplatePipeline, body: [TemplateNode], otherwise: [TemplateNode]?)
     case breakLoop(offset: Int)
     case continueLoop(offset: Int)
+    /// `{{template "name" pipeline}}` (also what `{{block}}` leaves in place); `source` is the action's text.
+    case templateCall(name: String, argument: TemplatePipeline?, offset: Int, source: String)
 }
 
 /// `$x := a | b c` — optional declarations, then commands joined by `|`.

@@ -11,8 +11,14 @@ struct TemplateExecError: Error {
 struct TemplateExecutor {
     let environment: TemplateEnvironment
     var output = ""
+    private let definitions: [String: [TemplateNode]]
     private var variables: [(String, TemplateValue)]
     private var steps = 0
+    private var callDepth = 0
+
+    /// How deeply `{{template}}` calls may nest (Go allows 100,000; each level recurses here, so
+    /// far fewer keep the stack of a rule thread safe).
+    static let maxCallDepth = 100
 
     /// Commands evaluated plus range iterations, per expansion.
     static let maxSteps = 1_000_000
@@ -21,8 +27,10 @@ struct TemplateExecutor {
 
     private enum Flow { case normal, breakLoop, continueLoop }
 
-    init(environment: TemplateEnvironment, root: TemplateValue, variables: [(String, TemplateValue)]) {
+    init(environment: TemplateEnvironment, root: TemplateValue, definitions: [String: [TemplateNode]] = [:],
+         variables: [(String, TemplateValue)]) {
         self.environment = environment
+        self.definitions = definitions
         self.variables = [("$", root)] + variables
     }
 
@@ -63,8 +71,31 @@ struct TemplateExecutor {
             }
         case .breakLoop: return .breakLoop
         case .continueLoop: return .continueLoop
+        case .templateCall(let name, let argument, let offset, let source):
+            try call(name, argument: argument, dot: dot, at: offset, context: "{{\(source)}}")
         }
         return .normal
+    }
+
+    /// `{{template "name" arg}}`: runs the definition with dot set to `arg` (nil without one)
+    /// and, as in Go, no variables but `$`, which is that dot.
+    private mutating func call(_ name: String, argument: TemplatePipeline?, dot: TemplateValue,
+                               at offset: Int, context: String) throws(TemplateExecError) {
+        guard let body = definitions[name] else {
+            throw TemplateExecError(message: "template \"\(name)\" not defined", offset: offset, context: context)
+        }
+        guard callDepth < Self.maxCallDepth else {
+            throw TemplateExecError(message: "exceeded maximum template depth (\(Self.maxCallDepth))", offset: offset, context: context)
+        }
+        let value = try argument.map { (pipeline) throws(TemplateExecError) -> TemplateValue in try evalPipeline(pipeline, dot: dot) } ?? .missing
+        let saved = variables
+        variables = [("$", value)]
+        callDepth += 1
+        defer {
+            callDepth -= 1
+            variables = saved
+        }
+        _ = try execute(body, dot: value)
     }
 
     /// Runs `body` with variables declared inside it dropped afterwards, as Go scopes them.

@@ -5,6 +5,10 @@ struct TemplateParser {
     private var index = 0
     private var loopDepth = 0
     private var blockDepth = 0
+    /// How many lists enclose the one being parsed (0: the top level, where `{{define}}` may be).
+    private var listDepth = 0
+    /// Templates named by `{{define}}` and `{{block}}`.
+    private(set) var definitions: [String: [TemplateNode]] = [:]
 
     /// How deep `if`/`with`/`range` blocks (`else if` counting as one more) and parentheses may
     /// nest: parsing and executing recurse once per level, so deeper input would overflow the stack.
@@ -31,6 +35,8 @@ struct TemplateParser {
     }
 
     private mutating func parseList() throws(TemplateError) -> ([TemplateNode], Terminator, Int) {
+        listDepth += 1
+        defer { listDepth -= 1 }
         var nodes: [TemplateNode] = []
         while index < segments.count {
             let segment = segments[index]
@@ -58,8 +64,28 @@ struct TemplateParser {
                         try expectOnly(tokens, offset: offset)
                         nodes.append(keyword == "break" ? .breakLoop(offset: offset) : .continueLoop(offset: offset))
                         continue
-                    case "define", "template", "block":
-                        throw error("{{\(keyword)}} is not supported in alert templates", at: offset)
+                    case "define":
+                        // Go parses a definition only at the top level; elsewhere `define` is a command.
+                        guard listDepth == 1 else { throw error("unexpected <define> in command", at: offset) }
+                        let name = try templateName(tokens, keyword: keyword, offset: offset)
+                        if tokens.count > 2 { throw error("unexpected \"\(tokenText(tokens[2]))\" in define clause", at: tokens[2].offset) }
+                        try define(name, body: try parseDefinitionBody(keyword, offset: offset), offset: offset)
+                        continue
+                    case "template":
+                        let name = try templateName(tokens, keyword: keyword, offset: offset)
+                        // Go places the call at its name, in errors too.
+                        nodes.append(.templateCall(name: name, argument: try templateArgument(tokens, offset: offset, source: source),
+                                                   offset: tokens[1].offset, source: source))
+                        continue
+                    case "block":
+                        // `{{block "x" p}}body{{end}}` is `{{define "x"}}body{{end}}{{template "x" p}}`.
+                        let name = try templateName(tokens, keyword: keyword, offset: offset)
+                        guard let argument = try templateArgument(tokens, offset: offset, source: source) else {
+                            throw error("missing value for block clause", at: offset)
+                        }
+                        try define(name, body: try parseDefinitionBody(keyword, offset: offset), offset: offset)
+                        nodes.append(.templateCall(name: name, argument: argument, offset: tokens[1].offset, source: source))
+                        continue
                     default: break
                     }
                 }
@@ -100,6 +126,53 @@ struct TemplateParser {
         case "with": return .withBlock(pipeline, then: body, otherwise: otherwise)
         default: return .rangeBlock(pipeline, body: body, otherwise: otherwise)
         }
+    }
+
+    /// The quoted name after `define`, `template` or `block`.
+    private func templateName(_ tokens: [TemplateToken], keyword: String, offset: Int) throws(TemplateError) -> String {
+        guard tokens.count > 1, case .string(let name) = tokens[1].kind else {
+            throw error("unexpected \"\(tokens.count > 1 ? tokenText(tokens[1]) : "}}")\" in \(keyword) clause",
+                        at: tokens.count > 1 ? tokens[1].offset : offset)
+        }
+        return name
+    }
+
+    /// The pipeline after `{{template "name"` / `{{block "name"`, if any.
+    private func templateArgument(_ tokens: [TemplateToken], offset: Int, source: String) throws(TemplateError) -> TemplatePipeline? {
+        guard tokens.count > 2 else { return nil }
+        var p = PipelineParser(tokens: Array(tokens.dropFirst(2)), chars: chars)
+        return try p.parsePipeline(offset: tokens[2].offset, source: source, allowDeclarations: false)
+    }
+
+    /// The body of a `define` or `block`, up to its `{{end}}`: a template of its own, so
+    /// `{{break}}` and `{{continue}}` refer to no enclosing `{{range}}`.
+    private mutating func parseDefinitionBody(_ keyword: String, offset: Int) throws(TemplateError) -> [TemplateNode] {
+        guard blockDepth < Self.maxDepth else {
+            throw error("{{\(keyword)}} nested too deeply (at most \(Self.maxDepth) levels)", at: offset)
+        }
+        blockDepth += 1
+        let loops = loopDepth
+        loopDepth = 0
+        defer { blockDepth -= 1; loopDepth = loops }
+        let (body, terminator, termOffset) = try parseList()
+        switch terminator {
+        case .end: return body
+        case .eof: throw error("unexpected EOF: {{\(keyword)}} has no {{end}}", at: offset)
+        case .elseBranch, .elseIf: throw error("unexpected {{else}}", at: termOffset)
+        }
+    }
+
+    /// Records a definition. As in Go, a name may be defined twice only if one of the bodies is
+    /// empty (spaces only), and a non-empty body wins.
+    private mutating func define(_ name: String, body: [TemplateNode], offset: Int) throws(TemplateError) {
+        func isEmpty(_ nodes: [TemplateNode]) -> Bool {
+            nodes.allSatisfy { if case .text(let text) = $0 { text.allSatisfy(\.isWhitespace) } else { false } }
+        }
+        if let existing = definitions[name] {
+            if isEmpty(body) { return }
+            guard isEmpty(existing) else { throw error("template: multiple definition of template \"\(name)\"", at: offset) }
+        }
+        definitions[name] = body
     }
 
     private func describe(_ t: Terminator) -> String {
