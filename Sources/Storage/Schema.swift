@@ -46,15 +46,13 @@ enum Schema {
             try connection.forEach("SELECT substr(data, 1, 10) FROM chunks") { row in total += row.withBlob(at: 0) { ChunkCodec.count($0) } }
             try storeSetting(connection, "chunk_samples", total)
         }),
-        Migration(5, "highest chunk block per series, backfilled from chunks", apply: { connection in
+        // Filled by the first prune, not here: reading every chunk key of a large file at start-up
+        // could outlast the service manager's start timeout.
+        Migration(5, "highest chunk block per series, filled by the first prune", apply: { connection in
             try connection.execute("CREATE TABLE series_last_chunk(id INTEGER PRIMARY KEY, block INTEGER NOT NULL)")
-            var last: [UInt32: Int64] = [:]
-            // Keys ascend by block, so the last key seen for a series is its highest block.
-            try connection.forEach("SELECT key FROM chunks ORDER BY key") { row in
-                let key = row.int64(at: 0)
-                last[series(ofKey: key)] = block(ofKey: key)
+            if try connection.scalar("SELECT 1 FROM chunks LIMIT 1") != nil {
+                try storeSetting(connection, "series_last_chunk_pending", 1)
             }
-            for (id, block) in last.sorted(by: { $0.key < $1.key }) { try noteChunkBlock(connection, series: id, block: block) }
             // Ids handed out so far: none is handed out again once series are pruned.
             if let highest = try connection.scalar("SELECT max(id) FROM series")?.int64 {
                 try storeSetting(connection, "series_high_water", highest)

@@ -29,6 +29,7 @@ extension TSDB {
     /// meanwhile: a series without a sample in the snapshot only gains one through an append,
     /// which adds a head row after `headThrough`.
     func prune(_ writer: WriterSlot) throws -> Int {
+        try backfillLastChunks(writer)
         guard var plan = try planPrune() else { return 0 }
         return try executePrune(&plan, writer)
     }
@@ -50,6 +51,37 @@ extension TSDB {
             pruned += deleted
         }
         return pruned
+    }
+
+    /// Fills `series_last_chunk` for a file whose chunks predate it (schema migration 5 leaves
+    /// that to here, off the start-up path): reads every chunk key on a reader, then writes the
+    /// records `pruneBatch * 10` per transaction. A run cut short starts over; the records only
+    /// ever keep the highest block, so writing one twice is harmless. The caller holds the
+    /// housekeeping lock, so no chunk changes meanwhile.
+    func backfillLastChunks(_ writer: WriterSlot) throws {
+        guard let last = try withReader({ connection in
+            try connection.withTransaction(.deferred) { () throws -> [(UInt32, Int64)]? in
+                guard try Schema.storedSetting(connection, "series_last_chunk_pending") != nil else { return nil }
+                var last: [UInt32: Int64] = [:]
+                // Keys ascend by block, so the last key seen for a series is its highest block.
+                try connection.forEach("SELECT key FROM chunks ORDER BY key") { row in
+                    let key = row.int64(at: 0)
+                    last[Schema.series(ofKey: key)] = Schema.block(ofKey: key)
+                }
+                return last.sorted { $0.key < $1.key }
+            }
+        }) else { return }
+        var start = 0
+        repeat {
+            let batch = last[start..<min(start + Self.pruneBatch * 10, last.count)]
+            start += batch.count
+            try writer.withLock { _, connection in
+                try connection.withTransaction(.immediate) {
+                    for (id, block) in batch { try Schema.noteChunkBlock(connection, series: id, block: block) }
+                    if start == last.count { try connection.execute("DELETE FROM tsdb_settings WHERE name = 'series_last_chunk_pending'") }
+                }
+            }
+        } while start < last.count
     }
 
     /// Series with no chunk and no head sample in the caller's snapshot, ascending.
