@@ -2,6 +2,8 @@
 //
 //   swift run -c release StorageBench [--series 1000] [--hours 24] [--input FILE] [--dir DIR]
 //   StorageBench crash-child DB FIRST_BATCH     (used by the crash tests: appends until killed)
+//   StorageBench prune-child DB NOW RETENTION   (used by the crash tests: one retention pass with its prune)
+//   swift run -c release StorageBench --prune [--series 100000]   (cost of pruning churned series)
 import Foundation
 import Model
 import SQLite
@@ -10,6 +12,10 @@ import Storage
 let arguments = Array(CommandLine.arguments.dropFirst())
 if arguments.first == "crash-child" {
     try CrashChild.run(path: arguments[1], first: Int(arguments[2]) ?? 0)
+    exit(0)
+}
+if arguments.first == "prune-child" {
+    try PruneChild.run(path: arguments[1], now: Int64(arguments[2])!, retention: Int64(arguments[3])!)
     exit(0)
 }
 
@@ -23,6 +29,12 @@ let workDir = option("--dir", NSTemporaryDirectory() + "storagebench-\(getpid())
 let input = option("--input", "/tmp/lookout-om-\(seriesCount)s-\(Int(hours))h.txt")
 try? FileManager.default.createDirectory(atPath: workDir, withIntermediateDirectories: true)
 defer { if !arguments.contains("--keep") { try? FileManager.default.removeItem(atPath: workDir) } }
+
+if arguments.contains("--prune") {
+    try PruneBench.run(dir: workDir, series: Int(option("--series", "100000"))!)
+    try? FileManager.default.removeItem(atPath: workDir)
+    exit(0)
+}
 
 if arguments.contains("--head-cache-only") {
     try HeadCacheRSSBench.run(dir: workDir)

@@ -135,6 +135,7 @@ final class Runtime: Sendable {
         options.retention = config.global.retention
         let storageLogger = Logger(label: "lookout.storage")
         options.log = { message in storageLogger.warning("\(message)") }
+        options.info = { message in storageLogger.info("\(message)") }
         let tsdb: TSDB
         do {
             tsdb = try TSDB.open(dataDir: dataDir, options: options)

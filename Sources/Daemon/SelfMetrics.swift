@@ -46,6 +46,7 @@ enum SelfMetrics {
         if let stats = try? runtime.tsdb.stats() {
             m.single("lookout_storage_bytes", .gauge, help: "Size of the database file, WAL included.", Double(stats.bytes + stats.walBytes))
             m.single("lookout_storage_series", .gauge, help: "Series in the store.", Double(stats.series))
+            m.single("lookout_storage_series_pruned_total", .counter, help: "Series deleted because retention left them without samples.", Double(stats.prunedSeries))
             m.single("lookout_storage_held_samples", .gauge, help: "Samples kept in memory because the database cannot be written.", Double(stats.heldSamples))
             m.single("lookout_storage_dropped_samples_total", .counter, help: "Samples dropped after the in-memory hold overflowed.", Double(stats.droppedSamples))
             m.single("lookout_storage_degraded", .gauge, help: "1 while the database cannot be written.", stats.degraded ? 1 : 0)

@@ -46,6 +46,18 @@ enum Schema {
             try connection.forEach("SELECT substr(data, 1, 10) FROM chunks") { row in total += row.withBlob(at: 0) { ChunkCodec.count($0) } }
             try storeSetting(connection, "chunk_samples", total)
         }),
+        // Filled by the first prune, not here: reading every chunk key of a large file at start-up
+        // could outlast the service manager's start timeout.
+        Migration(5, "highest chunk block per series, filled by the first prune", apply: { connection in
+            try connection.execute("CREATE TABLE series_last_chunk(id INTEGER PRIMARY KEY, block INTEGER NOT NULL)")
+            if try connection.scalar("SELECT 1 FROM chunks LIMIT 1") != nil {
+                try storeSetting(connection, "series_last_chunk_pending", 1)
+            }
+            // Ids handed out so far: none is handed out again once series are pruned.
+            if let highest = try connection.scalar("SELECT max(id) FROM series")?.int64 {
+                try storeSetting(connection, "series_high_water", highest)
+            }
+        }),
     ]
 
     static var migrator: Migrator { Migrator(component: component, migrations: migrations) }
@@ -67,6 +79,20 @@ extension Schema {
         }
     }
 
+    /// Deletes a series row with its label index rows and chunk record (the caller's transaction).
+    static func deleteSeries(_ connection: Connection, id: Int64, labels: Labels) throws {
+        let delete = try connection.cached("DELETE FROM label_index WHERE name = ? AND value = ? AND series_id = ?")
+        for label in labels {
+            try delete.bind(label.name, at: 1)
+            try delete.bind(label.value, at: 2)
+            try delete.bind(id, at: 3)
+            try delete.step()
+            delete.reset()
+        }
+        try connection.execute("DELETE FROM series WHERE id = ?", [.integer(id)])
+        try connection.execute("DELETE FROM series_last_chunk WHERE id = ?", [.integer(id)])
+    }
+
     /// A layout setting stored in the file, written on first use; a file keeps its layout.
     static func setting(_ connection: Connection, _ name: String, proposed: Int64) throws -> Int64 {
         if let stored = try connection.scalar("SELECT value FROM tsdb_settings WHERE name = ?", [.text(name)])?.int64 { return stored }
@@ -86,6 +112,19 @@ extension Schema {
             INSERT INTO tsdb_settings(name, value) VALUES('chunk_samples', ?)
             ON CONFLICT(name) DO UPDATE SET value = value + excluded.value
             """, [.integer(delta)])
+    }
+
+    /// Records that series `id` has a chunk keyed by `block`; the table keeps the highest block
+    /// ever written (a merge moves chunks to a lower key, which only makes the record conservative).
+    static func noteChunkBlock(_ connection: Connection, series id: UInt32, block: Int64) throws {
+        let upsert = try connection.cached("""
+            INSERT INTO series_last_chunk(id, block) VALUES(?, ?)
+            ON CONFLICT(id) DO UPDATE SET block = excluded.block WHERE excluded.block > block
+            """)
+        try upsert.bind(Int64(id), at: 1)
+        try upsert.bind(block, at: 2)
+        try upsert.step()
+        upsert.reset()
     }
 
     static func storeSetting(_ connection: Connection, _ name: String, _ value: Int64) throws {

@@ -1,8 +1,9 @@
 import Model
 
 /// The in-memory view of the series table: id → labels and an inverted index for matchers.
-/// Built from the table at open and extended as series are created, so matching never
-/// touches SQLite. About 0.3–0.5 kB per series.
+/// Built from the table at open, extended as series are created and shrunk as they are pruned,
+/// so matching never touches SQLite. About 0.3–0.5 kB per series. Ids are never reused, so a
+/// pruned id's slot stays empty (`maxID` never goes down).
 struct SeriesIndex {
     private(set) var labelsByID: [Labels?] = [nil]   // ids start at 1
     /// name → value → ids (ascending, since ids are added in increasing order).
@@ -10,6 +11,8 @@ struct SeriesIndex {
     private(set) var count = 0
     /// Position of each id in label order; rebuilt after series are added.
     private var rankByID: [UInt32]?
+    /// The `series_prunes` count of the table this index reflects (see `TSDB.refreshIndex`).
+    var pruneGeneration: Int64 = 0
 
     var maxID: UInt32 { UInt32(labelsByID.count - 1) }
 
@@ -28,6 +31,34 @@ struct SeriesIndex {
         for label in labels {
             postings[label.name, default: [:]][label.value, default: []].insertSorted(id)
         }
+    }
+
+    /// Forgets pruned series; ignores ids not known. Each posting list is rewritten once, so a
+    /// prune of many series sharing a label (`__name__`) costs one pass over that list.
+    mutating func remove(_ ids: some Sequence<UInt32>) {
+        var gone: [String: [String: Set<UInt32>]] = [:]
+        for id in ids {
+            guard let labels = labels(id) else { continue }
+            labelsByID[Int(id)] = nil
+            count -= 1
+            for label in labels { gone[label.name, default: [:]][label.value, default: []].insert(id) }
+        }
+        if gone.isEmpty { return }
+        rankByID = nil
+        for (name, values) in gone {
+            for (value, removed) in values {
+                postings[name]?[value]?.removeAll { removed.contains($0) }
+                if postings[name]?[value]?.isEmpty == true { postings[name]![value] = nil }
+            }
+            if postings[name]?.isEmpty == true { postings[name] = nil }
+        }
+    }
+
+    /// Forgets the series up to `through` missing from `present` (pruned by another process).
+    mutating func retain(_ present: Set<UInt32>, through: UInt32) {
+        let last = min(through, maxID)
+        guard last >= 1 else { return }
+        remove((1...last).filter { labels($0) != nil && !present.contains($0) })
     }
 
     /// Ids of series matching every matcher, in label order (the order queries return).

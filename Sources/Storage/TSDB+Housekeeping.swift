@@ -54,6 +54,10 @@ extension TSDB {
                 try insert.bind(blob: chunk.data, at: 2)
                 try insert.step()
                 insert.reset()
+                // A merge only moves chunks to their group's (lower) key: nothing to record.
+                if plan.replacing == nil {
+                    try Schema.noteChunkBlock(connection, series: Schema.series(ofKey: chunk.key), block: Schema.block(ofKey: chunk.key))
+                }
             }
             let delete = try connection.cached("DELETE FROM head WHERE id = ?")
             for id in plan.headRows {
@@ -134,8 +138,10 @@ extension TSDB {
     }
 
     /// Deletes chunks whose blocks all ended before `now - retention` and head rows older than that,
-    /// at most 1,000 rows per transaction; then returns free pages to the file system when more than
-    /// a quarter of the file is free (the rest is reused by new chunks). Returns the rows deleted.
+    /// at most 1,000 rows per transaction, then the series left without any sample (see
+    /// `pruneSeries()`; also on the first pass after open); then returns free pages to the file
+    /// system when more than a quarter of the file is free (the rest is reused by new chunks).
+    /// Returns the chunk and head rows deleted.
     @discardableResult
     public func applyRetention(now: Timestamp) throws -> Int {
         guard let writer else { throw SQLiteError(code: 8, message: "\(path) is open read-only") }
@@ -169,8 +175,17 @@ extension TSDB {
                     if changed == 0 { break }
                 }
             }
+            // Series left without samples go too; also on the first pass and after a failed prune,
+            // which find those left by earlier passes.
+            var pruned = 0
+            if deleted > 0 || pruneDue.withLock({ $0 }) {
+                pruneDue.withLock { $0 = true }
+                pruned = try prune(writer)
+                pruneDue.withLock { $0 = false }
+                if pruned > 0 { options.info("storage: pruned \(pruned) series with no samples left after retention") }
+            }
             // Only after deleting: free pages left by compacting the head are reused by the next head rows.
-            if deleted > 0 { try writer.withLock { _, connection in try releaseFreePages(connection) } }
+            if deleted > 0 || pruned > 0 { try writer.withLock { _, connection in try releaseFreePages(connection) } }
             return deleted
         }
     }

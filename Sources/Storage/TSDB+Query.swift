@@ -8,9 +8,8 @@ extension TSDB {
         let heldBatches = held.withLock { $0.batches }   // before the snapshot: a flush then shows up twice, never zero times
         var result = try withReader { connection in
             try connection.withTransaction(.deferred) {
-                let (ids, headSamples) = try withHead(connection, range) { $0.matchInLabelOrder(matchers) }
+                let (ids, labels, headSamples) = try withHead(connection, range) { $0.matchInLabelOrder(matchers) }
                 guard !ids.isEmpty else { return [Series]() }
-                let labels = index.withLock { index in ids.map { index.labels($0)! } }
                 guard let blocks = try chunkBlocks(connection, range) else {
                     // Recent data only: the head answers alone.
                     return zip(labels, headSamples).compactMap { labels, samples in
@@ -49,16 +48,14 @@ extension TSDB {
         let heldBatches = held.withLock { $0.batches }
         var out = try withReader { connection in
             try connection.withTransaction(.deferred) { () throws -> [Labels] in
-                let (ids, headSamples) = try withHead(connection, range) { $0.match(matchers) }
+                let (ids, labels, headSamples) = try withHead(connection, range) { $0.match(matchers) }
                 guard !ids.isEmpty else { return [] }
                 var collector = SampleCollector(ids: ids)
                 collector.headSamples = headSamples
                 if let blocks = try chunkBlocks(connection, range) {
                     try readChunks(connection, &collector, range, blocks: blocks, existenceOnly: true)
                 }
-                return index.withLock { index in
-                    collector.slotsWithData().map { index.labels(ids[$0])! }
-                }
+                return collector.slotsWithData().map { labels[$0] }
             }
         }
         for batch in heldBatches {
@@ -136,10 +133,11 @@ extension TSDB {
     }
 
     /// Starts the caller's read snapshot (its first reads happen here), brings the head cache to
-    /// it, and returns the ids `match` picks with their head samples in `range`. The cache lock is
-    /// taken before the snapshot starts, so the cache only ever moves forward between snapshots.
+    /// it, and returns the ids `match` picks with their labels (taken together: a prune may forget
+    /// an id right after) and head samples in `range`. The cache lock is taken before the snapshot
+    /// starts, so the cache only ever moves forward between snapshots.
     func withHead(_ connection: Connection, _ range: ClosedRange<Timestamp>,
-                  _ match: (inout SeriesIndex) -> [UInt32]) throws -> ([UInt32], [[Sample]]) {
+                  _ match: (inout SeriesIndex) -> [UInt32]) throws -> ([UInt32], [Labels], [[Sample]]) {
         try headCache.withLock { cache in
             try refreshIndex(connection)
             do {
@@ -147,8 +145,11 @@ extension TSDB {
             } catch is CorruptData {
                 throw SQLiteError(code: 11, message: "\(path): a head row is damaged")
             }
-            let ids = index.withLock { match(&$0) }
-            return (ids, ids.map { cache.samples(of: $0, in: range) })
+            let (ids, labels) = index.withLock { index in
+                let ids = match(&index)
+                return (ids, ids.map { index.labels($0)! })
+            }
+            return (ids, labels, ids.map { cache.samples(of: $0, in: range) })
         }
     }
 }

@@ -25,6 +25,9 @@ extension TSDB {
         public var droppedSamples: Int
         /// Samples appended since open.
         public var appendedSamples: Int
+        /// Series deleted since open because retention left them without samples
+        /// (`lookout_storage_series_pruned_total`).
+        public var prunedSeries: Int
         /// The last write or housekeeping error, if any.
         public var lastError: String?
         /// Whether writes are currently failing (samples are being held in memory).
@@ -48,7 +51,7 @@ extension TSDB {
         return Stats(bytes: max(Self.fileSize(path), pages * pageSize) + wal, walBytes: wal, freeBytes: free * pageSize,
                      series: index.withLock { $0.count }, samples: samples, headRows: headRows,
                      heldSamples: held.withLock { $0.samples }, droppedSamples: counters.droppedSamples,
-                     appendedSamples: counters.appendedSamples, lastError: counters.lastError,
+                     appendedSamples: counters.appendedSamples, prunedSeries: counters.prunedSeries, lastError: counters.lastError,
                      degraded: counters.degradedSince != nil)
     }
 

@@ -6,7 +6,8 @@ import Synchronization
 ///
 /// Each `append` is one transaction writing one head row (the batch's series ids and value bits,
 /// its timestamp once). `compact(now:)` moves complete blocks of the head into per-series
-/// compressed chunks; `applyRetention(now:)` deletes old chunks in small transactions. Queries
+/// compressed chunks; `applyRetention(now:)` deletes old chunks in small transactions, then the
+/// series left without any sample (`pruneSeries()`; their ids are never reused). Queries
 /// merge chunks and head (and batches held in memory while the disk fails) transparently; for a
 /// duplicate timestamp the last write wins.
 ///
@@ -37,6 +38,8 @@ public final class TSDB: SeriesAppender, SeriesQuerier, Sendable {
         public var maxPendingSamples = 2_000_000
         /// Receives one line when the store changes state (write failures, recovery, drops); wire it to the logger.
         public var log: @Sendable (String) -> Void = { _ in }
+        /// Receives informational lines (series pruned by retention); wire it to the logger at info.
+        public var info: @Sendable (String) -> Void = { _ in }
 
         /// The defaults: 30 d retention, 30 min blocks, NORMAL sync, 2 readers.
         public init() {}
@@ -57,6 +60,9 @@ public final class TSDB: SeriesAppender, SeriesQuerier, Sendable {
     /// Decoded chunks for queries; see `ChunkCache`.
     let chunkCache = Mutex(ChunkCache())
     let status = Mutex(StatusCounters())
+    /// Whether the next retention pass prunes series even if it deletes nothing (set at open and
+    /// after a failed prune, so series left without samples earlier are found).
+    let pruneDue = Mutex(true)
     let held = Mutex(HeldBatches())
     let housekeeping = Mutex(())
 
@@ -104,11 +110,13 @@ public final class TSDB: SeriesAppender, SeriesQuerier, Sendable {
         try readers[0].withLock { connection in
             try refreshIndex(connection)
         }
+        // Ids of pruned series are never handed out again, even the highest ones.
+        let highWater = try readers[0].withLock { try Schema.storedSetting($0, "series_high_water") } ?? 0
         let (ids, maxID) = index.withLock { index in
             var ids: [SeriesKey: UInt32] = [:]
             ids.reserveCapacity(index.count)
             for (i, labels) in index.labelsByID.enumerated() { if let labels { ids[SeriesKey(labels)] = UInt32(i) } }
-            return (ids, index.maxID)
+            return (ids, max(index.maxID, UInt32(clamping: highWater)))
         }
         writer?.withLock { state, _ in
             state.ids = ids
@@ -136,9 +144,26 @@ public final class TSDB: SeriesAppender, SeriesQuerier, Sendable {
         for reader in readers { reader.withLock { $0.close() } }
     }
 
-    /// Loads series created since the last refresh (by this process's writer or another process).
+    /// Loads series created since the last refresh (by this process's writer or another process)
+    /// and forgets those another process pruned since (`series_prunes` counts prunes).
     func refreshIndex(_ connection: Connection) throws {
-        let known = index.withLock { $0.maxID }
+        let (known, generation) = index.withLock { ($0.maxID, $0.pruneGeneration) }
+        // Read after `known`, starting the snapshot: every id up to `known` is committed in it unless pruned.
+        let prunes = try Schema.storedSetting(connection, "series_prunes") ?? 0
+        if prunes > generation {
+            var present = Set<UInt32>()
+            if known > 0 {
+                try connection.forEach("SELECT id FROM series WHERE id <= ?", [.integer(Int64(known))]) { row in
+                    present.insert(UInt32(truncatingIfNeeded: row.int64(at: 0)))
+                }
+            }
+            index.withLock { index in
+                // A slower reader's older snapshot must not undo a newer one.
+                guard prunes > index.pruneGeneration else { return }
+                index.retain(present, through: known)
+                index.pruneGeneration = prunes
+            }
+        }
         var added: [(UInt32, Labels)] = []
         try connection.forEach("SELECT id, labels FROM series WHERE id > ? ORDER BY id", [.integer(Int64(known))]) { row in
             let labels = try row.withBlob(at: 1) { try LabelCodec.decode($0) }
@@ -184,4 +209,5 @@ struct StatusCounters {
     var droppedSamples = 0
     var appendedSamples = 0
     var appendedBatches = 0
+    var prunedSeries = 0
 }

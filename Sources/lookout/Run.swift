@@ -5,7 +5,14 @@ import Glibc
 #endif
 
 struct Run: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Run the daemon until SIGTERM; SIGHUP reloads the config.")
+    static let configuration = CommandConfiguration(
+        abstract: "Run the daemon until SIGTERM; SIGHUP reloads the config.",
+        discussion: """
+            Storage: samples go to lookout.db in global.data_dir. Every minute the daemon compacts \
+            recent samples into chunks and deletes those older than global.retention, then the \
+            series left without any sample (logged at info, counted by \
+            lookout_storage_series_pruned_total); a label set that comes back gets a new series.
+            """)
 
     @OptionGroup var options: ConfigOptions
     @OptionGroup var logs: LogOptions
