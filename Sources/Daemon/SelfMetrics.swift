@@ -48,7 +48,7 @@ enum SelfMetrics {
             m.single("lookout_storage_series", .gauge, help: "Series in the store.", Double(stats.series))
             m.single("lookout_storage_series_pruned_total", .counter, help: "Series deleted because retention left them without samples.", Double(stats.prunedSeries))
             m.single("lookout_storage_held_samples", .gauge, help: "Samples kept in memory because the database cannot be written.", Double(stats.heldSamples))
-            m.single("lookout_storage_dropped_samples_total", .counter, help: "Samples dropped after the in-memory hold overflowed.", Double(stats.droppedSamples))
+            m.single("lookout_storage_dropped_samples_total", .counter, help: "Samples dropped: the in-memory hold overflowed, or new series found no series id left.", Double(stats.droppedSamples))
             m.single("lookout_storage_degraded", .gauge, help: "1 while the database cannot be written.", stats.degraded ? 1 : 0)
         }
         RemoteWriteWiring.render(runtime.remoteWriter, into: &m)

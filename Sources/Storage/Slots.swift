@@ -69,4 +69,6 @@ struct WriterState {
     /// Ids of whole series lists by identity, checked before either (see `SeriesListMemo`).
     var lists = SeriesListMemo()
     var nextID: UInt32 = 1
+    /// Whether a new series found the id space used up (logged once).
+    var idsExhausted = false
 }

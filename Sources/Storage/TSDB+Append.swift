@@ -44,6 +44,15 @@ extension TSDB {
         var samples = batch.values
         samples.reserveCapacity(batch.count)
         for item in batch.extra { samples.append(item.sample) }
+        let complete = !state.idsExhausted || !ids.contains(0)
+        if !complete {
+            // New series past the id space: their samples are dropped, the rest stored.
+            let kept = zip(ids, samples).filter { $0.0 != 0 }
+            status.withLock { $0.droppedSamples += ids.count - kept.count }
+            ids = kept.map(\.0)
+            samples = kept.map(\.1)
+            if ids.isEmpty { return }
+        }
         let (bytes, summary) = HeadCodec.encode(ids: ids, samples: samples)
         do {
             try connection.withTransaction(.immediate) {
@@ -74,7 +83,7 @@ extension TSDB {
             state.nextID -= UInt32(created.count)
             throw error
         }
-        if known == nil, !batch.series.isEmpty {
+        if known == nil, complete, !batch.series.isEmpty {
             state.lists.insert(batch.series, Array(ids[..<batch.series.count]), limit: memoLimit)
         }
         if !created.isEmpty {
@@ -99,6 +108,15 @@ extension TSDB {
             let id: UInt32
             if let known = state.ids[key] {
                 id = known
+            } else if state.nextID >= options.seriesIDLimit {
+                // Ids are never reused: past the last one, new series get none and are not
+                // stored (the caller drops their samples), rather than the process trapping.
+                if !state.idsExhausted {
+                    state.idsExhausted = true
+                    options.log("storage: series ids used up (\(options.seriesIDLimit - 1) series created in this file, ids are never reused); samples of new series are dropped, existing series are still stored")
+                }
+                ids.append(0)
+                continue
             } else {
                 id = state.nextID
                 state.nextID += 1

@@ -40,6 +40,9 @@ public final class TSDB: SeriesAppender, SeriesQuerier, Sendable {
         public var log: @Sendable (String) -> Void = { _ in }
         /// Receives informational lines (series pruned by retention); wire it to the logger at info.
         public var info: @Sendable (String) -> Void = { _ in }
+        /// Series ids go into the low 32 bits of chunk keys and are never reused: this id is
+        /// never handed out (tests lower it).
+        var seriesIDLimit: UInt32 = .max
 
         /// The defaults: 30 d retention, 30 min blocks, NORMAL sync, 2 readers.
         public init() {}
