@@ -34,8 +34,8 @@ extension ExpositionParser {
         guard kept > 0 else { return nil }
         pending.truncate(to: kept + 1)
         let last = pending[kept]
-        let othersKept = Int(last.otherCount)
-        if otherLabels.count > othersKept { otherLabels.removeLast(otherLabels.count - othersKept) }
+        if valueArena.count > last.arenaCount { valueArena.removeLast(valueArena.count - last.arenaCount) }
+        labelByteCount = last.byteCount
         seriesHash = last.seriesHash
         labelsInOrder = last.inOrder
         hasEmptyValue = last.hasEmptyValue
@@ -123,10 +123,12 @@ extension ExpositionParser {
     }
 
     /// Adds the label spelled `name="value"` here to the sample's pending labels and series hash.
-    /// Plain ASCII spellings are decoded once per payload and then found by their bytes.
-    /// False if the value is not valid UTF-8.
+    /// Plain ASCII spellings are hashed and checked once per payload and then found by their
+    /// bytes; their decoded bytes are the payload's. False if the value is not valid UTF-8.
     private mutating func addLabel(_ bytes: UnsafeBufferPointer<UInt8>, _ nameRange: Range<Int>, _ quoted: QuotedRange) -> Bool {
-        let index: Int32, info: LabelPairInfo
+        var index = PendingLabel.otherIndex
+        let info: LabelPairInfo
+        var inArena = false, valueStart = quoted.range.lowerBound, valueCount = quoted.range.count
         if !quoted.hasEscapes && quoted.isASCII {
             let key = UnsafeBufferPointer(rebasing: bytes[nameRange.lowerBound..<quoted.range.upperBound])
             let keyHash = StringInterner.hash(key)
@@ -134,62 +136,97 @@ extension ExpositionParser {
                 index = found
                 info = pairInfo[Int(found)]
             } else {
-                guard let (label, made) = decodeLabel(bytes, nameRange, quoted) else { return false }
-                info = made
-                if pairLabels.count < ByteKeyTable<Int32>.capacityLimit {
-                    index = Int32(pairLabels.count)
+                let valueHash = StringInterner.hash(UnsafeBufferPointer(rebasing: bytes[quoted.range]))
+                info = pairInfo(bytes, nameRange, valueHash: valueHash, isEmpty: quoted.range.isEmpty)
+                if pairInfo.count < ByteKeyTable<Int32>.capacityLimit {
+                    index = Int32(pairInfo.count)
                     pairs.insert(key, hash: keyHash, index)
-                    pairLabels.append(label)
-                    pairInfo.append(made)
-                } else {
-                    index = -2 - Int32(otherLabels.count)
-                    otherLabels.append(label)
+                    pairInfo.append(info)
                 }
             }
         } else {
-            guard let (label, made) = decodeLabel(bytes, nameRange, quoted) else { return false }
-            info = made
-            index = -2 - Int32(otherLabels.count)
-            otherLabels.append(label)
+            guard let (valueHash, arenaStart) = decodeValue(bytes, quoted) else { return false }
+            if let arenaStart {
+                inArena = true
+                valueStart = arenaStart
+                valueCount = valueArena.count - arenaStart
+            }
+            info = pairInfo(bytes, nameRange, valueHash: valueHash, isEmpty: valueCount == 0)
         }
         var label = PendingLabel(key: info.nameKey, nameStart: nameRange.lowerBound, nameCount: Int32(nameRange.count),
                                  index: index, isEmpty: info.isEmpty)
-        if info.isEmpty { hasEmptyValue = true } else { seriesHash &+= info.term }
+        label.valueInArena = inArena
+        label.valueStart = valueStart
+        label.valueCount = Int32(valueCount)
+        if info.isEmpty {
+            hasEmptyValue = true
+        } else {
+            seriesHash &+= info.term
+            labelByteCount += nameRange.count + valueCount
+        }
         if labelsInOrder { labelsInOrder = pending.last.precedes(label, in: bytes) }
         label.end = Int32(clamping: quoted.range.upperBound + 1 - pendingSeriesStart)
         label.seriesHash = seriesHash
         label.inOrder = labelsInOrder
         label.hasEmptyValue = hasEmptyValue
-        label.otherCount = Int32(otherLabels.count)
+        label.arenaCount = valueArena.count
+        label.byteCount = labelByteCount
         pending.append(label)
         return true
     }
 
-    /// Decodes the label spelled `name="value"` here, with what the parser keeps beside it.
-    private mutating func decodeLabel(_ bytes: UnsafeBufferPointer<UInt8>, _ nameRange: Range<Int>,
-                                      _ quoted: QuotedRange) -> (Label, LabelPairInfo)? {
+    /// What the parser keeps about the label named at `nameRange` whose decoded value hashes to `valueHash`.
+    private func pairInfo(_ bytes: UnsafeBufferPointer<UInt8>, _ nameRange: Range<Int>, valueHash: UInt64, isEmpty: Bool) -> LabelPairInfo {
         let nameHash = StringInterner.hash(UnsafeBufferPointer(rebasing: bytes[nameRange]))
-        let name = interner.intern(bytes, nameRange, hash: nameHash)
-        guard let (value, valueHash) = decodeLabelValue(bytes, quoted) else { return nil }
         let nameKey = bytes.baseAddress.map { PendingLabel.nameKey($0 + nameRange.lowerBound, nameRange.count) } ?? 0
-        let info = LabelPairInfo(nameKey: nameKey,
-                                 term: value.isEmpty ? 0 : SeriesSet.term(nameHash: nameHash, valueHash: valueHash),
-                                 isEmpty: value.isEmpty)
-        return (Label(name, value), info)
+        return LabelPairInfo(nameKey: nameKey,
+                             term: isEmpty ? 0 : SeriesSet.term(nameHash: nameHash, valueHash: valueHash),
+                             isEmpty: isEmpty)
     }
 
-    /// The decoded label a pending label stands for.
+    /// Checks a label value that has escapes or non-ASCII bytes: the hash of its decoded bytes, and
+    /// where they start in `valueArena` when unescaping put them there (nil: the payload's bytes
+    /// are the decoded value). Nil if it is not valid UTF-8.
+    private mutating func decodeValue(_ bytes: UnsafeBufferPointer<UInt8>, _ quoted: QuotedRange) -> (UInt64, Int?)? {
+        if !quoted.hasEscapes {
+            let raw = UnsafeBufferPointer(rebasing: bytes[quoted.range])
+            guard quoted.isASCII || String(validating: raw, as: UTF8.self) != nil else { return nil }
+            return (StringInterner.hash(raw), nil)
+        }
+        let start = valueArena.count
+        var index = quoted.range.lowerBound
+        while index < quoted.range.upperBound {
+            var byte = bytes[index]
+            if byte == .backslash, index + 1 < quoted.range.upperBound {
+                let escaped = bytes[index + 1]
+                switch escaped {
+                case .backslash, .quote: byte = escaped; index += 1
+                case UInt8(ascii: "n"): byte = .newline; index += 1
+                default: break   // kept verbatim, as Prometheus does
+                }
+            }
+            valueArena.append(byte)
+            index += 1
+        }
+        return valueArena.withUnsafeBufferPointer { arena in
+            let decoded = UnsafeBufferPointer(rebasing: arena[start...])
+            guard String(validating: decoded, as: UTF8.self) != nil else { return nil }
+            return (StringInterner.hash(decoded), start)
+        }
+    }
+
+    /// The name bytes of a pending label.
     @inline(__always)
-    private func label(_ pending: PendingLabel, metricName: String) -> Label {
-        if pending.index >= 0 { return pairLabels[Int(pending.index)] }
-        if pending.index == PendingLabel.metricNameIndex { return Label(ExpositionParser.metricNameLabel, metricName) }
-        return otherLabels[Int(-pending.index - 2)]
+    private func nameBytes(_ label: PendingLabel, _ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        if label.index == PendingLabel.metricNameIndex { return LabelBytes.metricNameBytes }
+        return UnsafeBufferPointer(rebasing: bytes[label.nameStart..<label.nameStart + Int(label.nameCount)])
     }
 
     /// Sorts the pending labels (by their name bytes, when they did not come in order), rejects
-    /// repeated names, and builds the sample's `Labels` without the empty values, in one array of
-    /// the right size.
-    mutating func finishLabels(_ bytes: UnsafeBufferPointer<UInt8>, metricName: String, column: Int) throws(ExpositionError) -> Labels {
+    /// repeated names, and builds the sample's `Labels` without the empty values: their bytes
+    /// copied from the payload (and `valueArena`) into the set's one buffer.
+    /// `metricName`: where the metric name is in the payload.
+    mutating func finishLabels(_ bytes: UnsafeBufferPointer<UInt8>, metricName: Range<Int>, column: Int) throws(ExpositionError) -> Labels {
         // `pending` stays in written order for the next sample (see `resumeSharedPrefix`).
         let written = pending.inWrittenOrder
         var count = written.count
@@ -199,25 +236,33 @@ extension ExpositionParser {
             let (sorted, distinctKeys) = pending.sortedByName(bytes)
             if !distinctKeys {
                 for index in 1..<sorted.count where !written[Int(sorted[index - 1])].precedes(written[Int(sorted[index])], in: bytes) {
-                    let name = label(written[Int(sorted[index])], metricName: metricName).name
+                    let name = String(decoding: nameBytes(written[Int(sorted[index])], bytes), as: UTF8.self)
                     throw ExpositionError(line: lineNumber, column: column, message: "duplicate label name \(name)")
                 }
             }
             order = sorted
         }
-        // Reserved and appended: `Array(unsafeUninitializedCapacity:)` allocates through the
-        // unspecialised generic path, three times the instructions of the reserve.
-        var storage: [Label] = []
-        storage.reserveCapacity(count)
-        if let order {
-            for position in order where !written[Int(position)].isEmpty {
-                storage.append(label(written[Int(position)], metricName: metricName))
+        let metricNameBytes = UnsafeBufferPointer(rebasing: bytes[metricName])
+        return valueArena.withUnsafeBufferPointer { arena in
+            // The ranges were checked when the labels were scanned (or decoded into the arena).
+            let payload = bytes.baseAddress.unsafelyUnwrapped, decoded = arena.baseAddress
+            @inline(__always)
+            func append(_ label: PendingLabel, _ writer: inout LabelsWriter) {
+                if label.index == PendingLabel.metricNameIndex {
+                    writer.append(name: LabelBytes.metricNameBytes, value: metricNameBytes)
+                    return
+                }
+                let values = label.valueInArena ? decoded.unsafelyUnwrapped : payload
+                writer.append(name: UnsafeBufferPointer(start: payload + label.nameStart, count: Int(label.nameCount)),
+                              value: UnsafeBufferPointer(start: values + label.valueStart, count: Int(label.valueCount)))
             }
-        } else {
-            for pendingLabel in written where !pendingLabel.isEmpty {
-                storage.append(label(pendingLabel, metricName: metricName))
+            return Labels(unsafeCount: count, byteCount: labelByteCount) { writer in
+                if let order {
+                    for position in order where !written[Int(position)].isEmpty { append(written[Int(position)], &writer) }
+                } else {
+                    for label in written where !label.isEmpty { append(label, &writer) }
+                }
             }
         }
-        return Labels(sortedUnique: storage)
     }
 }

@@ -31,8 +31,8 @@ extension ExpositionParser {
             guard label.index >= 0, !label.isEmpty else { return false }
             let index = Int(label.index)
             if pairInfo[index].numeric == 0 {
-                var value = pairLabels[index].value
-                let numeric = value.withUTF8 { NumberParsing.parseDouble($0, 0..<$0.count) } != nil
+                let value = Int(label.valueStart)..<Int(label.valueStart) + Int(label.valueCount)
+                let numeric = bytes.withUnsafeBufferPointer { NumberParsing.parseDouble($0, value) } != nil
                 pairInfo[index].numeric = numeric ? 1 : 2
             }
             return pairInfo[index].numeric == 1

@@ -61,10 +61,14 @@ extension ExpositionParser {
             try parseLabels(&lexer, exemplar: false, resuming: true)
         } else {
             pending.truncate(to: 0)
-            if !otherLabels.isEmpty { otherLabels.removeAll(keepingCapacity: true) }
+            if !valueArena.isEmpty { valueArena.removeAll(keepingCapacity: true) }
             pendingSeriesStart = nameRange.lowerBound
-            pending.append(PendingLabel(key: PendingLabel.metricNameKey, nameStart: 0, nameCount: 8,
-                                        index: PendingLabel.metricNameIndex, isEmpty: false))
+            var metricLabel = PendingLabel(key: PendingLabel.metricNameKey, nameStart: 0, nameCount: 8,
+                                           index: PendingLabel.metricNameIndex, isEmpty: false)
+            metricLabel.valueStart = nameRange.lowerBound
+            metricLabel.valueCount = Int32(nameRange.count)
+            pending.append(metricLabel)
+            labelByteCount = 8 + nameRange.count
             seriesHash = SeriesSet.term(nameHash: ExpositionParser.metricNameHash, valueHash: nameHash)
             labelsInOrder = true
             hasEmptyValue = false
@@ -78,7 +82,7 @@ extension ExpositionParser {
             if lexer.consume(.openBrace) { try parseLabels(&lexer, exemplar: false) }
         }
         if !caching { seen.prefetch(hash: seriesHash) }
-        let labels = try finishLabels(lexer.bytes, metricName: name, column: labelsColumn)
+        let labels = try finishLabels(lexer.bytes, metricName: nameRange, column: labelsColumn)
         if end == lexer.position {
             // A caller that defers cached labels keeps its own form of them: the cache then keeps
             // only the bytes, and decodes them again in the rare case it is asked.

@@ -28,17 +28,18 @@ public struct ExpositionParser {
     var finished = false
     var failure: ExpositionError?
     var interner = StringInterner()
-    /// Whole `name="value"` spellings (ASCII, no escapes) to their index in `pairLabels` and `pairInfo`.
+    /// Whole `name="value"` spellings (ASCII, no escapes) to their index in `pairInfo`.
     var pairs = ByteKeyTable<Int32>()
-    var pairLabels: [Label] = []
     var pairInfo: [LabelPairInfo] = []
     /// The current sample's labels as written (the metric name first), before they are sorted.
     var pending = PendingLabels()
     /// Where the series text `pending` was read from starts, and where its `{` is relative to that.
     var pendingSeriesStart = 0
     var pendingLabelsOffset = 0
-    /// The current sample's labels that are not among the pairs (escaped, non-ASCII, or past the table's limit).
-    var otherLabels: [Label] = []
+    /// The decoded bytes of the current sample's escaped label values.
+    var valueArena: [UInt8] = []
+    /// How many name and value bytes the current sample's non-empty labels take.
+    var labelByteCount = 0
     /// The previous sample's metric name, its bytes and their hash: consecutive samples usually share it.
     var lastNameRange = 0..<0
     var lastName = ""

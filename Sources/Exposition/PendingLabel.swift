@@ -1,18 +1,23 @@
 /// One label of the sample being parsed, kept while its label set is scanned: plain values only
 /// (no `String`, nothing to retain), so checking the order, sorting and finding repeated names
-/// move and compare a few words, and the decoded `Label` is copied once, into the final array.
+/// move and compare a few words, and the label's bytes are copied once, into the final `Labels`.
 /// Kept after the sample in written order, so the next one can take over a shared first part.
 struct PendingLabel {
     /// The first 8 bytes of the name, big-endian, zero-padded: integer order is byte order.
     let key: UInt64
-    /// Where the name is in the payload (only read for names longer than 8 bytes).
+    /// Where the name is in the payload (`__name__` for the metric name label, which is not there).
     let nameStart: Int
     let nameCount: Int32
-    /// Where the decoded label is: >= 0 in the parser's label pairs, -1 the metric name, else
-    /// `-index - 2` in the sample's other labels.
+    /// Which label pair this is: >= 0 in the parser's pairs (`pairInfo`), -1 the metric name,
+    /// -2 none (escaped, non-ASCII, or past the table's limit).
     let index: Int32
     /// Whether the value is empty (the label is then dropped from the set).
     let isEmpty: Bool
+    /// Whether the value's decoded bytes are in the parser's `valueArena` rather than the payload.
+    var valueInArena = false
+    /// Where the decoded value is: in the payload, or in `valueArena`.
+    var valueStart = 0
+    var valueCount: Int32 = 0
     /// Where the value's closing quote ends, relative to the start of the series text; and the
     /// parser's state once this label was added: what a later series that starts with the same
     /// bytes up to here resumes from.
@@ -20,11 +25,23 @@ struct PendingLabel {
     var seriesHash: UInt64 = 0
     var inOrder = true
     var hasEmptyValue = false
-    /// How many of the sample's labels were not among the parser's pairs, up to this one.
-    var otherCount: Int32 = 0
+    /// How many bytes of `valueArena` the sample's labels used, up to this one.
+    var arenaCount = 0
+    /// How many name and value bytes the non-empty labels take, up to this one.
+    var byteCount = 0
+
+    init(key: UInt64, nameStart: Int, nameCount: Int32, index: Int32, isEmpty: Bool) {
+        self.key = key
+        self.nameStart = nameStart
+        self.nameCount = nameCount
+        self.index = index
+        self.isEmpty = isEmpty
+    }
 
     /// `index` of the metric name label.
     static let metricNameIndex: Int32 = -1
+    /// `index` of a label that is not among the parser's pairs.
+    static let otherIndex: Int32 = -2
     /// `key` of `__name__` (`nameKey("__name__")`), which is exactly 8 bytes, so its bytes are never
     /// read past the key. A literal rather than a `static let`, which the per-sample path would pay
     /// a `swift_once` check for.
@@ -57,8 +74,7 @@ struct PendingLabel {
     }
 }
 
-/// What the parser keeps per distinct `name="value"` spelling besides its `Label`: plain values,
-/// so reading them does not touch the label's strings.
+/// What the parser keeps per distinct plain `name="value"` spelling (whose bytes are the decoded label).
 struct LabelPairInfo {
     /// The name's sort key (see `PendingLabel.key`).
     let nameKey: UInt64

@@ -67,7 +67,8 @@ public struct GroupNotification: Sendable, Codable, Hashable {
     }
 
     private static func common(_ sets: [Labels]) -> Labels {
-        guard var shared = sets.first?.storage else { return Labels() }
+        guard let first = sets.first else { return Labels() }
+        var shared = Array(first)
         for set in sets.dropFirst() { shared = shared.filter { set[$0.name] == $0.value } }
         return Labels(sortedUnique: shared)
     }

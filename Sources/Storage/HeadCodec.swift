@@ -73,15 +73,19 @@ enum HeadCodec {
 enum LabelCodec {
     /// varint count, then per label: varint length + name bytes, varint length + value bytes.
     static func encode(_ labels: Labels) -> [UInt8] {
-        var out: [UInt8] = []
-        Varint.append(UInt64(labels.count), to: &out)
-        for label in labels {
-            Varint.append(UInt64(label.name.utf8.count), to: &out)
-            out.append(contentsOf: label.name.utf8)
-            Varint.append(UInt64(label.value.utf8.count), to: &out)
-            out.append(contentsOf: label.value.utf8)
+        labels.withBytes { view in
+            var out: [UInt8] = []
+            out.reserveCapacity(view.byteCount + 2 * view.count + 2)
+            Varint.append(UInt64(view.count), to: &out)
+            for index in 0..<view.count {
+                let name = view.name(index), value = view.value(index)
+                Varint.append(UInt64(name.count), to: &out)
+                out.append(contentsOf: name)
+                Varint.append(UInt64(value.count), to: &out)
+                out.append(contentsOf: value)
+            }
+            return out
         }
-        return out
     }
 
     static func decode(_ bytes: UnsafeRawBufferPointer) throws -> Labels {

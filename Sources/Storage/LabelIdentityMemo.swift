@@ -15,8 +15,7 @@ struct LabelIdentityMemo {
     private(set) var count = 0
 
     private static func address(_ labels: Labels) -> UInt? {
-        guard !labels.isEmpty else { return nil }
-        return labels.storage.withUnsafeBufferPointer { $0.baseAddress.map { UInt(bitPattern: $0) } }
+        labels.bufferAddress
     }
 
     @inline(__always)

@@ -59,7 +59,7 @@ private struct Vector: Decodable {
             for (series, sample) in zip(decoded, vector.labeledSamples) {
                 var merged = Labels(vector.external).dictionary
                 merged.merge(sample.labels.dictionary) { _, own in own }
-                #expect(series.labels == Labels(merged).storage, "labels sorted by name, series' own win")
+                #expect(series.labels == Array(Labels(merged)), "labels sorted by name, series' own win")
                 #expect(series.samples.count == 1)
                 #expect(series.samples.first?.timestamp == sample.sample.timestamp)
                 #expect(series.samples.first?.value.bitPattern == sample.sample.value.bitPattern, "NaN payloads (stale markers) survive")

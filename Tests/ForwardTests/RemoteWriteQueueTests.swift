@@ -40,7 +40,7 @@ import TestSupport
         let expected = rounds.flatMap { $0 }.filter { !$0.labels["series"]!.hasPrefix("1") }
         #expect(try await eventually { try await receiver.acceptedSeries().count == expected.count })
         let got = try await receiver.acceptedSeries()
-        let want = expected.map { DecodedSeries(labels: $0.labels.setting("cluster", to: "eu-1").storage, samples: [$0.sample]) }
+        let want = expected.map { DecodedSeries(labels: Array($0.labels.setting("cluster", to: "eu-1")), samples: [$0.sample]) }
         #expect(Set(got.map { "\($0)" }) == Set(want.map { "\($0)" }), "every kept sample once, external label added")
         // Per series, samples arrive in time order even across three shards.
         let bySeries = Dictionary(grouping: got, by: { $0.labels }).mapValues { $0.map(\.samples[0].timestamp) }

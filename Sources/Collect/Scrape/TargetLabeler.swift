@@ -7,25 +7,34 @@ struct TargetLabeler: Sendable {
     let honorLabels: Bool
 
     func apply(_ scraped: Labels) -> Labels {
-        var merged: [Label] = []
-        merged.reserveCapacity(scraped.count + target.count)
+        if target.isEmpty { return scraped }
         var clashes: [Label] = []
-        var i = scraped.startIndex, j = target.startIndex
-        while i < scraped.endIndex, j < target.endIndex {
-            let left = scraped[i], right = target[j]
-            if left.name < right.name {
-                merged.append(left); i += 1
-            } else if right.name < left.name {
-                merged.append(right); j += 1
-            } else {
-                merged.append(honorLabels ? left : right)
-                if !honorLabels { clashes.append(left) }
-                i += 1; j += 1
+        let labels = scraped.withBytes { left in
+            target.withBytes { right in
+                // Two passes of the same merge: first the size, then the bytes, into one buffer.
+                func merge(_ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> Void, clash: (Int) -> Void) {
+                    var i = 0, j = 0
+                    while i < left.count, j < right.count {
+                        let leftName = left.name(i), rightName = right.name(j)
+                        if LabelBytes.precede(leftName, rightName) {
+                            body(leftName, left.value(i)); i += 1
+                        } else if LabelBytes.precede(rightName, leftName) {
+                            body(rightName, right.value(j)); j += 1
+                        } else {
+                            if honorLabels { body(leftName, left.value(i)) } else { body(rightName, right.value(j)); clash(i) }
+                            i += 1; j += 1
+                        }
+                    }
+                    while i < left.count { body(left.name(i), left.value(i)); i += 1 }
+                    while j < right.count { body(right.name(j), right.value(j)); j += 1 }
+                }
+                var count = 0, byteCount = 0
+                merge({ count += 1; byteCount += $0.count + $1.count }, clash: { clashes.append(scraped[$0]) })
+                return Labels(unsafeCount: count, byteCount: byteCount) { writer in
+                    merge({ writer.append(name: $0, value: $1) }, clash: { _ in })
+                }
             }
         }
-        merged.append(contentsOf: scraped[i...])
-        merged.append(contentsOf: target[j...])
-        let labels = Labels(sortedUnique: merged)
         return clashes.isEmpty ? labels : TargetLabeler.export(clashes, into: labels)
     }
 

@@ -55,11 +55,13 @@ struct BatchEncoder {
     /// across restarts, so each series' samples stay in time order on the wire.
     static func shard(of labels: Labels, among shards: Int) -> Int {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for label in labels.storage {
-            for byte in label.name.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-            hash = (hash ^ 0xff) &* 0x100_0000_01b3
-            for byte in label.value.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-            hash = (hash ^ 0xff) &* 0x100_0000_01b3
+        labels.withBytes { view in
+            for index in 0..<view.count {
+                for byte in view.name(index) { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+                hash = (hash ^ 0xff) &* 0x100_0000_01b3
+                for byte in view.value(index) { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+                hash = (hash ^ 0xff) &* 0x100_0000_01b3
+            }
         }
         return Int(hash % UInt64(shards))
     }

@@ -43,14 +43,14 @@ struct WriteRequestEncoder {
         bytes.removeAll(keepingCapacity: true)
         bytes.append(contentsOf: repeatElement(0, count: total))
         let sizes = labelSizes
-        let external = externalLabels.storage
+        let external = externalLabels
         bytes.withUnsafeMutableBufferPointer { buffer in
             var out = ProtobufWriter(base: buffer.baseAddress!)
             for (sample, labels) in zip(samples, sizes) {
                 let sampleSize = Self.sampleSize(sample.sample)
                 out.byte(0x0A)  // WriteRequest.timeseries, length-delimited
                 out.varint(UInt64(Self.seriesSize(labels: labels, sample: sample.sample)))
-                Self.forEachMerged(sample.labels.storage, external) { out.label($0) }
+                Self.forEachMerged(sample.labels, external) { out.label(name: $0, value: $1) }
                 out.byte(0x12)  // TimeSeries.samples, length-delimited
                 out.varint(UInt64(sampleSize))
                 out.sample(sample.sample)
@@ -78,8 +78,8 @@ struct WriteRequestEncoder {
         count == 0 ? 0 : 1 + varintSize(UInt64(count)) + count
     }
 
-    private static func labelSize(_ label: Label) -> Int {
-        let inner = stringFieldSize(label.name.utf8.count) + stringFieldSize(label.value.utf8.count)
+    private static func labelSize(_ name: UnsafeBufferPointer<UInt8>, _ value: UnsafeBufferPointer<UInt8>) -> Int {
+        let inner = stringFieldSize(name.count) + stringFieldSize(value.count)
         return 1 + varintSize(UInt64(inner)) + inner
     }
 
@@ -90,30 +90,30 @@ struct WriteRequestEncoder {
 
     private func labelsSize(_ labels: Labels) -> Int {
         var size = 0
-        Self.forEachMerged(labels.storage, externalLabels.storage) { size += Self.labelSize($0) }
+        Self.forEachMerged(labels, externalLabels) { size += Self.labelSize($0, $1) }
         return size
     }
 
     // MARK: Writing
 
-    /// Calls `body` with the series' labels and the external labels it lacks, sorted by name.
-    /// Works on the arrays, not the `Labels` collection: its conformance lives in another module
-    /// and is not specialised here, which would cost a witness call per index step.
+    /// Calls `body` with the series' labels and the external labels it lacks, sorted by name:
+    /// their name and value bytes, read from the packed sets without making strings.
     @inline(__always)
-    private static func forEachMerged(_ own: [Label], _ external: [Label], _ body: (Label) -> Void) {
-        if external.isEmpty {
-            for label in own { body(label) }
-            return
-        }
-        var i = 0, j = 0
-        while i < own.count || j < external.count {
-            if j == external.count || (i < own.count && own[i].name <= external[j].name) {
-                if j < external.count && own[i].name == external[j].name { j += 1 }
-                body(own[i])
-                i += 1
-            } else {
-                body(external[j])
-                j += 1
+    private static func forEachMerged(_ own: Labels, _ external: Labels,
+                                      _ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> Void) {
+        own.withBytes { own in
+            external.withBytes { external in
+                var i = 0, j = 0
+                while i < own.count || j < external.count {
+                    if j == external.count || (i < own.count && !LabelBytes.precede(external.name(j), own.name(i))) {
+                        if j < external.count && LabelBytes.equal(own.name(i), external.name(j)) { j += 1 }
+                        body(own.name(i), own.value(i))
+                        i += 1
+                    } else {
+                        body(external.name(j), external.value(j))
+                        j += 1
+                    }
+                }
             }
         }
     }
@@ -161,13 +161,20 @@ private struct ProtobufWriter {
         }
     }
 
-    mutating func label(_ label: Label) {
-        let inner = WriteRequestEncoder.stringFieldSize(label.name.utf8.count)
-            + WriteRequestEncoder.stringFieldSize(label.value.utf8.count)
+    mutating func label(name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) {
+        let inner = WriteRequestEncoder.stringFieldSize(name.count) + WriteRequestEncoder.stringFieldSize(value.count)
         byte(0x0A)  // TimeSeries.labels
         varint(UInt64(inner))
-        string(tag: 0x0A, label.name)   // Label.name
-        string(tag: 0x12, label.value)  // Label.value
+        bytes(tag: 0x0A, name)   // Label.name
+        bytes(tag: 0x12, value)  // Label.value
+    }
+
+    mutating func bytes(tag: UInt8, _ utf8: UnsafeBufferPointer<UInt8>) {
+        guard utf8.count > 0 else { return }
+        byte(tag)
+        varint(UInt64(utf8.count))
+        (base + offset).update(from: utf8.baseAddress!, count: utf8.count)
+        offset += utf8.count
     }
 
     mutating func sample(_ sample: Sample) {

@@ -2,30 +2,14 @@ import Foundation
 import Model
 
 extension Labels {
-    /// The set without `__name__`; cheaper than `droppingMetricName` when there is no name.
-    var withoutName: Labels {
-        guard let index = firstIndex(where: { $0.name == Labels.metricName }) else { return self }
-        var rest = Array(self)
-        rest.remove(at: index)
-        return Labels(sortedUnique: rest)
-    }
+    /// The set without `__name__` (itself when there is no name).
+    var withoutName: Labels { droppingMetricName }
 
-    /// Only the labels named in `names` (a short list: linear search beats hashing here).
-    func keeping(only names: [String]) -> Labels {
-        var out: [Label] = []
-        out.reserveCapacity(names.count)
-        for label in self where names.contains(label.name) { out.append(label) }
-        return Labels(sortedUnique: out)
-    }
+    /// Only the labels named in `names`.
+    func keeping(only names: [String]) -> Labels { filtering(names: names, keep: true) }
 
     /// All labels except those named in `names`.
-    func removing(all names: [String]) -> Labels {
-        guard contains(where: { names.contains($0.name) }) else { return self }
-        var out: [Label] = []
-        out.reserveCapacity(count)
-        for label in self where !names.contains(label.name) { out.append(label) }
-        return Labels(sortedUnique: out)
-    }
+    func removing(all names: [String]) -> Labels { filtering(names: names, keep: false) }
 }
 
 /// One element of an instant vector during evaluation.

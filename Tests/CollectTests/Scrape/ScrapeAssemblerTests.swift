@@ -52,7 +52,7 @@ struct ScrapeAssemblerTests {
         let second = assembler.assemble(body(payload), at: 2000, duration: 0.5)
         #expect(assembler.cachedSeries == 2)
         // The same `Labels` instance each scrape: storage finds the series by identity.
-        func address(_ labels: Labels) -> UnsafePointer<Label>? { labels.storage.withUnsafeBufferPointer { $0.baseAddress } }
+        func address(_ labels: Labels) -> UInt? { labels.bufferAddress }
         #expect(first.samples.count == second.samples.count)
         for (before, after) in zip(first.samples.prefix(2), second.samples.prefix(2)) {
             #expect(before.labels == after.labels)
