@@ -18,8 +18,14 @@ extension Evaluator {
     mutating func evalVectorSelector(_ selector: VectorSelector, timestamps: Bool = false) throws -> [Series] {
         let at = resolve(selector.at)
         let lookback = options.lookbackDelta
-        let raw = try select(selector.matchers, from: (at ?? start) - selector.offset - lookback,
-                             through: (at ?? end) - selector.offset)
+        let from = (at ?? start) - selector.offset - lookback
+        let through = (at ?? end) - selector.offset
+        // Storage hands over only the samples the steps take, not the whole lookback window;
+        // the loop below then finds the same sample for every step as in the full window.
+        let points = at != nil || stepCount == 1
+            ? LookbackPoints(at: through, lookback: lookback)
+            : LookbackPoints(first: start - selector.offset, last: through, interval: interval, lookback: lookback)
+        let raw = try selectLatest(selector.matchers, at: points, from: from)
         var out: [Series] = []
         out.reserveCapacity(raw.count)
         for series in raw {
