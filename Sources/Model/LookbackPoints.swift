@@ -36,7 +36,13 @@ public struct LookbackPoints: Sendable, Hashable {
 
     /// The samples of `samples` (timestamps strictly increasing) that some point takes, in order.
     /// The engine finds the same sample for every point in the result as in `samples`.
-    public func picked<C: RandomAccessCollection>(from samples: C) -> [Sample] where C.Element == Sample, C.Index == Int {
+    public func picked(from samples: [Sample]) -> [Sample] {
+        picked(from: samples[...])
+    }
+
+    /// As `picked(from:)` for a slice. (Concrete types: a generic public function runs
+    /// unspecialised in the modules calling it.)
+    public func picked(from samples: ArraySlice<Sample>) -> [Sample] {
         if isSingle {
             // The newest sample at or before the point, if recent enough.
             var low = samples.startIndex, high = samples.endIndex
