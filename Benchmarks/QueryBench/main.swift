@@ -28,6 +28,15 @@ final class TimingQuerier: SeriesQuerier {
         return try base.select(matchers, in: range)
     }
 
+    func selectLatest(_ matchers: [Matcher], at points: LookbackPoints) throws -> [Series] {
+        let start = DispatchTime.now().uptimeNanoseconds
+        defer {
+            nanoseconds.add(DispatchTime.now().uptimeNanoseconds - start, ordering: .relaxed)
+            calls.add(1, ordering: .relaxed)
+        }
+        return try base.selectLatest(matchers, at: points)
+    }
+
     func labelNames(matching matchers: [Matcher], in range: ClosedRange<Timestamp>) throws -> [String] {
         try base.labelNames(matching: matchers, in: range)
     }
@@ -48,6 +57,14 @@ final class CachingQuerier: SeriesQuerier {
         let key = "\(matchers)\(range)"
         if let hit = cache.withLock({ $0[key] }) { return hit }
         let result = try base.select(matchers, in: range)
+        cache.withLock { $0[key] = result }
+        return result
+    }
+
+    func selectLatest(_ matchers: [Matcher], at points: LookbackPoints) throws -> [Series] {
+        let key = "latest\(matchers)\(points)"
+        if let hit = cache.withLock({ $0[key] }) { return hit }
+        let result = try base.selectLatest(matchers, at: points)
         cache.withLock { $0[key] = result }
         return result
     }
@@ -183,6 +200,7 @@ if which != "tsdb" {
     let store = MemorySeriesStore()
     for index in 0..<points { for target in targets { try store.append(scrape(target, index)) } }
     results.append(("memory", try bench("memory", store)))
+    try benchSelectors("memory", store, at: end + Int64(rounds) * step, rounds: rounds)
 }
 if which != "memory" {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("querybench-\(getpid())").path
@@ -197,6 +215,7 @@ if which != "memory" {
                  points * targets.count, chunks, Double(DispatchTime.now().uptimeNanoseconds - loadStart) / 1e9,
                  "\((end / 1_800_000) * 30) min"))
     results.append(("tsdb", try bench("tsdb", tsdb)))
+    try benchSelectors("tsdb", tsdb, at: end + Int64(rounds) * step, rounds: rounds)
     if ProcessInfo.processInfo.environment["QUERYBENCH_PROBE"] == "1" {
         for (label, matchers) in [("empty", [try Matcher("__name__", .equal, "nope")]),
                                   ("up{job}", [try Matcher("__name__", .equal, "up"), try Matcher("job", .equal, "job3")]),

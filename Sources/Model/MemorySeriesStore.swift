@@ -61,6 +61,23 @@ public final class MemorySeriesStore: SeriesAppender, SeriesQuerier {
         }
     }
 
+    /// As `select` over `points.range`, reading only the samples the points take.
+    public func selectLatest(_ matchers: [Matcher], at points: LookbackPoints) throws -> [Series] {
+        state.withLock { all in
+            let ids = all.index.match(matchers)
+            var out: [Series] = []
+            for id in ids {
+                let samples = all.samples[Int(id)]
+                let lower = Self.firstIndex(in: samples, atOrAfter: points.range.lowerBound)
+                let upper = points.last == .max ? samples.count : Self.firstIndex(in: samples, atOrAfter: points.last + 1)
+                guard lower < upper else { continue }
+                let picked = points.picked(from: samples[lower..<upper])
+                if !picked.isEmpty { out.append(Series(all.index.labels[Int(id)], picked)) }
+            }
+            return out
+        }
+    }
+
     public func labelNames(matching matchers: [Matcher], in range: ClosedRange<Timestamp>) throws -> [String] {
         let names = try select(matchers, in: range).flatMap { $0.labels.map(\.name) }
         return Array(Set(names)).sorted()

@@ -25,9 +25,26 @@ public protocol SeriesQuerier: Sendable {
     /// (inclusive, milliseconds), sorted by labels. Series with no sample in range are omitted.
     func select(_ matchers: [Matcher], in range: ClosedRange<Timestamp>) throws -> [Series]
 
+    /// What an instant vector selector needs: every series matching all `matchers`, with only the
+    /// samples some point of `points` takes (see `LookbackPoints`), stale markers included, in
+    /// the order `select` gives; series left with no sample are omitted. The result equals
+    /// `select(matchers, in: points.range)` with each series' samples reduced by
+    /// `points.picked(from:)`, which the default does; stores override it to avoid reading and
+    /// copying the whole lookback window of every series.
+    func selectLatest(_ matchers: [Matcher], at points: LookbackPoints) throws -> [Series]
+
     /// Label names of series matching `matchers` (all series if empty) with samples in `range`, sorted.
     func labelNames(matching matchers: [Matcher], in range: ClosedRange<Timestamp>) throws -> [String]
 
     /// Values of label `name` over series matching `matchers` with samples in `range`, sorted.
     func labelValues(_ name: String, matching matchers: [Matcher], in range: ClosedRange<Timestamp>) throws -> [String]
+}
+
+extension SeriesQuerier {
+    public func selectLatest(_ matchers: [Matcher], at points: LookbackPoints) throws -> [Series] {
+        try select(matchers, in: points.range).compactMap { series in
+            let picked = points.picked(from: series.samples)
+            return picked.isEmpty ? nil : Series(series.labels, picked)
+        }
+    }
 }

@@ -71,6 +71,14 @@ struct HeadCache {
         guard slot < series.count else { return [] }
         return series[slot].samples(in: range)
     }
+
+    /// The cached samples of series `id` that `points` take, in time order (a later write wins
+    /// an equal timestamp).
+    func samples(of id: UInt32, picking points: LookbackPoints) -> [Sample] {
+        let slot = Int(id)
+        guard slot < series.count else { return [] }
+        return series[slot].samples(picking: points)
+    }
 }
 
 /// One series' head samples: compressed segments, oldest first, then the newest ones decoded.
@@ -122,6 +130,39 @@ struct SeriesSamples {
         let upper = range.upperBound == .max ? open.count : Self.firstIndex(open, atOrAfter: range.upperBound + 1)
         if lower < upper { out.append(contentsOf: open[lower..<upper]) }
         return out
+    }
+
+    /// The samples `points` take (see `LookbackPoints.picked`). For one point of an in-order
+    /// series this reads the decoded tail, or decodes the one segment holding the sample.
+    func samples(picking points: LookbackPoints) -> [Sample] {
+        guard increasing else {
+            return points.picked(from: SampleCollector.merge([], open.filter { points.range.contains($0.timestamp) }))
+        }
+        guard points.isSingle else { return points.picked(from: samples(in: points.range)) }
+        let point = points.last
+        let inOpen = point == .max ? open.count : Self.firstIndex(open, atOrAfter: point + 1)
+        let newest: Sample?
+        if inOpen > 0 {
+            newest = open[inOpen - 1]
+        } else {
+            // Before the decoded tail: in the first segment ending at or after the point if it
+            // starts by then, else the last sample of the segment before.
+            let index = firstSegment(endingAtOrAfter: point)
+            if index < segments.count, segments[index].first <= point {
+                var decoded: [Sample] = []
+                try? ChunkCodec.decode(segments[index].bytes, in: segments[index].first...point, into: &decoded)
+                newest = decoded.last
+            } else if index > 0 {
+                var decoded: [Sample] = []
+                let segment = segments[index - 1]
+                try? ChunkCodec.decode(segment.bytes, in: segment.last...segment.last, into: &decoded)
+                newest = decoded.last
+            } else {
+                newest = nil
+            }
+        }
+        guard let newest, newest.timestamp >= points.range.lowerBound else { return [] }
+        return [newest]
     }
 
     private func firstSegment(endingAtOrAfter timestamp: Timestamp) -> Int {

@@ -38,11 +38,22 @@ struct SampleCollector {
         ids.indices.filter { hasData[$0] || !chunkSamples[$0].isEmpty || !headSamples[$0].isEmpty }
     }
 
-    /// Series with at least one sample, in `ids` order.
-    func finish(_ labels: [Labels]) -> [Series] {
+    /// Adds the samples of a decoded (time-sorted) chunk in `range` to series `slot`. With
+    /// `points`, the series keeps only those the points take of what it has so far: the sample
+    /// a point takes from the union of two sets is the one it takes from one of them, so the
+    /// cut never loses it, and equal timestamps still resolve to the later write.
+    mutating func addChunk(_ decoded: [Sample], in range: ClosedRange<Timestamp>, to slot: Int, picking points: LookbackPoints?) {
+        ChunkCache.append(decoded, in: range, to: &chunkSamples[slot])
+        guard let points, !chunkSamples[slot].isEmpty else { return }
+        chunkSamples[slot] = points.picked(from: Self.merge([], chunkSamples[slot]))
+    }
+
+    /// Series with at least one sample, in `ids` order; with `points`, only the samples they take.
+    func finish(_ labels: [Labels], picking points: LookbackPoints? = nil) -> [Series] {
         var out: [Series] = []
         for slot in ids.indices {
-            let merged = Self.merge(chunkSamples[slot], headSamples[slot])
+            var merged = Self.merge(chunkSamples[slot], headSamples[slot])
+            if let points, !merged.isEmpty { merged = points.picked(from: merged) }
             if !merged.isEmpty { out.append(Series(labels[slot], merged)) }
         }
         return out

@@ -5,10 +5,22 @@ extension TSDB {
     /// Every series matching all `matchers` with its samples in `range`, sorted by labels.
     /// Reads one consistent snapshot of chunks and head; held batches (disk failure) are included.
     public func select(_ matchers: [Matcher], in range: ClosedRange<Timestamp>) throws -> [Series] {
+        try select(matchers, in: range, picking: nil)
+    }
+
+    /// As `select` over `points.range`, but each series' head, chunk and held samples are cut
+    /// down to those the points take as they are read, so an instant selector over many series
+    /// holds one sample per series and step rather than its whole lookback window.
+    public func selectLatest(_ matchers: [Matcher], at points: LookbackPoints) throws -> [Series] {
+        try select(matchers, in: points.range, picking: points)
+    }
+
+    /// Series matching `matchers` with their samples in `range`, reduced to those `points` take if given.
+    func select(_ matchers: [Matcher], in range: ClosedRange<Timestamp>, picking points: LookbackPoints?) throws -> [Series] {
         let heldBatches = held.withLock { $0.batches }   // before the snapshot: a flush then shows up twice, never zero times
         var result = try withReader { connection in
             try connection.withTransaction(.deferred) {
-                let (ids, labels, headSamples) = try withHead(connection, range) { $0.matchInLabelOrder(matchers) }
+                let (ids, labels, headSamples) = try withHead(connection, range, picking: points) { $0.matchInLabelOrder(matchers) }
                 guard !ids.isEmpty else { return [Series]() }
                 guard let blocks = try chunkBlocks(connection, range) else {
                     // Recent data only: the head answers alone.
@@ -19,12 +31,18 @@ extension TSDB {
                 }
                 var collector = SampleCollector(ids: ids)
                 collector.headSamples = headSamples
-                try readChunks(connection, &collector, range, blocks: blocks)
-                return collector.finish(labels)
+                try readChunks(connection, &collector, range, blocks: blocks, picking: points)
+                return collector.finish(labels, picking: points)
             }
         }
         if !heldBatches.isEmpty {
             result = SampleCollector.merge(result, held: heldBatches, matchers, range).sorted { $0.labels < $1.labels }
+            if let points {
+                result = result.compactMap { series in
+                    let picked = points.picked(from: series.samples)
+                    return picked.isEmpty ? nil : Series(series.labels, picked)
+                }
+            }
         }
         return result
     }
@@ -83,8 +101,9 @@ extension TSDB {
 
     /// Decodes the chunks of the wanted series in `blocks` (see `chunkBlocks`) overlapping `range`.
     /// With `existenceOnly`, a chunk in a block wholly inside the range counts without decoding.
+    /// With `points`, each series keeps only the samples they take (see `SampleCollector.add`).
     func readChunks(_ connection: Connection, _ collector: inout SampleCollector, _ range: ClosedRange<Timestamp>,
-                    blocks: ClosedRange<Int64>, existenceOnly: Bool = false) throws {
+                    blocks: ClosedRange<Int64>, existenceOnly: Bool = false, picking points: LookbackPoints? = nil) throws {
         guard !collector.ids.isEmpty else { return }
         let low = collector.lowest, high = collector.highest
         // Few wanted ids spread over a wide id range: look each up rather than scan the range.
@@ -99,7 +118,7 @@ extension TSDB {
             for id in sparse ? collector.ids : [low] {
                 let key = Schema.chunkKey(block: b, series: id)
                 if sparse, !existenceOnly, let cached = chunkCache.withLock({ $0.lookup(key, generation: generation) }) {
-                    if let slot = collector.slot(of: id) { ChunkCache.append(cached, in: range, to: &collector.chunkSamples[slot]) }
+                    if let slot = collector.slot(of: id) { collector.addChunk(cached, in: range, to: slot, picking: points) }
                     continue
                 }
                 try select.bind(key, at: 1)
@@ -114,7 +133,7 @@ extension TSDB {
                         continue
                     }
                     if !existenceOnly, let cached = chunkCache.withLock({ $0.lookup(rowKey, generation: generation) }) {
-                        ChunkCache.append(cached, in: range, to: &collector.chunkSamples[slot])
+                        collector.addChunk(cached, in: range, to: slot, picking: points)
                         continue
                     }
                     var decoded: [Sample] = []
@@ -124,7 +143,7 @@ extension TSDB {
                         throw SQLiteError(code: 11, message: "\(path): chunk \(rowKey) is damaged")
                     }
                     if !existenceOnly { chunkCache.withLock { $0.store(rowKey, decoded, generation: generation) } }
-                    ChunkCache.append(decoded, in: range, to: &collector.chunkSamples[slot])
+                    collector.addChunk(decoded, in: range, to: slot, picking: points)
                 }
                 if sparse, !found, !existenceOnly { chunkCache.withLock { $0.store(key, [], generation: generation) } }
                 select.reset()
@@ -135,8 +154,9 @@ extension TSDB {
     /// Starts the caller's read snapshot (its first reads happen here), brings the head cache to
     /// it, and returns the ids `match` picks with their labels (taken together: a prune may forget
     /// an id right after) and head samples in `range`. The cache lock is taken before the snapshot
-    /// starts, so the cache only ever moves forward between snapshots.
-    func withHead(_ connection: Connection, _ range: ClosedRange<Timestamp>,
+    /// starts, so the cache only ever moves forward between snapshots. With `points`, each series'
+    /// head samples are only those the points take.
+    func withHead(_ connection: Connection, _ range: ClosedRange<Timestamp>, picking points: LookbackPoints? = nil,
                   _ match: (inout SeriesIndex) -> [UInt32]) throws -> ([UInt32], [Labels], [[Sample]]) {
         try headCache.withLock { cache in
             try refreshIndex(connection)
@@ -149,6 +169,7 @@ extension TSDB {
                 let ids = match(&index)
                 return (ids, ids.map { index.labels($0)! })
             }
+            if let points { return (ids, labels, ids.map { cache.samples(of: $0, picking: points) }) }
             return (ids, labels, ids.map { cache.samples(of: $0, in: range) })
         }
     }

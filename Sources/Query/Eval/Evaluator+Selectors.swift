@@ -18,8 +18,21 @@ extension Evaluator {
     mutating func evalVectorSelector(_ selector: VectorSelector, timestamps: Bool = false) throws -> [Series] {
         let at = resolve(selector.at)
         let lookback = options.lookbackDelta
-        let raw = try select(selector.matchers, from: (at ?? start) - selector.offset - lookback,
-                             through: (at ?? end) - selector.offset)
+        let from = (at ?? start) - selector.offset - lookback
+        let through = (at ?? end) - selector.offset
+        // Storage hands over only the samples the steps take, not the whole lookback window;
+        // the loop below then finds the same sample for every step as in the full window.
+        // Steps closer than the lookback share their windows' samples: then reading the window
+        // once is as small and cheaper than picking.
+        let raw: [Series]
+        if at != nil || stepCount == 1 {
+            raw = try selectLatest(selector.matchers, at: LookbackPoints(at: through, lookback: lookback), from: from)
+        } else if interval >= lookback {
+            let points = LookbackPoints(first: start - selector.offset, last: through, interval: interval, lookback: lookback)
+            raw = try selectLatest(selector.matchers, at: points, from: from)
+        } else {
+            raw = try select(selector.matchers, from: from, through: through)
+        }
         var out: [Series] = []
         out.reserveCapacity(raw.count)
         for series in raw {

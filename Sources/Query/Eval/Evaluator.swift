@@ -149,6 +149,17 @@ struct Evaluator {
         }
     }
 
+    /// `querier.selectLatest`, or nothing when the window is empty (`from` is its lower end).
+    func selectLatest(_ matchers: [Matcher], at points: LookbackPoints, from: Timestamp) throws -> [Series] {
+        guard from <= points.last else { return [] }
+        try checkCancellation()   // as in `select`
+        do {
+            return try querier.selectLatest(matchers, at: points)
+        } catch {
+            throw QueryError(.storage, "\(error)")
+        }
+    }
+
     /// Calls `body` once per step with the arguments' values at that step and assembles the
     /// output series, as Prometheus' `rangeEval` does (including the duplicate-labelset check).
     mutating func rangeEval(_ args: [Node?], checkDuplicates: Bool = true,
