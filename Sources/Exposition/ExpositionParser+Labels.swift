@@ -89,6 +89,25 @@ extension ExpositionParser {
         }
     }
 
+    /// Appends the bytes of a quoted label value with `\\`, `\"` and `\n` unescaped; any other
+    /// backslash is kept verbatim, as Prometheus does.
+    static func appendUnescaped(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, to out: inout [UInt8]) {
+        var index = range.lowerBound
+        while index < range.upperBound {
+            var byte = bytes[index]
+            if byte == .backslash, index + 1 < range.upperBound {
+                let escaped = bytes[index + 1]
+                switch escaped {
+                case .backslash, .quote: byte = escaped; index += 1
+                case UInt8(ascii: "n"): byte = .newline; index += 1
+                default: break
+                }
+            }
+            out.append(byte)
+            index += 1
+        }
+    }
+
     /// The label value and the hash of its bytes: interned when short and plain, unescaped
     /// (`\\`, `\"`, `\n`) otherwise. Nil if it is not valid UTF-8.
     private mutating func decodeLabelValue(_ bytes: UnsafeBufferPointer<UInt8>, _ quoted: QuotedRange) -> (String, UInt64)? {
@@ -104,20 +123,7 @@ extension ExpositionParser {
             return String(validating: raw, as: UTF8.self).map { ($0, hash) }
         }
         unescapeBuffer.removeAll(keepingCapacity: true)
-        var index = quoted.range.lowerBound
-        while index < quoted.range.upperBound {
-            var byte = bytes[index]
-            if byte == .backslash, index + 1 < quoted.range.upperBound {
-                let escaped = bytes[index + 1]
-                switch escaped {
-                case .backslash, .quote: byte = escaped; index += 1
-                case UInt8(ascii: "n"): byte = .newline; index += 1
-                default: break   // kept verbatim, as Prometheus does
-                }
-            }
-            unescapeBuffer.append(byte)
-            index += 1
-        }
+        Self.appendUnescaped(bytes, quoted.range, to: &unescapeBuffer)
         let hash = unescapeBuffer.withUnsafeBufferPointer { StringInterner.hash($0) }
         return String(validating: unescapeBuffer, as: UTF8.self).map { ($0, hash) }
     }
@@ -194,20 +200,7 @@ extension ExpositionParser {
             return (StringInterner.hash(raw), nil)
         }
         let start = valueArena.count
-        var index = quoted.range.lowerBound
-        while index < quoted.range.upperBound {
-            var byte = bytes[index]
-            if byte == .backslash, index + 1 < quoted.range.upperBound {
-                let escaped = bytes[index + 1]
-                switch escaped {
-                case .backslash, .quote: byte = escaped; index += 1
-                case UInt8(ascii: "n"): byte = .newline; index += 1
-                default: break   // kept verbatim, as Prometheus does
-                }
-            }
-            valueArena.append(byte)
-            index += 1
-        }
+        Self.appendUnescaped(bytes, quoted.range, to: &valueArena)
         return valueArena.withUnsafeBufferPointer { arena in
             let decoded = UnsafeBufferPointer(rebasing: arena[start...])
             guard String(validating: decoded, as: UTF8.self) != nil else { return nil }
