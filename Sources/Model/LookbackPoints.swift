@@ -67,6 +67,14 @@ public struct LookbackPoints: Sendable, Hashable {
         return out
     }
 
+    /// Each series reduced to the samples some point takes; series left with none are dropped.
+    public func picked(from series: [Series]) -> [Series] {
+        series.compactMap { series in
+            let picked = picked(from: series.samples)
+            return picked.isEmpty ? nil : Series(series.labels, picked)
+        }
+    }
+
     /// Whether a point lies in `low...high`; `low` is at least `first`.
     private func hasPoint(from low: Timestamp, through high: Timestamp) -> Bool {
         guard low <= high else { return false }

@@ -42,9 +42,6 @@ public protocol SeriesQuerier: Sendable {
 
 extension SeriesQuerier {
     public func selectLatest(_ matchers: [Matcher], at points: LookbackPoints) throws -> [Series] {
-        try select(matchers, in: points.range).compactMap { series in
-            let picked = points.picked(from: series.samples)
-            return picked.isEmpty ? nil : Series(series.labels, picked)
-        }
+        points.picked(from: try select(matchers, in: points.range))
     }
 }

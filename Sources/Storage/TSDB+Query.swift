@@ -37,12 +37,7 @@ extension TSDB {
         }
         if !heldBatches.isEmpty {
             result = SampleCollector.merge(result, held: heldBatches, matchers, range).sorted { $0.labels < $1.labels }
-            if let points {
-                result = result.compactMap { series in
-                    let picked = points.picked(from: series.samples)
-                    return picked.isEmpty ? nil : Series(series.labels, picked)
-                }
-            }
+            if let points { result = points.picked(from: result) }
         }
         return result
     }
