@@ -24,12 +24,14 @@ let package = Package(
         .target(name: "CSnappy", linkerSettings: [.linkedLibrary("snappy")]),
         // libxcrypt, for bcrypt password hashes.
         .systemLibrary(name: "CCrypt", path: "Sources/CCrypt"),
+        // A prefetch hint for the exposition parser's hash table (header only).
+        .systemLibrary(name: "CPrefetch", path: "Sources/CPrefetch"),
 
         .target(name: "Model", swiftSettings: swift6),
         .target(name: "SQLite", dependencies: ["CSQLite"], swiftSettings: swift6),
         .target(name: "Curl", dependencies: ["CCurl"], swiftSettings: swift6),
         .target(name: "Config", dependencies: ["Model", .product(name: "Yams", package: "Yams")], swiftSettings: swift6),
-        .target(name: "Exposition", dependencies: ["Model"], swiftSettings: swift6),
+        .target(name: "Exposition", dependencies: ["Model", "CPrefetch"], swiftSettings: swift6),
         .target(name: "Collect", dependencies: [
             "Model", "Config", "Curl", "Exposition", "SQLite",
             .product(name: "Logging", package: "swift-log"),

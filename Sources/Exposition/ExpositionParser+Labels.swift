@@ -76,7 +76,7 @@ extension ExpositionParser {
             let valueColumn = lexer.column
             guard let quoted = lexer.scanQuoted() else { throw error(lexer, "unterminated label value") }
             if exemplar {
-                guard let (value, _) = decodeLabelValue(lexer.bytes, quoted) else {
+                guard let value = decodeLabelValue(lexer.bytes, quoted) else {
                     throw ExpositionError(line: lineNumber, column: valueColumn, message: "invalid UTF-8 in label value")
                 }
                 exemplarScratch.append(Label(interner.intern(lexer.bytes, nameRange), value))
@@ -108,66 +108,49 @@ extension ExpositionParser {
         }
     }
 
-    /// The label value and the hash of its bytes: interned when short and plain, unescaped
-    /// (`\\`, `\"`, `\n`) otherwise. Nil if it is not valid UTF-8.
-    private mutating func decodeLabelValue(_ bytes: UnsafeBufferPointer<UInt8>, _ quoted: QuotedRange) -> (String, UInt64)? {
+    /// An exemplar's label value: interned when short and plain, unescaped (`\\`, `\"`, `\n`)
+    /// otherwise. Nil if it is not valid UTF-8.
+    private mutating func decodeLabelValue(_ bytes: UnsafeBufferPointer<UInt8>, _ quoted: QuotedRange) -> String? {
         if !quoted.hasEscapes {
             let raw = UnsafeBufferPointer(rebasing: bytes[quoted.range])
-            let hash = StringInterner.hash(raw)
             if quoted.isASCII {
-                let value = raw.count <= 48
-                    ? interner.intern(bytes, quoted.range, hash: hash)
-                    : String(decoding: raw, as: UTF8.self)
-                return (value, hash)
+                return raw.count <= 48 ? interner.intern(bytes, quoted.range) : String(decoding: raw, as: UTF8.self)
             }
-            return String(validating: raw, as: UTF8.self).map { ($0, hash) }
+            return String(validating: raw, as: UTF8.self)
         }
         unescapeBuffer.removeAll(keepingCapacity: true)
         Self.appendUnescaped(bytes, quoted.range, to: &unescapeBuffer)
-        let hash = unescapeBuffer.withUnsafeBufferPointer { StringInterner.hash($0) }
-        return String(validating: unescapeBuffer, as: UTF8.self).map { ($0, hash) }
+        return String(validating: unescapeBuffer, as: UTF8.self)
     }
 
-    /// Adds the label spelled `name="value"` here to the sample's pending labels and series hash.
-    /// Plain ASCII spellings are hashed and checked once per payload and then found by their
-    /// bytes; their decoded bytes are the payload's. False if the value is not valid UTF-8.
+    /// Adds the label spelled `name="value"` here to the sample's pending labels (where its name and
+    /// decoded value are, and the name's sort key) and its term to the series hash. Nothing is
+    /// looked up per label. False if the value is not valid UTF-8.
     private mutating func addLabel(_ bytes: UnsafeBufferPointer<UInt8>, _ nameRange: Range<Int>, _ quoted: QuotedRange) -> Bool {
-        var index = PendingLabel.otherIndex
-        let info: LabelPairInfo
         var inArena = false, valueStart = quoted.range.lowerBound, valueCount = quoted.range.count
-        if !quoted.hasEscapes && quoted.isASCII {
-            let key = UnsafeBufferPointer(rebasing: bytes[nameRange.lowerBound..<quoted.range.upperBound])
-            let keyHash = StringInterner.hash(key)
-            if let found = pairs.lookup(key, hash: keyHash) {
-                index = found
-                info = pairInfo[Int(found)]
-            } else {
-                let valueHash = StringInterner.hash(UnsafeBufferPointer(rebasing: bytes[quoted.range]))
-                info = pairInfo(bytes, nameRange, valueHash: valueHash, isEmpty: quoted.range.isEmpty)
-                if pairInfo.count < ByteKeyTable<Int32>.capacityLimit {
-                    index = Int32(pairInfo.count)
-                    pairs.insert(key, hash: keyHash, index)
-                    pairInfo.append(info)
-                }
-            }
-        } else {
-            guard let (valueHash, arenaStart) = decodeValue(bytes, quoted) else { return false }
+        if quoted.hasEscapes || !quoted.isASCII {
+            guard let arenaStart = decodeValue(bytes, quoted) else { return false }
             if let arenaStart {
                 inArena = true
                 valueStart = arenaStart
                 valueCount = valueArena.count - arenaStart
             }
-            info = pairInfo(bytes, nameRange, valueHash: valueHash, isEmpty: valueCount == 0)
         }
-        var label = PendingLabel(key: info.nameKey, nameStart: nameRange.lowerBound, nameCount: Int32(nameRange.count),
-                                 index: index, isEmpty: info.isEmpty)
+        let isEmpty = valueCount == 0
+        var label = PendingLabel(key: PendingLabel.nameKey(bytes, nameRange), nameStart: nameRange.lowerBound,
+                                 nameCount: Int32(nameRange.count), index: PendingLabel.otherIndex, isEmpty: isEmpty)
         label.valueInArena = inArena
         label.valueStart = valueStart
         label.valueCount = Int32(valueCount)
-        if info.isEmpty {
+        if isEmpty {
             hasEmptyValue = true
         } else {
-            seriesHash &+= info.term
+            if !inArena && quoted.range.lowerBound == nameRange.upperBound + 2 {
+                // Spelled canonically (`name="value"`, no blanks, no escapes): hash the bytes as written.
+                seriesHash &+= StringInterner.hash(UnsafeBufferPointer(rebasing: bytes[nameRange.lowerBound...quoted.range.upperBound]))
+            } else {
+                seriesHash &+= canonicalTerm(bytes, nameRange, label)
+            }
             labelByteCount += nameRange.count + valueCount
         }
         if labelsInOrder { labelsInOrder = pending.last.precedes(label, in: bytes) }
@@ -181,31 +164,48 @@ extension ExpositionParser {
         return true
     }
 
-    /// What the parser keeps about the label named at `nameRange` whose decoded value hashes to `valueHash`.
-    private func pairInfo(_ bytes: UnsafeBufferPointer<UInt8>, _ nameRange: Range<Int>, valueHash: UInt64, isEmpty: Bool) -> LabelPairInfo {
-        let nameHash = StringInterner.hash(UnsafeBufferPointer(rebasing: bytes[nameRange]))
-        let nameKey = bytes.baseAddress.map { PendingLabel.nameKey($0 + nameRange.lowerBound, nameRange.count) } ?? 0
-        return LabelPairInfo(nameKey: nameKey,
-                             term: isEmpty ? 0 : SeriesSet.term(nameHash: nameHash, valueHash: valueHash),
-                             isEmpty: isEmpty)
+    /// The series hash term of a label not spelled canonically: the hash of its canonical spelling,
+    /// `name="value"` with the decoded value's `\\`, `"` and newline escaped, so that every
+    /// spelling of a label hashes the same.
+    private mutating func canonicalTerm(_ bytes: UnsafeBufferPointer<UInt8>, _ nameRange: Range<Int>, _ label: PendingLabel) -> UInt64 {
+        canonicalText.removeAll(keepingCapacity: true)
+        canonicalText.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[nameRange]))
+        canonicalText.append(.equals)
+        canonicalText.append(.quote)
+        let range = label.valueStart..<label.valueStart + Int(label.valueCount)
+        func appendEscaped(_ value: UnsafeBufferPointer<UInt8>) {
+            for byte in value {
+                switch byte {
+                case .backslash, .quote: canonicalText.append(.backslash); canonicalText.append(byte)
+                case .newline: canonicalText.append(.backslash); canonicalText.append(UInt8(ascii: "n"))
+                default: canonicalText.append(byte)
+                }
+            }
+        }
+        if label.valueInArena {
+            let arena = valueArena
+            arena.withUnsafeBufferPointer { appendEscaped(UnsafeBufferPointer(rebasing: $0[range])) }
+        } else {
+            appendEscaped(UnsafeBufferPointer(rebasing: bytes[range]))
+        }
+        canonicalText.append(.quote)
+        return canonicalText.withUnsafeBufferPointer { StringInterner.hash($0) }
     }
 
-    /// Checks a label value that has escapes or non-ASCII bytes: the hash of its decoded bytes, and
-    /// where they start in `valueArena` when unescaping put them there (nil: the payload's bytes
-    /// are the decoded value). Nil if it is not valid UTF-8.
-    private mutating func decodeValue(_ bytes: UnsafeBufferPointer<UInt8>, _ quoted: QuotedRange) -> (UInt64, Int?)? {
+    /// Checks a label value that has escapes or non-ASCII bytes: where its decoded bytes start in
+    /// `valueArena` when unescaping put them there (nil: the payload's bytes are the decoded
+    /// value). Nil if it is not valid UTF-8.
+    private mutating func decodeValue(_ bytes: UnsafeBufferPointer<UInt8>, _ quoted: QuotedRange) -> Int?? {
         if !quoted.hasEscapes {
-            let raw = UnsafeBufferPointer(rebasing: bytes[quoted.range])
-            guard quoted.isASCII || String(validating: raw, as: UTF8.self) != nil else { return nil }
-            return (StringInterner.hash(raw), nil)
+            guard String(validating: UnsafeBufferPointer(rebasing: bytes[quoted.range]), as: UTF8.self) != nil else { return nil }
+            return .some(nil)
         }
         let start = valueArena.count
         Self.appendUnescaped(bytes, quoted.range, to: &valueArena)
-        return valueArena.withUnsafeBufferPointer { arena in
-            let decoded = UnsafeBufferPointer(rebasing: arena[start...])
-            guard String(validating: decoded, as: UTF8.self) != nil else { return nil }
-            return (StringInterner.hash(decoded), start)
+        let valid = valueArena.withUnsafeBufferPointer { arena in
+            String(validating: UnsafeBufferPointer(rebasing: arena[start...]), as: UTF8.self) != nil
         }
+        return valid ? .some(start) : nil
     }
 
     /// The name bytes of a pending label.

@@ -3,7 +3,7 @@ import Model
 /// Per-sample OpenMetrics rules that need the labels: buckets carry `le`, quantiles `quantile`,
 /// both as numbers; a stateset sample carries a label named after its family.
 extension ExpositionParser {
-    mutating func checkOpenMetricsSample(_ name: String, _ labels: Labels, column: Int) throws(ExpositionError) {
+    func checkOpenMetricsSample(_ name: String, _ labels: Labels, column: Int) throws(ExpositionError) {
         switch families.lastKind {
         case .plain: return
         case .bucket:
@@ -23,19 +23,14 @@ extension ExpositionParser {
     static let quantileKey = PendingLabel.nameKey("quantile")
 
     /// Whether the sample just decoded (not taken from the cache) has the label with this name
-    /// (a name of at most 8 bytes: its key and length) as one of the payload's label pairs, with a
-    /// number for value. Each pair's value is parsed once. False means "ask the labels".
-    private mutating func pendingLabelIsNumeric(key: UInt64, count: Int32) -> Bool {
+    /// (a name of at most 8 bytes: its key and length) with a number for value, read from the
+    /// pending labels without making a `String`. False means "ask the labels".
+    private func pendingLabelIsNumeric(key: UInt64, count: Int32) -> Bool {
         guard !lastFromCache else { return false }
         for label in pending.inWrittenOrder where label.key == key && label.nameCount == count {
-            guard label.index >= 0, !label.isEmpty else { return false }
-            let index = Int(label.index)
-            if pairInfo[index].numeric == 0 {
-                let value = Int(label.valueStart)..<Int(label.valueStart) + Int(label.valueCount)
-                let numeric = bytes.withUnsafeBufferPointer { NumberParsing.parseDouble($0, value) } != nil
-                pairInfo[index].numeric = numeric ? 1 : 2
-            }
-            return pairInfo[index].numeric == 1
+            guard label.index != PendingLabel.metricNameIndex, !label.isEmpty, !label.valueInArena else { return false }
+            let value = label.valueStart..<label.valueStart + Int(label.valueCount)
+            return bytes.withUnsafeBufferPointer { NumberParsing.parseDouble($0, value) } != nil
         }
         return false
     }

@@ -69,7 +69,7 @@ extension ExpositionParser {
             metricLabel.valueCount = Int32(nameRange.count)
             pending.append(metricLabel)
             labelByteCount = 8 + nameRange.count
-            seriesHash = SeriesSet.term(nameHash: ExpositionParser.metricNameHash, valueHash: nameHash)
+            seriesHash = nameHash
             labelsInOrder = true
             hasEmptyValue = false
             if format == .prometheusText {
@@ -92,7 +92,8 @@ extension ExpositionParser {
         return (name, labels)
     }
 
-    /// The metric name at `range` and the hash of its bytes, remembered as the last one.
+    /// The metric name at `range` and the hash of its bytes (its term in the series hash),
+    /// remembered as the last one.
     private mutating func metricName(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> (String, UInt64) {
         let hash = StringInterner.hash(UnsafeBufferPointer(rebasing: bytes[range]))
         let name = interner.intern(bytes, range, hash: hash)
@@ -101,6 +102,7 @@ extension ExpositionParser {
         lastNameHash = hash
         return (name, hash)
     }
+
 
     /// Takes a cached series whose text starts at `nameStart`: the cursor moves past it.
     private mutating func useCached(_ hit: SeriesCache.Hit, _ lexer: inout Lexer, nameStart: Int) throws(ExpositionError) -> Labels {

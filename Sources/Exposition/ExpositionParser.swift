@@ -28,9 +28,6 @@ public struct ExpositionParser {
     var finished = false
     var failure: ExpositionError?
     var interner = StringInterner()
-    /// Whole `name="value"` spellings (ASCII, no escapes) to their index in `pairInfo`.
-    var pairs = ByteKeyTable<Int32>()
-    var pairInfo: [LabelPairInfo] = []
     /// The current sample's labels as written (the metric name first), before they are sorted.
     var pending = PendingLabels()
     /// Where the series text `pending` was read from starts, and where its `{` is relative to that.
@@ -44,11 +41,15 @@ public struct ExpositionParser {
     var lastNameRange = 0..<0
     var lastName = ""
     var lastNameHash: UInt64 = 0
+    /// Where a label not spelled canonically is spelled so, to be hashed.
+    var canonicalText: [UInt8] = []
     var exemplarScratch: [Label] = []
     var unescapeBuffer: [UInt8] = []
     var families = OpenMetricsFamilies()
     var seen = SeriesSet()
-    /// Order-independent hash of the current sample's labels, accumulated while they are scanned.
+    /// Order-independent hash of the current sample's labels, accumulated while they are scanned:
+    /// the sum of the hashes of each label's canonical spelling (`name="value"`, escaped; the
+    /// metric name's bytes for the metric name).
     var seriesHash: UInt64 = 0
     /// The cache entry of the current sample's series, if it has one.
     var cacheIndex: Int?
@@ -62,8 +63,6 @@ public struct ExpositionParser {
     /// `Labels.metricName` as a literal, which needs no `swift_once` check nor retain where the
     /// per-sample path builds the metric name label (a test checks that the two are equal).
     static var metricNameLabel: String { "__name__" }
-    /// `StringInterner.hash` of the bytes of `__name__`, a literal for the same reason (and tested).
-    static var metricNameHash: UInt64 { 0x7FB9_16F7_20D4_9EAB }
 
     /// A 64-bit hash of the labels of the sample `next()` returned last, the same for equal label
     /// sets however they were written: lets a caller recognise a series without hashing its `Labels`.

@@ -8,8 +8,7 @@ struct PendingLabel {
     /// Where the name is in the payload (`__name__` for the metric name label, which is not there).
     let nameStart: Int
     let nameCount: Int32
-    /// Which label pair this is: >= 0 in the parser's pairs (`pairInfo`), -1 the metric name,
-    /// -2 none (escaped, non-ASCII, or past the table's limit).
+    /// -1 for the metric name label, -2 for the others.
     let index: Int32
     /// Whether the value is empty (the label is then dropped from the set).
     let isEmpty: Bool
@@ -40,7 +39,7 @@ struct PendingLabel {
 
     /// `index` of the metric name label.
     static let metricNameIndex: Int32 = -1
-    /// `index` of a label that is not among the parser's pairs.
+    /// `index` of a label other than the metric name.
     static let otherIndex: Int32 = -2
     /// `key` of `__name__` (`nameKey("__name__")`), which is exactly 8 bytes, so its bytes are never
     /// read past the key. A literal rather than a `static let`, which the per-sample path would pay
@@ -52,6 +51,15 @@ struct PendingLabel {
         var key: UInt64 = 0
         for offset in 0..<min(count, 8) { key |= UInt64(start[offset]) << UInt64(56 - 8 * offset) }
         return key
+    }
+
+    /// The sort key of the name at `range` of `bytes`: one word load where 8 bytes are there to read.
+    @inline(__always)
+    static func nameKey(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> UInt64 {
+        let base = bytes.baseAddress.unsafelyUnwrapped
+        guard range.lowerBound + 8 <= bytes.count else { return nameKey(base + range.lowerBound, range.count) }
+        let word = UInt64(bigEndian: UnsafeRawPointer(base + range.lowerBound).loadUnaligned(as: UInt64.self))
+        return range.count >= 8 ? word : word & ~(UInt64.max >> UInt64(8 * range.count))
     }
 
     static func nameKey(_ name: StaticString) -> UInt64 {
@@ -72,17 +80,6 @@ struct PendingLabel {
         }
         return nameCount < other.nameCount
     }
-}
-
-/// What the parser keeps per distinct plain `name="value"` spelling (whose bytes are the decoded label).
-struct LabelPairInfo {
-    /// The name's sort key (see `PendingLabel.key`).
-    let nameKey: UInt64
-    /// The label's contribution to the series hash; unused when `isEmpty`.
-    let term: UInt64
-    let isEmpty: Bool
-    /// Whether the value is a number (OpenMetrics' `le` and `quantile`): 0 not known yet, 1 yes, 2 no.
-    var numeric: UInt8 = 0
 }
 
 /// The current sample's pending labels in written order, and room for their positions in name

@@ -1,7 +1,9 @@
+import CPrefetch
 import Model
 
-/// The series of one payload so far, for rejecting duplicates. Keyed by a 64-bit order-independent
-/// hash the parser computes from the bytes it already scans, so no `Labels` is hashed or kept; one
+/// The series of one payload so far, for rejecting duplicates. Keyed by the 64-bit hash of the
+/// series' canonical text, which the parser computes from the bytes it already scans (usually the
+/// bytes as written), so no `Labels` is hashed or kept; one
 /// flat open-addressing array makes an insert a single cache miss. Two distinct series share a
 /// hash with probability about n²/2⁶⁵ (3·10⁻¹⁰ for 100k series); that would reject the payload
 /// as a duplicate, which is the safe direction.
@@ -17,8 +19,6 @@ struct SeriesSet {
     private(set) var count = 0
     /// Explicit timestamps are rare; they live on the side.
     private var timestamps: [UInt64: Timestamp] = [:]
-    /// What `prefetch` read: kept only so that the read is not optimised away.
-    private var touched: UInt64 = 0
 
     /// Sizes the set for about `expected` series, so a large payload does not regrow it repeatedly.
     mutating func reserve(_ expected: Int) {
@@ -28,11 +28,14 @@ struct SeriesSet {
         slots = Array(repeating: 0, count: size)
     }
 
-    /// Reads the slot where `insert` will start looking for `hash`, so that the memory access (a
-    /// cache miss on a large payload) overlaps the work done before the insert.
+    /// Starts fetching the slot where `insert` will start looking for `hash`, so that the memory
+    /// access (a cache miss on a large payload) overlaps the work done before the insert. A hint,
+    /// not a load: the work in between does not wait for it.
     @inline(__always)
-    mutating func prefetch(hash: UInt64) {
-        touched = slots.withUnsafeBufferPointer { $0[Int(truncatingIfNeeded: hash) & ($0.count - 1)] }
+    func prefetch(hash: UInt64) {
+        slots.withUnsafeBufferPointer { slots in
+            if let base = slots.baseAddress { lookout_prefetch_for_write(base + (Int(truncatingIfNeeded: hash) & (slots.count - 1))) }
+        }
     }
 
     mutating func insert(hash rawHash: UInt64, timestamp: Timestamp?) -> Insertion {
@@ -63,10 +66,5 @@ struct SeriesSet {
             while slots[index] != 0 { index = (index + 1) & mask }
             slots[index] = hash
         }
-    }
-
-    /// The contribution of one label to a series hash; summed, so label order does not matter.
-    static func term(nameHash: UInt64, valueHash: UInt64) -> UInt64 {
-        StringInterner.mix(nameHash ^ (valueHash &* 0x9E37_79B9_7F4A_7C15) ^ 0x2545_F491_4F6C_DD1D)
     }
 }

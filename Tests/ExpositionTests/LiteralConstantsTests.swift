@@ -6,11 +6,9 @@ import Model
 /// what they stand for.
 @Suite("Literal constants of the parser")
 struct LiteralConstantsTests {
-    @Test("the metric name label, its sort key and its hash")
+    @Test("the metric name label and its sort key")
     func metricName() {
         #expect(ExpositionParser.metricNameLabel == Labels.metricName)
         #expect(PendingLabel.metricNameKey == PendingLabel.nameKey("__name__"))
-        let hash = Array(Labels.metricName.utf8).withUnsafeBufferPointer { StringInterner.hash($0) }
-        #expect(ExpositionParser.metricNameHash == hash)
     }
 }

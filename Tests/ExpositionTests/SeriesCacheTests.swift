@@ -97,6 +97,32 @@ struct SeriesCacheTests {
         #expect(SeriesCacheTests.outcome(single, .prometheusText, cache: &cache) != .failure(expected))
     }
 
+    @Test("escaped, blank-spaced, empty-valued and non-ASCII spellings of one label set are duplicates; near misses are not",
+          arguments: [
+              ("a{x=\"q\\\"r\"} 1\na{x = \"q\\\"r\"} 2\n", true),
+              ("a{x=\"\\t\"} 1\na{x=\"\\\\t\"} 2\n", true),          // an unknown escape is kept verbatim
+              ("a{x=\"l\\nm\"} 1\na{x=\"l\\nm\"} 2\n", true),
+              ("a{x=\"1\",y=\"\"} 1\na{x=\"1\"} 2\n", true),              // an empty value is no label
+              ("a{x=\"é\",y=\"2\"} 1\na{y=\"2\", x=\"é\"} 2\n", true),
+              ("a{x=\"1\",y=\"2\"} 1\na{x=\"12\"} 2\n", false),
+              ("a{x=\"1\"} 1\na{y=\"1\"} 2\n", false),
+              ("a{x=\"q\\\"\"} 1\na{x=\"q\\\\\"} 2\n", false),         // q" and q\\ differ
+              ("a 1\na{__x=\"a\"} 2\n", false),
+          ])
+    func duplicateEscapes(_ payload: String, _ duplicate: Bool) {
+        let cold = SeriesCacheTests.cold(Array(payload.utf8), .prometheusText)
+        var cache = SeriesCache()
+        _ = SeriesCacheTests.outcome(Array(payload.utf8), .prometheusText, cache: &cache)
+        let warm = SeriesCacheTests.outcome(Array(payload.utf8), .prometheusText, cache: &cache)
+        for outcome in [cold, warm] {
+            if case .failure(let error) = outcome {
+                #expect(duplicate && error.line == 2 && error.message.hasPrefix("duplicate sample"), "\(error) for \(payload.debugDescription)")
+            } else {
+                #expect(!duplicate, "no duplicate found in \(payload.debugDescription)")
+            }
+        }
+    }
+
     @Test("series missing from a complete payload are forgotten; another format starts afresh")
     func eviction() {
         var cache = SeriesCache()
