@@ -7,7 +7,7 @@ import Model
 // and, with --prometheus, with Prometheus' own parser (model/textparse of Prometheus 2.42, Go; built
 // by prom_parse_bench.sh, which fetches the Debian source the first time: Go and network needed).
 //   swift run -c release ParserBench [--seconds S] [--only NAME] [--no-python] [--prometheus] [--runs N]
-//                                    [--file PATH] [--cold-only] [--steady-only]
+//                                    [--file PATH] [--cold-only] [--steady-only] [--all-entries]
 // Payloads: a generated ~1 MB node_exporter-like text payload, and `fake_target.py --dump` output
 // (1,000 and 10,000 series, text 0.0.4 and OpenMetrics). Best run of CPU (thread) time.
 //
@@ -16,6 +16,9 @@ import Model
 // bytes did not change is recognised, not decoded again (its `Labels` come from the cache; the
 // value and timestamp are still parsed). "cold" is a fresh parser, every label decoded: the first
 // scrape of a target, or a one-off parse. The byte-loop reference says how fast this machine is.
+// Both take samples only, as the scrape loop does: HELP, TYPE and UNIT lines are checked but not
+// returned (Prometheus' parser, measured with --prometheus, is not asked for them either);
+// --all-entries returns them too, with their text decoded.
 
 struct Payload {
     let name: String
@@ -56,6 +59,7 @@ func measure(_ payload: Payload, minSeconds: Double, warm: Bool = false) throws 
         let wall = wallSeconds(), cpu = threadCPUSeconds()
         var parser = warm ? ExpositionParser(payload.bytes, format: payload.format, cache: cache)
                           : ExpositionParser(payload.bytes, format: payload.format)
+        parser.samplesOnly = !allEntries
         cache = SeriesCache()
         samples = 0
         while let entry = try parser.next() {
@@ -124,6 +128,9 @@ let only = arguments.firstIndex(of: "--only").map { arguments[$0 + 1] }
 let withPython = !arguments.contains("--no-python")
 /// Measures only the cold parse (for profiling it alone, e.g. under `perf record`).
 let coldOnly = arguments.contains("--cold-only")
+/// Whether HELP, TYPE and UNIT entries are returned too (and their text decoded); the scrape loop,
+/// whose work this measures, takes samples only.
+let allEntries = arguments.contains("--all-entries")
 /// Measures only the steady parse (every scrape after a target's first).
 let steadyOnly = arguments.contains("--steady-only")
 /// The command that times Prometheus' parser, when --prometheus is given and it builds.
@@ -134,7 +141,8 @@ print(String(format: "reference byte loop: %.0f MB/s (cpu)", byteLoopReference(p
 func pad(_ text: String, _ width: Int) -> String { text.padding(toLength: width, withPad: " ", startingAt: 0) }
 func mb(_ bytes: Int, _ seconds: Double) -> String { String(format: "%.0f", Double(bytes) / seconds / 1e6) }
 func rate(_ samples: Int, _ seconds: Double) -> String { String(format: "%.2fM", Double(samples) / seconds / 1e6) }
-print("MB/s and samples/s in CPU time; steady = every scrape after the first (cache hit), cold = first scrape")
+print("MB/s and samples/s in CPU time; steady = every scrape after the first (cache hit), cold = first scrape; "
+      + (allEntries ? "every entry returned, HELP text decoded" : "samples only, as the scrape loop (--all-entries for all)"))
 if prometheus != nil {
     print("prom = Prometheus 2.42 model/textparse, every sample's labels decoded (p.Metric); cold/prom = cold MB/s / prom MB/s")
 }

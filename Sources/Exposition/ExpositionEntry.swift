@@ -4,15 +4,35 @@ import Model
 public enum MetricType: String, Sendable, Hashable, CaseIterable {
     case counter, gauge, histogram, gaugehistogram, summary, info, stateset, unknown
 
-    /// The type named in a `# TYPE` line of `format`, or nil if the format does not know it.
-    init?(typeName: String, format: ExpositionFormat) {
-        switch (typeName, format) {
-        case ("untyped", .prometheusText): self = .unknown
-        case ("counter", _), ("gauge", _), ("histogram", _), ("summary", _): self.init(rawValue: typeName)
-        case ("gaugehistogram", .openMetrics), ("info", .openMetrics), ("stateset", .openMetrics),
-             ("unknown", .openMetrics):
-            self.init(rawValue: typeName)
-        default: return nil
+    /// The type a `# TYPE` line of `format` names at `range`, or nil if the format does not know
+    /// it. Read from the bytes, without making a `String`.
+    init?(_ lexer: Lexer, _ range: Range<Int>, format: ExpositionFormat) {
+        for type in MetricType.allCases where type.exists(in: format) && lexer.equals(range, type.typeName(format)) {
+            self = type
+            return
+        }
+        return nil
+    }
+
+    /// Whether the text format 0.0.4 has this type too (OpenMetrics has them all).
+    private func exists(in format: ExpositionFormat) -> Bool {
+        switch self {
+        case .gaugehistogram, .info, .stateset: format == .openMetrics
+        default: true
+        }
+    }
+
+    /// How `format` spells this type in a `# TYPE` line.
+    private func typeName(_ format: ExpositionFormat) -> StaticString {
+        switch self {
+        case .counter: "counter"
+        case .gauge: "gauge"
+        case .histogram: "histogram"
+        case .gaugehistogram: "gaugehistogram"
+        case .summary: "summary"
+        case .info: "info"
+        case .stateset: "stateset"
+        case .unknown: format == .prometheusText ? "untyped" : "unknown"
         }
     }
 }

@@ -33,13 +33,16 @@ extension ExpositionParser {
     }
 
     /// The metric family name after the keyword, checked against the OpenMetrics family rules.
-    private mutating func metadataName(_ lexer: inout Lexer, _ keyword: String) throws(ExpositionError) -> String {
+    /// Nil (the name checked, not made into a `String`) for a text-format payload when metadata is
+    /// not returned: nothing then reads it.
+    private mutating func metadataName(_ lexer: inout Lexer, _ keyword: String) throws(ExpositionError) -> String? {
         guard lexer.skipBlanks() > 0 else { throw error(lexer, "expected metric name after \(keyword)") }
         let range = lexer.scanMetricName()
         guard !range.isEmpty else { throw error(lexer, "expected metric name after \(keyword)") }
         if let current = lexer.current, current != .space, current != .tab {
             throw error(lexer, "invalid character in metric name")
         }
+        if samplesOnly && format == .prometheusText { return nil }
         let name = interner.intern(lexer.bytes, range)
         if format == .openMetrics, let message = families.metadata(keyword, family: name) {
             lexer.position = range.lowerBound
@@ -49,7 +52,7 @@ extension ExpositionParser {
     }
 
     private mutating func parseHelp(_ lexer: inout Lexer) throws(ExpositionError) -> ExpositionEntry? {
-        let name = try metadataName(&lexer, "HELP")
+        guard let name = try metadataName(&lexer, "HELP"), !samplesOnly else { return nil }
         if format == .openMetrics { _ = lexer.consume(.space) } else { lexer.skipBlanks() }
         let text = unescapeHelp(lexer.bytes, lexer.position..<lexer.end)
         return .help(metric: name, text: text)
@@ -57,20 +60,21 @@ extension ExpositionParser {
 
     private mutating func parseType(_ lexer: inout Lexer) throws(ExpositionError) -> ExpositionEntry? {
         let name = try metadataName(&lexer, "TYPE")
-        guard lexer.skipBlanks() > 0, !lexer.atEnd else { throw error(lexer, "expected metric type after TYPE \(name)") }
+        guard lexer.skipBlanks() > 0, !lexer.atEnd else { throw error(lexer, "expected metric type after TYPE \(name ?? "")") }
         let typeStart = lexer.position
-        let typeName = lexer.text(lexer.scanToken())
+        let typeRange = lexer.scanToken()
         lexer.skipBlanks()
-        guard lexer.atEnd, let type = MetricType(typeName: typeName, format: format) else {
+        guard lexer.atEnd, let type = MetricType(lexer, typeRange, format: format) else {
             lexer.position = typeStart
-            throw error(lexer, "invalid metric type \"\(typeName)\"")
+            throw error(lexer, "invalid metric type \"\(lexer.text(typeRange))\"")
         }
         if format == .openMetrics { families.type(type) }
+        guard let name, !samplesOnly else { return nil }
         return .type(metric: name, type: type)
     }
 
     private mutating func parseUnit(_ lexer: inout Lexer) throws(ExpositionError) -> ExpositionEntry? {
-        let name = try metadataName(&lexer, "UNIT")
+        let name = try metadataName(&lexer, "UNIT") ?? ""
         lexer.skipBlanks()
         let unitStart = lexer.position
         let unitRange = lexer.scanMetricName()
@@ -81,7 +85,7 @@ extension ExpositionParser {
             lexer.position = unitStart
             throw error(lexer, message)
         }
-        return .unit(metric: name, unit: unit)
+        return samplesOnly ? nil : .unit(metric: name, unit: unit)
     }
 
     /// HELP escapes: `\\` and `\n` in both formats, `\"` too in OpenMetrics; others are kept.

@@ -73,6 +73,11 @@ public struct ExpositionParser {
     /// series by `lastSeriesHash` and needs the labels only for series it has not seen.
     public var deferCachedLabels = false
 
+    /// When set, `next()` returns samples only: HELP, TYPE and UNIT lines are still checked (and
+    /// OpenMetrics' family rules applied) but not returned, so their names and text are not made
+    /// into `String`s. For a caller that reads only the samples, as the scrape loop does.
+    public var samplesOnly = false
+
     /// The labels of the last sample if its series came from the cache, nil otherwise (the
     /// sample then carried its labels).
     public var lastCachedLabels: Labels? { lastFromCache ? cacheIndex.map { cache.labels(at: $0) } : nil }

@@ -89,6 +89,20 @@ struct Lexer {
         position += 1
         let start = position
         var flags: UInt8 = 0
+        // Plain stretches 8 bytes at a time: a word with no quote, backslash or non-ASCII byte is
+        // skipped whole; the byte loop below takes over at the first such byte.
+        if let base = bytes.baseAddress {
+            while position + 8 <= end {
+                let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
+                let special = Lexer.zeroBytes(word ^ 0x2222_2222_2222_2222) | Lexer.zeroBytes(word ^ 0x5C5C_5C5C_5C5C_5C5C)
+                    | (word & 0x8080_8080_8080_8080)
+                if special != 0 {
+                    position += special.trailingZeroBitCount >> 3
+                    break
+                }
+                position += 8
+            }
+        }
         while position < end {
             let byte = bytes[position]
             if byte == .quote { position += 1; return QuotedRange(range: start..<position - 1, flags: flags) }
@@ -102,6 +116,13 @@ struct Lexer {
         }
         position = end
         return nil
+    }
+
+    /// The high bit set in each byte of `word` (little-endian) that is zero, and possibly in bytes
+    /// above a zero one (a borrow): exact for the lowest zero byte, which is all the scanners read.
+    @inline(__always)
+    static func zeroBytes(_ word: UInt64) -> UInt64 {
+        (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080
     }
 
     /// Where the series text that starts before the cursor (just after the metric name) ends: after

@@ -39,6 +39,7 @@ public struct ScrapeAssembler: Sendable {
             var parser = ExpositionParser(bytes, format: ExpositionFormat.from(contentType: contentType), cache: seriesCache)
             seriesCache = SeriesCache()   // the parser holds the only copy, so it is not copied on write
             parser.deferCachedLabels = true   // labels come from `series` for the series seen before
+            parser.samplesOnly = true
             series.begin()
             scraped = collect(&parser, at: time)
             seriesCache = parser.cache
