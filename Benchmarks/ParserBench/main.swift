@@ -59,13 +59,19 @@ func measure(_ payload: Payload, minSeconds: Double, warm: Bool = false) throws 
         let wall = wallSeconds(), cpu = threadCPUSeconds()
         var parser = warm ? ExpositionParser(payload.bytes, format: payload.format, cache: cache)
                           : ExpositionParser(payload.bytes, format: payload.format)
-        parser.samplesOnly = !allEntries
         cache = SeriesCache()
         samples = 0
-        while let entry = try parser.next() {
-            if case let .sample(labels, _, _) = entry {
+        if allEntries {
+            while let entry = try parser.next() {
+                if case let .sample(labels, _, _) = entry {
+                    samples += 1
+                    labelCount &+= labels.count
+                }
+            }
+        } else {
+            while let sample = try parser.nextSample() {
                 samples += 1
-                labelCount &+= labels.count
+                labelCount &+= sample.labels.count
             }
         }
         if warm { cache = parser.cache }

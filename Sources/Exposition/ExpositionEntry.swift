@@ -49,3 +49,13 @@ public enum ExpositionEntry: Sendable, Equatable {
     /// Exemplars are validated and dropped.
     case sample(labels: Labels, value: Double, timestamp: Timestamp?)
 }
+
+/// One sample, as `ExpositionParser.nextSample()` returns it.
+public struct ExpositionSample: Sendable {
+    /// The series, `__name__` included.
+    public let labels: Labels
+    /// The sample value.
+    public let value: Double
+    /// In milliseconds, if the line had a timestamp.
+    public let timestamp: Timestamp?
+}

@@ -10,9 +10,7 @@ extension ExpositionParser {
     /// - Throws: the first `ExpositionError`; nothing is returned for a malformed payload.
     public mutating func parseAll() throws(ExpositionError) -> [(labels: Labels, value: Double, timestamp: Timestamp?)] {
         var samples: [(labels: Labels, value: Double, timestamp: Timestamp?)] = []
-        while let entry = try next() {
-            if case let .sample(labels, value, timestamp) = entry { samples.append((labels, value, timestamp)) }
-        }
+        while let sample = try nextSample() { samples.append((sample.labels, sample.value, sample.timestamp)) }
         return samples
     }
 }

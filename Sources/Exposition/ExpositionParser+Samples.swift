@@ -2,7 +2,7 @@ import Model
 
 /// Sample lines: `name{label="value",...} value [timestamp] [# {exemplar labels} value [timestamp]]`.
 extension ExpositionParser {
-    mutating func parseSample(_ lexer: inout Lexer) throws(ExpositionError) -> ExpositionEntry? {
+    mutating func parseSample(_ lexer: inout Lexer) throws(ExpositionError) -> ExpositionSample {
         var name = "", labels: Labels, labelsColumn = 0
         if caching, let hit = cache.lookupNext(lexer.bytes, at: lexer.position, lineEnd: lexer.end,
                                                lenientBlanks: format == .prometheusText) {
@@ -36,7 +36,7 @@ extension ExpositionParser {
         let timestamp = try parseTimestampAndExemplar(&lexer)
         if format == .openMetrics { try checkOpenMetricsSample(name, labels, column: labelsColumn) }
         try checkDuplicate(labels, timestamp)
-        return .sample(labels: labels, value: value, timestamp: timestamp)
+        return ExpositionSample(labels: labels, value: value, timestamp: timestamp)
     }
 
     /// The metric name and labels of the series starting at `nameRange`: from the cache when these

@@ -73,10 +73,9 @@ public struct ExpositionParser {
     /// series by `lastSeriesHash` and needs the labels only for series it has not seen.
     public var deferCachedLabels = false
 
-    /// When set, `next()` returns samples only: HELP, TYPE and UNIT lines are still checked (and
-    /// OpenMetrics' family rules applied) but not returned, so their names and text are not made
-    /// into `String`s. For a caller that reads only the samples, as the scrape loop does.
-    public var samplesOnly = false
+    /// Whether the caller reads samples only (`nextSample()`): metadata lines are then checked but
+    /// not made into entries.
+    var samplesOnly = false
 
     /// The labels of the last sample if its series came from the cache, nil otherwise (the
     /// sample then carried its labels).
@@ -114,10 +113,19 @@ public struct ExpositionParser {
     /// - Throws: `ExpositionError` for malformed input, naming the line and column.
     public mutating func next() throws(ExpositionError) -> ExpositionEntry? {
         if let failure { throw failure }
+        samplesOnly = false
         let bytes = self.bytes
         do {
             return try bytes.withUnsafeBufferPointer { (buffer) throws(ExpositionError) -> ExpositionEntry? in
-                try nextEntry(buffer)
+                while var lexer = try nextLine(buffer) {
+                    if lexer.current == .hash {
+                        if let entry = try parseComment(&lexer) { return entry }
+                        continue
+                    }
+                    let sample = try parseSample(&lexer)
+                    return .sample(labels: sample.labels, value: sample.value, timestamp: sample.timestamp)
+                }
+                return nil
             }
         } catch {
             failure = error
@@ -125,7 +133,35 @@ public struct ExpositionParser {
         }
     }
 
-    private mutating func nextEntry(_ buffer: UnsafeBufferPointer<UInt8>) throws(ExpositionError) -> ExpositionEntry? {
+    /// The next sample, nil at the end of the payload: what the scrape loop reads. HELP, TYPE and
+    /// UNIT lines are checked as by `next()` (and OpenMetrics' family rules applied) but skipped,
+    /// without making `String`s of them; a sample is a plain struct, cheaper to pass and drop than
+    /// an `ExpositionEntry`. Call either this or `next()` for a payload, not both.
+    /// - Throws: `ExpositionError` for malformed input, naming the line and column.
+    public mutating func nextSample() throws(ExpositionError) -> ExpositionSample? {
+        if let failure { throw failure }
+        samplesOnly = true
+        let bytes = self.bytes
+        do {
+            return try bytes.withUnsafeBufferPointer { (buffer) throws(ExpositionError) -> ExpositionSample? in
+                while var lexer = try nextLine(buffer) {
+                    if lexer.current == .hash {
+                        _ = try parseComment(&lexer)
+                        continue
+                    }
+                    return try parseSample(&lexer)
+                }
+                return nil
+            }
+        } catch {
+            failure = error
+            throw error
+        }
+    }
+
+    /// The next line that holds something (blank lines of the text format skipped), with the
+    /// cursor on its first non-blank byte; nil at the end of the payload.
+    private mutating func nextLine(_ buffer: UnsafeBufferPointer<UInt8>) throws(ExpositionError) -> Lexer? {
         while offset < buffer.count {
             if sawEOF { throw ExpositionError(line: lineNumber + 1, column: 1, message: "unexpected content after # EOF") }
             let lineStart = offset
@@ -135,7 +171,16 @@ public struct ExpositionParser {
             var end = newline
             if end > lineStart, buffer[end - 1] == .carriageReturn { end -= 1 }
             var lexer = Lexer(bytes: buffer, lineStart: lineStart, end: end)
-            if let entry = try parseLine(&lexer) { return entry }
+            guard let first = lexer.current else {
+                if format == .openMetrics { throw error(lexer, "blank lines are not allowed in OpenMetrics") }
+                continue
+            }
+            if first == .space || first == .tab {
+                if format == .openMetrics { throw error(lexer, "unexpected whitespace at start of line") }
+                lexer.skipBlanks()
+                if lexer.atEnd { continue }
+            }
+            return lexer
         }
         if format == .openMetrics, !sawEOF {
             sawEOF = true
@@ -146,21 +191,6 @@ public struct ExpositionParser {
             cache.finishPayload()
         }
         return nil
-    }
-
-    private mutating func parseLine(_ lexer: inout Lexer) throws(ExpositionError) -> ExpositionEntry? {
-        guard let first = lexer.current else {
-            if format == .openMetrics { throw error(lexer, "blank lines are not allowed in OpenMetrics") }
-            return nil
-        }
-        if first == .hash { return try parseComment(&lexer) }
-        if first == .space || first == .tab {
-            if format == .openMetrics { throw error(lexer, "unexpected whitespace at start of line") }
-            lexer.skipBlanks()
-            if lexer.atEnd { return nil }
-            if lexer.current == .hash { return try parseComment(&lexer) }
-        }
-        return try parseSample(&lexer)
     }
 
     func error(_ lexer: Lexer, _ message: String) -> ExpositionError {

@@ -31,23 +31,26 @@ struct CorpusTests {
         }
     }
 
-    @Test("samples only: the same samples and the same errors, HELP, TYPE and UNIT left out",
+    @Test("nextSample: the same samples and the same errors as next(), HELP, TYPE and UNIT left out",
           arguments: Corpus.payloads("good").map { "good/" + $0 } + Corpus.payloads("bad").map { "bad/" + $0 })
     func samplesOnly(_ path: String) throws {
         let bytes = try Corpus.bytes(path), format = Corpus.format(of: path)
-        func entries(samplesOnly: Bool) -> ([ExpositionEntry], ExpositionError?) {
-            var parser = ExpositionParser(bytes, format: format)
-            parser.samplesOnly = samplesOnly
-            var entries: [ExpositionEntry] = []
-            do {
-                while let entry = try parser.next() { entries.append(entry) }
-                return (entries, nil)
-            } catch {
-                return (entries, error)
-            }
+        var parser = ExpositionParser(bytes, format: format)
+        var all: [ExpositionEntry] = [], allError: ExpositionError?
+        do {
+            while let entry = try parser.next() { all.append(entry) }
+        } catch {
+            allError = error
         }
-        let (all, allError) = entries(samplesOnly: false)
-        let (samples, samplesError) = entries(samplesOnly: true)
+        parser = ExpositionParser(bytes, format: format)
+        var samples: [ExpositionEntry] = [], samplesError: ExpositionError?
+        do {
+            while let sample = try parser.nextSample() {
+                samples.append(.sample(labels: sample.labels, value: sample.value, timestamp: sample.timestamp))
+            }
+        } catch {
+            samplesError = error
+        }
         // Compared as text: a NaN sample value is not equal to itself.
         #expect(samples.map { "\($0)" } == all.filter { if case .sample = $0 { true } else { false } }.map { "\($0)" })
         #expect(samplesError == allError)

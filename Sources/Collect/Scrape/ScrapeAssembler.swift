@@ -39,7 +39,6 @@ public struct ScrapeAssembler: Sendable {
             var parser = ExpositionParser(bytes, format: ExpositionFormat.from(contentType: contentType), cache: seriesCache)
             seriesCache = SeriesCache()   // the parser holds the only copy, so it is not copied on write
             parser.deferCachedLabels = true   // labels come from `series` for the series seen before
-            parser.samplesOnly = true
             series.begin()
             scraped = collect(&parser, at: time)
             seriesCache = parser.cache
@@ -93,8 +92,8 @@ extension ScrapeAssembler {
         var result = Scraped()
         result.values.reserveCapacity(parser.cache.count + 8)
         do {
-            while let entry = try parser.next() {
-                guard case let .sample(labels, value, timestamp) = entry else { continue }
+            while let sample = try parser.nextSample() {
+                let labels = sample.labels, value = sample.value, timestamp = sample.timestamp
                 result.count += 1
                 if target.sampleLimit > 0, result.count > target.sampleLimit { continue }
                 // The parser rejects repeated series; target labels can still merge two into one.
