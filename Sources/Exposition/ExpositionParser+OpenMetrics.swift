@@ -3,7 +3,9 @@ import Model
 /// Per-sample OpenMetrics rules that need the labels: buckets carry `le`, quantiles `quantile`,
 /// both as numbers; a stateset sample carries a label named after its family.
 extension ExpositionParser {
-    func checkOpenMetricsSample(_ name: String, _ labels: Labels, column: Int) throws(ExpositionError) {
+    // `mutating` (as `pendingLabelIsNumeric`) though it changes nothing: a non-mutating method is
+    // handed a copy of the whole parser here, a few hundred bytes per sample.
+    mutating func checkOpenMetricsSample(_ name: String, _ labels: Labels, column: Int) throws(ExpositionError) {
         switch families.lastKind {
         case .plain: return
         case .bucket:
@@ -25,7 +27,7 @@ extension ExpositionParser {
     /// Whether the sample just decoded (not taken from the cache) has the label with this name
     /// (a name of at most 8 bytes: its key and length) with a number for value, read from the
     /// pending labels without making a `String`. False means "ask the labels".
-    private func pendingLabelIsNumeric(key: UInt64, count: Int32) -> Bool {
+    private mutating func pendingLabelIsNumeric(key: UInt64, count: Int32) -> Bool {
         guard !lastFromCache else { return false }
         for label in pending.inWrittenOrder where label.key == key && label.nameCount == count {
             guard label.index != PendingLabel.metricNameIndex, !label.isEmpty, !label.valueInArena else { return false }

@@ -66,7 +66,7 @@ public struct ExpositionParser {
 
     /// A 64-bit hash of the labels of the sample `next()` returned last, the same for equal label
     /// sets however they were written: lets a caller recognise a series without hashing its `Labels`.
-    public var lastSeriesHash: UInt64 { seriesHash }
+    public var lastSeriesHash: UInt64 { mutating get { seriesHash } }
 
     /// When set (text format only), a sample whose series came from the cache is returned with
     /// empty `Labels`; `lastCachedLabels` has them. For a caller that keeps what it derived from a
@@ -79,7 +79,9 @@ public struct ExpositionParser {
 
     /// The labels of the last sample if its series came from the cache, nil otherwise (the
     /// sample then carried its labels).
-    public var lastCachedLabels: Labels? { lastFromCache ? cacheIndex.map { cache.labels(at: $0) } : nil }
+    /// A `mutating get`, as `lastSeriesHash`: from another module a plain getter is handed a copy
+    /// of the whole parser (a few hundred bytes) per call; this one reads it in place.
+    public var lastCachedLabels: Labels? { mutating get { lastFromCache ? cacheIndex.map { cache.labels(at: $0) } : nil } }
 
     /// Series decoded by this and earlier parses of the same target; see `SeriesCache`.
     public internal(set) var cache: SeriesCache
