@@ -186,7 +186,8 @@ struct SeriesCacheTests {
         while let entry = try second.next() {
             guard case let .sample(labels, _, _) = entry else { continue }
             #expect(labels.isEmpty)
-            again.append(try #require(second.lastCachedLabels))
+            let cached = second.lastCachedLabels
+            again.append(try #require(cached))
         }
         #expect(again == decoded)
         #expect(decoded.first?["y"] == "a\"b")
