@@ -37,12 +37,19 @@ extension ExpositionParser {
         return false
     }
 
-    private func requireNumericLabel(_ label: String, of name: String, _ labels: Labels, column: Int) throws(ExpositionError) {
-        guard var text = labels[label] else {
+    /// Checks the label on the sample's `Labels` (a sample from the cache, or a label the pending
+    /// labels could not answer for), reading its bytes rather than making a `String`.
+    private mutating func requireNumericLabel(_ label: StaticString, of name: String, _ labels: Labels, column: Int) throws(ExpositionError) {
+        let numeric: Bool? = labels.withBytes { set in
+            guard let index = set.index(of: UnsafeBufferPointer(start: label.utf8Start, count: label.utf8CodeUnitCount)) else { return nil }
+            let value = set.value(index)
+            return NumberParsing.parseDouble(value, 0..<value.count) != nil
+        }
+        guard let numeric else {
             throw ExpositionError(line: lineNumber, column: column, message: "\(name) has no \(label) label")
         }
-        let valid = text.withUTF8 { NumberParsing.parseDouble($0, 0..<$0.count) } != nil
-        guard valid else {
+        guard numeric else {
+            let text = labels["\(label)"] ?? ""
             throw ExpositionError(line: lineNumber, column: column, message: "\(name) has non-numeric \(label) \"\(text)\"")
         }
     }
