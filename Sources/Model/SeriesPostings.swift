@@ -5,7 +5,10 @@ struct SeriesPostings {
     private(set) var labels: [Labels] = []
     /// name → value → ids, ascending (ids are handed out in increasing order).
     private var postings: [String: [String: [Int32]]] = [:]
-    /// Position of each id in label order; rebuilt lazily after series are added.
+    /// The ids `rankByID` covers, in label order.
+    private var order: [Int32] = []
+    /// Position of each id in label order, for the ids below `order.count`; brought up to date
+    /// lazily after series are added (see `match`).
     private var rankByID: [Int32] = []
 
     /// Adds a new label set and returns its id.
@@ -17,10 +20,21 @@ struct SeriesPostings {
     }
 
     /// Ids of the series matching every matcher, sorted by their label sets.
+    ///
+    /// Sorted by rank (integer compares) when the ranks cover every id. When series were added
+    /// since, a small result is sorted by its label sets directly, and a large one first brings the
+    /// ranks up to date by merging the new ids in: a store that gains series between selects (as
+    /// rule evaluation's `ALERTS` does) then does not re-sort every label set for every select.
     mutating func match(_ matchers: [Matcher]) -> [Int32] {
         var ids = candidates(matchers)
         if ids.count < 2 { return ids }
-        if rankByID.count != labels.count { rebuildRanks() }
+        if order.count != labels.count {
+            if ids.count < labels.count / 16 {
+                labels.withUnsafeBufferPointer { sets in ids.sort { sets[Int($0)] < sets[Int($1)] } }
+                return ids
+            }
+            updateRanks()
+        }
         ids.withUnsafeMutableBufferPointer { buffer in
             rankByID.withUnsafeBufferPointer { ranks in buffer.sort { ranks[Int($0)] < ranks[Int($1)] } }
         }
@@ -52,9 +66,28 @@ struct SeriesPostings {
         }
     }
 
-    private mutating func rebuildRanks() {
-        var order = Array(0..<Int32(labels.count))
-        labels.withUnsafeBufferPointer { sets in order.sort { sets[Int($0)] < sets[Int($1)] } }
+    /// Sorts the ids added since the last update and merges them into `order`: about n + k log k
+    /// label-set comparisons for k new ids among n, not n log n. Then renumbers every rank.
+    private mutating func updateRanks() {
+        var fresh = Array(Int32(order.count)..<Int32(labels.count))
+        labels.withUnsafeBufferPointer { sets in
+            fresh.sort { sets[Int($0)] < sets[Int($1)] }
+            var merged: [Int32] = []
+            merged.reserveCapacity(sets.count)
+            var i = 0, j = 0
+            while i < order.count, j < fresh.count {
+                if sets[Int(fresh[j])] < sets[Int(order[i])] {
+                    merged.append(fresh[j])
+                    j += 1
+                } else {
+                    merged.append(order[i])
+                    i += 1
+                }
+            }
+            merged.append(contentsOf: order[i...])
+            merged.append(contentsOf: fresh[j...])
+            order = merged
+        }
         rankByID = [Int32](repeating: 0, count: labels.count)
         for (rank, id) in order.enumerated() { rankByID[Int(id)] = Int32(rank) }
     }
