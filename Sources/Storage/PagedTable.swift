@@ -32,8 +32,8 @@ struct PagedTable<Element> {
     subscript(id: UInt32) -> Element? {
         @inline(__always) get {
             let page = Int(id &>> Self.pageShift)
-            guard page < pages.count else { return nil }
-            return pages[page]?.slots[Int(id) & (Self.pageSize - 1)] ?? nil
+            guard page < pages.count, pages[page] != nil else { return nil }
+            return pages[page]!.slots[Int(id) & (Self.pageSize - 1)]
         }
         set {
             if let newValue { store(id, newValue) } else { remove(id) }
@@ -44,7 +44,16 @@ struct PagedTable<Element> {
     @inline(__always)
     mutating func update<R>(_ id: UInt32, default initial: @autoclosure () -> Element, _ body: (inout Element) -> R) -> R {
         let page = Int(id &>> Self.pageShift), slot = Int(id) & (Self.pageSize - 1)
-        if page >= pages.count || pages[page]?.slots[slot] == nil { store(id, initial()) }
+        // One access to the page, mutated in place (an optional chain would copy the element).
+        if page < pages.count, pages[page] != nil {
+            if pages[page]!.slots[slot] == nil {
+                pages[page]!.slots[slot] = initial()
+                pages[page]!.live += 1
+                count += 1
+            }
+            return body(&pages[page]!.slots[slot]!)
+        }
+        store(id, initial())
         return body(&pages[page]!.slots[slot]!)
     }
 
@@ -67,7 +76,7 @@ struct PagedTable<Element> {
     @discardableResult
     mutating func remove(_ id: UInt32) -> Element? {
         let page = Int(id &>> Self.pageShift), slot = Int(id) & (Self.pageSize - 1)
-        guard page < pages.count, let old = pages[page]?.slots[slot] ?? nil else { return nil }
+        guard page < pages.count, pages[page] != nil, let old = pages[page]!.slots[slot] else { return nil }
         count -= 1
         if pages[page]!.live == 1 {
             pages[page] = nil
