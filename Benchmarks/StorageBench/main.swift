@@ -4,6 +4,7 @@
 //   StorageBench crash-child DB FIRST_BATCH     (used by the crash tests: appends until killed)
 //   StorageBench prune-child DB NOW RETENTION   (used by the crash tests: one retention pass with its prune)
 //   swift run -c release StorageBench --prune [--series 100000]   (cost of pruning churned series)
+//   swift run -c release StorageBench --churn [--series 100000] [--rounds 10]   (RSS under label churn)
 import Foundation
 import Model
 import SQLite
@@ -32,6 +33,12 @@ defer { if !arguments.contains("--keep") { try? FileManager.default.removeItem(a
 
 if arguments.contains("--prune") {
     try PruneBench.run(dir: workDir, series: Int(option("--series", "100000"))!)
+    try? FileManager.default.removeItem(atPath: workDir)
+    exit(0)
+}
+
+if arguments.contains("--churn") {
+    try ChurnBench.run(dir: workDir, series: Int(option("--series", "100000"))!, rounds: Int(option("--rounds", "10"))!)
     try? FileManager.default.removeItem(atPath: workDir)
     exit(0)
 }

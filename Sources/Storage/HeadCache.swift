@@ -24,14 +24,17 @@ struct HeadCache {
     private var decodedThrough: Int64 = 0
     /// The `head_deletions` count the cache was built at; nil before the first sync.
     private var deletions: Int64?
-    /// Samples by series id, in write order.
-    private var series: [SeriesSamples] = []
+    /// Samples by series id, in write order; paged, so only ids with head samples take room.
+    private var series = PagedTable<SeriesSamples>()
+
+    /// Pages of series allocated (for tests and figures; see `PagedTable`).
+    var allocatedPages: Int { series.allocatedPages }
 
     /// Brings the cache to the head of the snapshot `connection` reads (the caller's transaction).
     mutating func sync(_ connection: Connection) throws {
         let count = try connection.scalar("SELECT value FROM tsdb_settings WHERE name = 'head_deletions'")?.int64 ?? 0
         if count != deletions {
-            let held = !series.isEmpty
+            let held = series.count > 0
             self = HeadCache()
             deletions = count
             // The block just compacted held the most memory this process uses; give it back
@@ -58,26 +61,18 @@ struct HeadCache {
     }
 
     private mutating func add(_ id: UInt32, _ sample: Sample) {
-        let slot = Int(id)
-        if slot >= series.count {
-            series.append(contentsOf: repeatElement(SeriesSamples(), count: slot + 1 - series.count))
-        }
-        series[slot].append(sample)
+        series.update(id, default: SeriesSamples()) { $0.append(sample) }
     }
 
     /// The cached samples of series `id` in `range`, in write order.
     func samples(of id: UInt32, in range: ClosedRange<Timestamp>) -> [Sample] {
-        let slot = Int(id)
-        guard slot < series.count else { return [] }
-        return series[slot].samples(in: range)
+        series[id]?.samples(in: range) ?? []
     }
 
     /// The cached samples of series `id` that `points` take, in time order (a later write wins
     /// an equal timestamp).
     func samples(of id: UInt32, picking points: LookbackPoints) -> [Sample] {
-        let slot = Int(id)
-        guard slot < series.count else { return [] }
-        return series[slot].samples(picking: points)
+        series[id]?.samples(picking: points) ?? []
     }
 }
 

@@ -5,7 +5,9 @@ import Model
 /// over earlier ones, held batches over both).
 struct SampleCollector {
     let ids: [UInt32]
-    private var slots: [Int32]
+    /// Position of each wanted id in `ids`; paged, so its size follows the wanted ids rather
+    /// than the highest id ever created.
+    private var slots = PagedTable<Int32>()
     var chunkSamples: [[Sample]]
     var headSamples: [[Sample]]
     private var hasData: [Bool]
@@ -18,8 +20,7 @@ struct SampleCollector {
         self.ids = ids
         lowest = ids.min() ?? 0
         highest = ids.max() ?? 0
-        slots = [Int32](repeating: -1, count: Int(highest) + 1)
-        for (slot, id) in ids.enumerated() { slots[Int(id)] = Int32(slot) }
+        for (slot, id) in ids.enumerated() { slots[id] = Int32(slot) }
         chunkSamples = Array(repeating: [], count: ids.count)
         headSamples = Array(repeating: [], count: ids.count)
         hasData = Array(repeating: false, count: ids.count)
@@ -27,9 +28,7 @@ struct SampleCollector {
 
     @inline(__always)
     func slot(of id: UInt32) -> Int? {
-        guard Int(id) < slots.count else { return nil }
-        let slot = slots[Int(id)]
-        return slot < 0 ? nil : Int(slot)
+        slots[id].map { Int($0) }
     }
 
     mutating func markData(_ slot: Int) { hasData[slot] = true }

@@ -2,31 +2,37 @@ import Model
 
 /// The in-memory view of the series table: id → labels and an inverted index for matchers.
 /// Built from the table at open, extended as series are created and shrunk as they are pruned,
-/// so matching never touches SQLite. About 0.3–0.5 kB per series. Ids are never reused, so a
-/// pruned id's slot stays empty (`maxID` never goes down).
+/// so matching never touches SQLite. About 0.3–0.5 kB per series. Ids are never reused; the
+/// tables by id are paged (`PagedTable`), so the memory of pruned series is given back, but
+/// `maxID` never goes down.
 struct SeriesIndex {
-    private(set) var labelsByID: [Labels?] = [nil]   // ids start at 1
+    private var labelsByID = PagedTable<Labels>()
     /// name → value → ids (ascending, since ids are added in increasing order).
     private var postings: [String: [String: [UInt32]]] = [:]
-    private(set) var count = 0
     /// Position of each id in label order; rebuilt after series are added.
-    private var rankByID: [UInt32]?
+    private var rankByID: PagedTable<UInt32>?
     /// The `series_prunes` count of the table this index reflects (see `TSDB.refreshIndex`).
     var pruneGeneration: Int64 = 0
+    /// The highest id ever added (pruned or not).
+    private(set) var maxID: UInt32 = 0
 
-    var maxID: UInt32 { UInt32(labelsByID.count - 1) }
+    /// Series known.
+    var count: Int { labelsByID.count }
 
-    func labels(_ id: UInt32) -> Labels? {
-        Int(id) < labelsByID.count ? labelsByID[Int(id)] : nil
-    }
+    /// Pages allocated by the tables by id (for tests and figures; see `PagedTable`).
+    var allocatedPages: (labels: Int, ranks: Int) { (labelsByID.allocatedPages, rankByID?.allocatedPages ?? 0) }
+
+    @inline(__always)
+    func labels(_ id: UInt32) -> Labels? { labelsByID[id] }
+
+    /// Calls `body` with each series, ids ascending.
+    func forEach(_ body: (UInt32, Labels) throws -> Void) rethrows { try labelsByID.forEach(body) }
 
     /// Adds a series; ignores ids already known (a reader refresh may race the writer's publish).
     mutating func add(_ id: UInt32, _ labels: Labels) {
-        let slot = Int(id)
-        while labelsByID.count <= slot { labelsByID.append(nil) }
-        guard labelsByID[slot] == nil else { return }
-        labelsByID[slot] = labels
-        count += 1
+        maxID = max(maxID, id)
+        guard labelsByID[id] == nil else { return }
+        labelsByID[id] = labels
         rankByID = nil
         for label in labels {
             postings[label.name, default: [:]][label.value, default: []].insertSorted(id)
@@ -38,9 +44,7 @@ struct SeriesIndex {
     mutating func remove(_ ids: some Sequence<UInt32>) {
         var gone: [String: [String: Set<UInt32>]] = [:]
         for id in ids {
-            guard let labels = labels(id) else { continue }
-            labelsByID[Int(id)] = nil
-            count -= 1
+            guard let labels = labelsByID.remove(id) else { continue }
             for label in labels { gone[label.name, default: [:]][label.value, default: []].insert(id) }
         }
         if gone.isEmpty { return }
@@ -56,9 +60,9 @@ struct SeriesIndex {
 
     /// Forgets the series up to `through` missing from `present` (pruned by another process).
     mutating func retain(_ present: Set<UInt32>, through: UInt32) {
-        let last = min(through, maxID)
-        guard last >= 1 else { return }
-        remove((1...last).filter { labels($0) != nil && !present.contains($0) })
+        var gone: [UInt32] = []
+        labelsByID.forEach { id, _ in if id <= through && !present.contains(id) { gone.append(id) } }
+        remove(gone)
     }
 
     /// Ids of series matching every matcher, in label order (the order queries return).
@@ -66,14 +70,19 @@ struct SeriesIndex {
         let ids = match(matchers)
         if ids.count < 2 { return ids }
         if rankByID == nil {
-            var order = allIDs()
-            order.sort { labelsByID[Int($0)]! < labelsByID[Int($1)]! }
-            var ranks = [UInt32](repeating: 0, count: labelsByID.count)
-            for (rank, id) in order.enumerated() { ranks[Int(id)] = UInt32(rank) }
+            var order: [(id: UInt32, labels: Labels)] = []
+            order.reserveCapacity(count)
+            labelsByID.forEach { order.append(($0, $1)) }
+            order.sort { $0.labels < $1.labels }
+            var ranks = PagedTable<UInt32>()
+            for (rank, entry) in order.enumerated() { ranks[entry.id] = UInt32(rank) }
             rankByID = ranks
         }
         let ranks = rankByID!
-        return ids.sorted { ranks[Int($0)] < ranks[Int($1)] }
+        // Rank in the high half, id in the low: one lookup per id, then a sort of plain integers.
+        var keyed = ids.map { UInt64(ranks[$0]!) << 32 | UInt64($0) }
+        keyed.sort()
+        return keyed.map { UInt32(truncatingIfNeeded: $0) }
     }
 
     /// Ids of series matching every matcher, ascending.
@@ -92,20 +101,13 @@ struct SeriesIndex {
             candidates = candidates.map { intersect($0, ids) } ?? ids
             if candidates!.isEmpty { return [] }
         }
-        let pool = candidates ?? allIDs()
+        let pool = candidates ?? labelsByID.ids
         let rest = matchers.filter { $0.matchesEmpty }
         if rest.isEmpty { return pool }
         return pool.filter { id in
             guard let labels = labels(id) else { return false }
             return rest.allSatisfy { $0.matches(labels) }
         }
-    }
-
-    private func allIDs() -> [UInt32] {
-        var out: [UInt32] = []
-        out.reserveCapacity(count)
-        for (i, labels) in labelsByID.enumerated() where labels != nil { out.append(UInt32(i)) }
-        return out
     }
 
     private func intersect(_ a: [UInt32], _ b: [UInt32]) -> [UInt32] {

@@ -235,11 +235,12 @@ extension TSDB {
     }
 }
 
-/// Groups decoded head samples by (block, series) with dense per-series arrays: a dictionary
-/// lookup per sample would cost more than decoding it.
+/// Groups decoded head samples by (block, series) with per-series tables by id: a dictionary
+/// lookup per sample would cost more than decoding it. Paged (`PagedTable`), so their size
+/// follows the ids in the head rather than the highest id ever created.
 struct BlockGrouping {
     private var blocks: [Int64] = []
-    private var series: [[[Sample]]] = []
+    private var series: [PagedTable<[Sample]>] = []
     private var last = -1
 
     mutating func add(block: Int64, series id: UInt32, _ sample: Sample) {
@@ -248,22 +249,18 @@ struct BlockGrouping {
                 last = found
             } else {
                 blocks.append(block)
-                series.append([])
+                series.append(PagedTable())
                 last = blocks.count - 1
             }
         }
-        let slot = Int(id)
-        if series[last].count <= slot { series[last].append(contentsOf: repeatElement([], count: slot + 1 - series[last].count)) }
-        series[last][slot].append(sample)
+        series[last].update(id, default: []) { $0.append(sample) }
     }
 
     /// (chunk key, samples in write order), ascending by key.
     func byKey() -> [(Int64, [Sample])] {
         var out: [(Int64, [Sample])] = []
         for (index, block) in blocks.enumerated() {
-            for (id, samples) in series[index].enumerated() where !samples.isEmpty {
-                out.append((Schema.chunkKey(block: block, series: UInt32(id)), samples))
-            }
+            series[index].forEach { id, samples in out.append((Schema.chunkKey(block: block, series: id), samples)) }
         }
         return out.sorted { $0.0 < $1.0 }
     }

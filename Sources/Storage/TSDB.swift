@@ -118,7 +118,7 @@ public final class TSDB: SeriesAppender, SeriesQuerier, Sendable {
         let (ids, maxID) = index.withLock { index in
             var ids: [SeriesKey: UInt32] = [:]
             ids.reserveCapacity(index.count)
-            for (i, labels) in index.labelsByID.enumerated() { if let labels { ids[SeriesKey(labels)] = UInt32(i) } }
+            index.forEach { id, labels in ids[SeriesKey(labels)] = id }
             return (ids, max(index.maxID, UInt32(clamping: highWater)))
         }
         writer?.withLock { state, _ in
