@@ -9,8 +9,15 @@ struct SeriesIndex {
     private var labelsByID = PagedTable<Labels>()
     /// name → value → ids (ascending, since ids are added in increasing order).
     private var postings: [String: [String: [UInt32]]] = [:]
-    /// Position of each id in label order; rebuilt after series are added.
-    private var rankByID: PagedTable<UInt32>?
+    /// The ids ranked so far, in label order (ids pruned since are skipped at the next update).
+    private var order: [UInt32] = []
+    /// Position in `order` of each id ranked so far. Relative order is all that is read, so
+    /// pruning an id just removes its rank.
+    private var rankByID = PagedTable<UInt32>()
+    /// Ids added since the ranks were last brought up to date.
+    private var unranked: [UInt32] = []
+    /// Label comparisons spent sorting results directly since then (about k log k each).
+    private var directSortWork = 0
     /// The `series_prunes` count of the table this index reflects (see `TSDB.refreshIndex`).
     var pruneGeneration: Int64 = 0
     /// The highest id ever added (pruned or not).
@@ -20,7 +27,7 @@ struct SeriesIndex {
     var count: Int { labelsByID.count }
 
     /// Pages allocated by the tables by id (for tests and figures; see `PagedTable`).
-    var allocatedPages: (labels: Int, ranks: Int) { (labelsByID.allocatedPages, rankByID?.allocatedPages ?? 0) }
+    var allocatedPages: (labels: Int, ranks: Int) { (labelsByID.allocatedPages, rankByID.allocatedPages) }
 
     @inline(__always)
     func labels(_ id: UInt32) -> Labels? { labelsByID[id] }
@@ -33,7 +40,7 @@ struct SeriesIndex {
         maxID = max(maxID, id)
         guard labelsByID[id] == nil else { return }
         labelsByID[id] = labels
-        rankByID = nil
+        unranked.append(id)
         for label in labels {
             postings[label.name, default: [:]][label.value, default: []].insertSorted(id)
         }
@@ -48,7 +55,9 @@ struct SeriesIndex {
             for label in labels { gone[label.name, default: [:]][label.value, default: []].insert(id) }
         }
         if gone.isEmpty { return }
-        rankByID = nil
+        for values in gone.values {
+            for removed in values.values { for id in removed { rankByID.remove(id) } }
+        }
         for (name, values) in gone {
             for (value, removed) in values {
                 postings[name]?[value]?.removeAll { removed.contains($0) }
@@ -66,23 +75,55 @@ struct SeriesIndex {
     }
 
     /// Ids of series matching every matcher, in label order (the order queries return).
+    ///
+    /// Sorted by rank (plain integers) when every id is ranked. After series were added, results
+    /// are sorted by their label sets directly until that work adds up to about what merging the
+    /// new ids into the ranks costs (a comparison per series); then the ranks are brought up to
+    /// date. Scrapes that create series between queries thus never cost a re-sort of every
+    /// series' labels per query, and a run of small queries does not pay for a large merge.
     mutating func matchInLabelOrder(_ matchers: [Matcher]) -> [UInt32] {
-        let ids = match(matchers)
+        var ids = match(matchers)
         if ids.count < 2 { return ids }
-        if rankByID == nil {
-            var order: [(id: UInt32, labels: Labels)] = []
-            order.reserveCapacity(count)
-            labelsByID.forEach { order.append(($0, $1)) }
-            order.sort { $0.labels < $1.labels }
-            var ranks = PagedTable<UInt32>()
-            for (rank, entry) in order.enumerated() { ranks[entry.id] = UInt32(rank) }
-            rankByID = ranks
+        if !unranked.isEmpty {
+            let work = ids.count * (Int.bitWidth - ids.count.leadingZeroBitCount)
+            if directSortWork + work < count {
+                directSortWork += work
+                let table = labelsByID
+                ids.sort { table[$0]! < table[$1]! }
+                return ids
+            }
+            updateRanks()
         }
-        let ranks = rankByID!
         // Rank in the high half, id in the low: one lookup per id, then a sort of plain integers.
-        var keyed = ids.map { UInt64(ranks[$0]!) << 32 | UInt64($0) }
+        var keyed = ids.map { UInt64(rankByID[$0]!) << 32 | UInt64($0) }
         keyed.sort()
         return keyed.map { UInt32(truncatingIfNeeded: $0) }
+    }
+
+    /// Sorts the ids added since the last update by their labels and merges them into `order`
+    /// (about n + k log k label comparisons for k new among n, not n log n), dropping pruned ids,
+    /// then numbers the ranks again.
+    private mutating func updateRanks() {
+        let table = labelsByID
+        var fresh = unranked.filter { table[$0] != nil && rankByID[$0] == nil }
+        fresh.sort { table[$0]! < table[$1]! }
+        var merged: [UInt32] = []
+        merged.reserveCapacity(count)
+        var i = 0, j = 0
+        while i < order.count || j < fresh.count {
+            if i < order.count, table[order[i]] == nil { i += 1; continue }   // pruned
+            if j == fresh.count || (i < order.count && !(table[fresh[j]]! < table[order[i]]!)) {
+                merged.append(order[i])
+                i += 1
+            } else {
+                merged.append(fresh[j])
+                j += 1
+            }
+        }
+        order = merged
+        unranked.removeAll()
+        directSortWork = 0
+        for (rank, id) in order.enumerated() { rankByID[id] = UInt32(rank) }
     }
 
     /// Ids of series matching every matcher, ascending.
