@@ -114,24 +114,17 @@ public struct ExpositionParser {
     /// The next entry, nil at the end of the payload.
     /// - Throws: `ExpositionError` for malformed input, naming the line and column.
     public mutating func next() throws(ExpositionError) -> ExpositionEntry? {
-        if let failure { throw failure }
         samplesOnly = false
-        let bytes = self.bytes
-        do {
-            return try bytes.withUnsafeBufferPointer { (buffer) throws(ExpositionError) -> ExpositionEntry? in
-                while var lexer = try nextLine(buffer) {
-                    if lexer.current == .hash {
-                        if let entry = try parseComment(&lexer) { return entry }
-                        continue
-                    }
-                    let sample = try parseSample(&lexer)
-                    return .sample(labels: sample.labels, value: sample.value, timestamp: sample.timestamp)
+        return try reading { (parser, buffer) throws(ExpositionError) -> ExpositionEntry? in
+            while var lexer = try parser.nextLine(buffer) {
+                if lexer.current == .hash {
+                    if let entry = try parser.parseComment(&lexer) { return entry }
+                    continue
                 }
-                return nil
+                let sample = try parser.parseSample(&lexer)
+                return .sample(labels: sample.labels, value: sample.value, timestamp: sample.timestamp)
             }
-        } catch {
-            failure = error
-            throw error
+            return nil
         }
     }
 
@@ -141,20 +134,29 @@ public struct ExpositionParser {
     /// an `ExpositionEntry`. Call either this or `next()` for a payload, not both.
     /// - Throws: `ExpositionError` for malformed input, naming the line and column.
     public mutating func nextSample() throws(ExpositionError) -> ExpositionSample? {
-        if let failure { throw failure }
         samplesOnly = true
+        return try reading { (parser, buffer) throws(ExpositionError) -> ExpositionSample? in
+            while var lexer = try parser.nextLine(buffer) {
+                if lexer.current == .hash {
+                    _ = try parser.parseComment(&lexer)
+                    continue
+                }
+                return try parser.parseSample(&lexer)
+            }
+            return nil
+        }
+    }
+
+    /// Runs `read` over the payload's bytes. After an error the parser is finished: this and every
+    /// later call throw that error.
+    @inline(__always)
+    private mutating func reading<Result>(
+        _ read: (inout ExpositionParser, UnsafeBufferPointer<UInt8>) throws(ExpositionError) -> Result
+    ) throws(ExpositionError) -> Result {
+        if let failure { throw failure }
         let bytes = self.bytes
         do {
-            return try bytes.withUnsafeBufferPointer { (buffer) throws(ExpositionError) -> ExpositionSample? in
-                while var lexer = try nextLine(buffer) {
-                    if lexer.current == .hash {
-                        _ = try parseComment(&lexer)
-                        continue
-                    }
-                    return try parseSample(&lexer)
-                }
-                return nil
-            }
+            return try bytes.withUnsafeBufferPointer { (buffer) throws(ExpositionError) -> Result in try read(&self, buffer) }
         } catch {
             failure = error
             throw error
