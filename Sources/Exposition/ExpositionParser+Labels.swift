@@ -1,9 +1,9 @@
 import Model
 
 /// Label sets: `{name="value",...}` scanned into the sample's pending labels (plain values: a
-/// name sort key and where the decoded label is), each distinct spelling decoded once per payload,
-/// then sorted by their name bytes into the sample's `Labels`. A series whose text starts like the
-/// previous one's takes over the labels of the shared part.
+/// name sort key and where the decoded label is), each label's spelling hashed into the series
+/// hash, then sorted by their name bytes into the sample's `Labels`. A series whose text starts
+/// like the previous one's takes over the labels of the shared part.
 extension ExpositionParser {
     /// When this series' text starts as the one `pending` holds does, up to and including the
     /// closing quote of one of its labels (a histogram's buckets, or the series of a family that

@@ -7,13 +7,15 @@ import Model
 
 /// A pull parser for one scraped payload in the Prometheus text format 0.0.4 or OpenMetrics 1.0.
 ///
-/// Call `next()` until it returns nil. The parser works on the bytes directly: no regex, no
-/// `String` per token; names and common label values are decoded once per payload and shared.
-/// Each sample's `Labels` is built once, sorted, without intermediate dictionaries. A scrape loop
-/// passes a `SeriesCache` from one scrape of a target to the next, so series whose bytes did not
-/// change reuse their `Labels` instead of being decoded again.
+/// Call `next()` (every entry) or `nextSample()` (samples only, as the scrape loop reads) until
+/// it returns nil. The parser works on the bytes directly: no regex, no `String` per token or per
+/// label; metric names are decoded once per payload. Each sample's `Labels` is one buffer filled
+/// from the payload's bytes, sorted, without intermediate dictionaries. A scrape loop passes a
+/// `SeriesCache` from one scrape of a target to the next, so series whose bytes did not change
+/// reuse their `Labels` instead of being decoded again.
 ///
-/// Duplicate series are recognised by a 64-bit hash of their labels (see `SeriesSet`).
+/// Duplicate series are recognised by a 64-bit hash of their labels, the sum of each label's
+/// hash (see `SeriesSet`, `seriesHash`).
 ///
 /// Errors are values with the 1-based line and column. After an error the parser is finished:
 /// further calls throw the same error again. A payload that parses without error contains no
