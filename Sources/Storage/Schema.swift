@@ -69,28 +69,26 @@ enum Schema {
 
 extension Schema {
     static func insertLabelIndex(_ connection: Connection, id: Int64, labels: Labels) throws {
-        let insert = try connection.cached("INSERT OR IGNORE INTO label_index(name, value, series_id) VALUES(?, ?, ?)")
-        for label in labels {
-            try insert.bind(label.name, at: 1)
-            try insert.bind(label.value, at: 2)
-            try insert.bind(id, at: 3)
-            try insert.step()
-            insert.reset()
-        }
+        try forEachLabel(connection, "INSERT OR IGNORE INTO label_index(name, value, series_id) VALUES(?, ?, ?)", id: id, labels: labels)
     }
 
     /// Deletes a series row with its label index rows and chunk record (the caller's transaction).
     static func deleteSeries(_ connection: Connection, id: Int64, labels: Labels) throws {
-        let delete = try connection.cached("DELETE FROM label_index WHERE name = ? AND value = ? AND series_id = ?")
-        for label in labels {
-            try delete.bind(label.name, at: 1)
-            try delete.bind(label.value, at: 2)
-            try delete.bind(id, at: 3)
-            try delete.step()
-            delete.reset()
-        }
+        try forEachLabel(connection, "DELETE FROM label_index WHERE name = ? AND value = ? AND series_id = ?", id: id, labels: labels)
         try connection.execute("DELETE FROM series WHERE id = ?", [.integer(id)])
         try connection.execute("DELETE FROM series_last_chunk WHERE id = ?", [.integer(id)])
+    }
+
+    /// Runs the cached statement `sql` (parameters: label name, label value, series id) once per label.
+    private static func forEachLabel(_ connection: Connection, _ sql: String, id: Int64, labels: Labels) throws {
+        let statement = try connection.cached(sql)
+        for label in labels {
+            try statement.bind(label.name, at: 1)
+            try statement.bind(label.value, at: 2)
+            try statement.bind(id, at: 3)
+            try statement.step()
+            statement.reset()
+        }
     }
 
     /// A layout setting stored in the file, written on first use; a file keeps its layout.
