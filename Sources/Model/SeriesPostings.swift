@@ -10,6 +10,7 @@ struct SeriesPostings {
     /// Position of each id in label order, for the ids below `order.count`; brought up to date
     /// lazily after series are added (see `match`).
     private var rankByID: [Int32] = []
+    private var upkeep = LabelOrderUpkeep()
 
     /// Adds a new label set and returns its id.
     mutating func add(_ set: Labels) -> Int32 {
@@ -19,17 +20,13 @@ struct SeriesPostings {
         return id
     }
 
-    /// Ids of the series matching every matcher, sorted by their label sets.
-    ///
-    /// Sorted by rank (integer compares) when the ranks cover every id. When series were added
-    /// since, a small result is sorted by its label sets directly, and a large one first brings the
-    /// ranks up to date by merging the new ids in: a store that gains series between selects (as
-    /// rule evaluation's `ALERTS` does) then does not re-sort every label set for every select.
+    /// Ids of the series matching every matcher, sorted by their label sets: by rank (integer
+    /// compares) once every id is ranked; see `LabelOrderUpkeep` for ids added since.
     mutating func match(_ matchers: [Matcher]) -> [Int32] {
         var ids = candidates(matchers)
         if ids.count < 2 { return ids }
         if order.count != labels.count {
-            if ids.count < labels.count / 16 {
+            if upkeep.sortsDirectly(ids.count, of: labels.count) {
                 labels.withUnsafeBufferPointer { sets in ids.sort { sets[Int($0)] < sets[Int($1)] } }
                 return ids
             }
@@ -66,30 +63,17 @@ struct SeriesPostings {
         }
     }
 
-    /// Sorts the ids added since the last update and merges them into `order`: about n + k log k
-    /// label-set comparisons for k new ids among n, not n log n. Then renumbers every rank.
+    /// Sorts the ids added since the last update and merges them into `order`, then renumbers
+    /// every rank.
     private mutating func updateRanks() {
         var fresh = Array(Int32(order.count)..<Int32(labels.count))
         labels.withUnsafeBufferPointer { sets in
             fresh.sort { sets[Int($0)] < sets[Int($1)] }
-            var merged: [Int32] = []
-            merged.reserveCapacity(sets.count)
-            var i = 0, j = 0
-            while i < order.count, j < fresh.count {
-                if sets[Int(fresh[j])] < sets[Int(order[i])] {
-                    merged.append(fresh[j])
-                    j += 1
-                } else {
-                    merged.append(order[i])
-                    i += 1
-                }
-            }
-            merged.append(contentsOf: order[i...])
-            merged.append(contentsOf: fresh[j...])
-            order = merged
+            order = LabelOrderUpkeep.merge(order, fresh) { sets[Int($0)] < sets[Int($1)] }
         }
         rankByID = [Int32](repeating: 0, count: labels.count)
         for (rank, id) in order.enumerated() { rankByID[Int(id)] = Int32(rank) }
+        upkeep.ranked()
     }
 
     private static func intersect(_ a: [Int32], _ b: [Int32]) -> [Int32] {

@@ -16,8 +16,7 @@ struct SeriesIndex {
     private var rankByID = PagedTable<UInt32>()
     /// Ids added since the ranks were last brought up to date.
     private var unranked: [UInt32] = []
-    /// Label comparisons spent sorting results directly since then (about k log k each).
-    private var directSortWork = 0
+    private var upkeep = LabelOrderUpkeep()
     /// The `series_prunes` count of the table this index reflects (see `TSDB.refreshIndex`).
     var pruneGeneration: Int64 = 0
     /// The highest id ever added (pruned or not).
@@ -52,12 +51,10 @@ struct SeriesIndex {
         var gone: [String: [String: Set<UInt32>]] = [:]
         for id in ids {
             guard let labels = labelsByID.remove(id) else { continue }
+            rankByID.remove(id)
             for label in labels { gone[label.name, default: [:]][label.value, default: []].insert(id) }
         }
         if gone.isEmpty { return }
-        for values in gone.values {
-            for removed in values.values { for id in removed { rankByID.remove(id) } }
-        }
         for (name, values) in gone {
             for (value, removed) in values {
                 postings[name]?[value]?.removeAll { removed.contains($0) }
@@ -74,20 +71,14 @@ struct SeriesIndex {
         remove(gone)
     }
 
-    /// Ids of series matching every matcher, in label order (the order queries return).
-    ///
-    /// Sorted by rank (plain integers) when every id is ranked. After series were added, results
-    /// are sorted by their label sets directly until that work adds up to about what merging the
-    /// new ids into the ranks costs (a comparison per series); then the ranks are brought up to
-    /// date. Scrapes that create series between queries thus never cost a re-sort of every
-    /// series' labels per query, and a run of small queries does not pay for a large merge.
+    /// Ids of series matching every matcher, in label order (the order queries return): by rank
+    /// (plain integers) once every id is ranked; see `LabelOrderUpkeep` for ids added since.
+    /// Scrapes that create series between queries thus never cost a re-sort of every series.
     mutating func matchInLabelOrder(_ matchers: [Matcher]) -> [UInt32] {
         var ids = match(matchers)
         if ids.count < 2 { return ids }
         if !unranked.isEmpty {
-            let work = ids.count * (Int.bitWidth - ids.count.leadingZeroBitCount)
-            if directSortWork + work < count {
-                directSortWork += work
+            if upkeep.sortsDirectly(ids.count, of: count) {
                 let table = labelsByID
                 ids.sort { table[$0]! < table[$1]! }
                 return ids
@@ -101,28 +92,14 @@ struct SeriesIndex {
     }
 
     /// Sorts the ids added since the last update by their labels and merges them into `order`
-    /// (about n + k log k label comparisons for k new among n, not n log n), dropping pruned ids,
-    /// then numbers the ranks again.
+    /// without the pruned ids, then numbers the ranks again.
     private mutating func updateRanks() {
         let table = labelsByID
         var fresh = unranked.filter { table[$0] != nil && rankByID[$0] == nil }
         fresh.sort { table[$0]! < table[$1]! }
-        var merged: [UInt32] = []
-        merged.reserveCapacity(count)
-        var i = 0, j = 0
-        while i < order.count || j < fresh.count {
-            if i < order.count, table[order[i]] == nil { i += 1; continue }   // pruned
-            if j == fresh.count || (i < order.count && !(table[fresh[j]]! < table[order[i]]!)) {
-                merged.append(order[i])
-                i += 1
-            } else {
-                merged.append(fresh[j])
-                j += 1
-            }
-        }
-        order = merged
+        order = LabelOrderUpkeep.merge(order.filter { table[$0] != nil }, fresh) { table[$0]! < table[$1]! }
         unranked.removeAll()
-        directSortWork = 0
+        upkeep.ranked()
         for (rank, id) in order.enumerated() { rankByID[id] = UInt32(rank) }
     }
 
