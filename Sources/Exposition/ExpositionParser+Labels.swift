@@ -138,7 +138,7 @@ extension ExpositionParser {
         }
         let isEmpty = valueCount == 0
         var label = PendingLabel(key: PendingLabel.nameKey(bytes, nameRange), nameStart: nameRange.lowerBound,
-                                 nameCount: Int32(nameRange.count), index: PendingLabel.otherIndex, isEmpty: isEmpty)
+                                 nameCount: Int32(nameRange.count), isMetricName: false, isEmpty: isEmpty)
         label.valueInArena = inArena
         label.valueStart = valueStart
         label.valueCount = Int32(valueCount)
@@ -211,7 +211,7 @@ extension ExpositionParser {
     /// The name bytes of a pending label.
     @inline(__always)
     private func nameBytes(_ label: PendingLabel, _ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
-        if label.index == PendingLabel.metricNameIndex { return LabelBytes.metricNameBytes }
+        if label.isMetricName { return LabelBytes.metricNameBytes }
         return UnsafeBufferPointer(rebasing: bytes[label.nameStart..<label.nameStart + Int(label.nameCount)])
     }
 
@@ -241,7 +241,7 @@ extension ExpositionParser {
             let payload = bytes.baseAddress.unsafelyUnwrapped, decoded = arena.baseAddress
             @inline(__always)
             func append(_ label: PendingLabel, _ writer: inout LabelsWriter) {
-                if label.index == PendingLabel.metricNameIndex {
+                if label.isMetricName {
                     writer.append(name: LabelBytes.metricNameBytes, value: metricNameBytes)
                     return
                 }

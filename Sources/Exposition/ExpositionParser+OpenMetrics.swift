@@ -30,7 +30,7 @@ extension ExpositionParser {
     private mutating func pendingLabelIsNumeric(key: UInt64, count: Int32) -> Bool {
         guard !lastFromCache else { return false }
         for label in pending.inWrittenOrder where label.key == key && label.nameCount == count {
-            guard label.index != PendingLabel.metricNameIndex, !label.isEmpty, !label.valueInArena else { return false }
+            guard !label.isMetricName, !label.isEmpty, !label.valueInArena else { return false }
             let value = label.valueStart..<label.valueStart + Int(label.valueCount)
             return bytes.withUnsafeBufferPointer { NumberParsing.parseDouble($0, value) } != nil
         }

@@ -64,7 +64,7 @@ extension ExpositionParser {
             if !valueArena.isEmpty { valueArena.removeAll(keepingCapacity: true) }
             pendingSeriesStart = nameRange.lowerBound
             var metricLabel = PendingLabel(key: PendingLabel.metricNameKey, nameStart: 0, nameCount: 8,
-                                           index: PendingLabel.metricNameIndex, isEmpty: false)
+                                           isMetricName: true, isEmpty: false)
             metricLabel.valueStart = nameRange.lowerBound
             metricLabel.valueCount = Int32(nameRange.count)
             pending.append(metricLabel)

@@ -8,8 +8,8 @@ struct PendingLabel {
     /// Where the name is in the payload (`__name__` for the metric name label, which is not there).
     let nameStart: Int
     let nameCount: Int32
-    /// -1 for the metric name label, -2 for the others.
-    let index: Int32
+    /// Whether this is the metric name label (whose name is `__name__`, not in the payload).
+    let isMetricName: Bool
     /// Whether the value is empty (the label is then dropped from the set).
     let isEmpty: Bool
     /// Whether the value's decoded bytes are in the parser's `valueArena` rather than the payload.
@@ -29,18 +29,14 @@ struct PendingLabel {
     /// How many name and value bytes the non-empty labels take, up to this one.
     var byteCount = 0
 
-    init(key: UInt64, nameStart: Int, nameCount: Int32, index: Int32, isEmpty: Bool) {
+    init(key: UInt64, nameStart: Int, nameCount: Int32, isMetricName: Bool, isEmpty: Bool) {
         self.key = key
         self.nameStart = nameStart
         self.nameCount = nameCount
-        self.index = index
+        self.isMetricName = isMetricName
         self.isEmpty = isEmpty
     }
 
-    /// `index` of the metric name label.
-    static let metricNameIndex: Int32 = -1
-    /// `index` of a label other than the metric name.
-    static let otherIndex: Int32 = -2
     /// `key` of `__name__` (`nameKey("__name__")`), which is exactly 8 bytes, so its bytes are never
     /// read past the key. A literal rather than a `static let`, which the per-sample path would pay
     /// a `swift_once` check for.
