@@ -30,9 +30,10 @@ func runBounded(_ count: Int, width: Int, _ job: @escaping @Sendable (Int) async
     }
 }
 
-func measureLookout(_ specs: [ProbeSpec], loop: CurlLoop) async throws -> Measurement {
+/// `width`: probes in flight at once (100 by default; 4 as in the reference figure).
+func measureLookout(_ specs: [ProbeSpec], width: Int = 100, loop: CurlLoop) async throws -> Measurement {
     let cpu = processCPUSeconds(), start = ContinuousClock.now
-    let failures = await runBounded(specs.count, width: 100) { index in
+    let failures = await runBounded(specs.count, width: width) { index in
         (try? await Collector.probeOnce(specs[index], loop: loop))?.success ?? false
     }
     let wall = ContinuousClock.now - start

@@ -14,7 +14,9 @@ cleanup() { [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null; rm -rf "$work"
 trap cleanup EXIT
 
 gcc -O2 -I/usr/include/x86_64-linux-gnu "$here/handshake.c" -o "$work/handshake" -lcurl -lssl -lcrypto
-gcc -O2 -I/usr/include/x86_64-linux-gnu "$here/handshake.c" "$here/reuse_ctx.c" -o "$work/handshake-reuse-ctx" -lcurl -lssl -lcrypto
+# The same driver with Lookout's SSL_CTX recycling (Sources/CCurl/ctx_pool.c) linked in.
+gcc -O2 -I/usr/include/x86_64-linux-gnu -I"$here/../../Sources/CCurl/include" "$here/handshake.c" \
+    "$here/../../Sources/CCurl/ctx_pool.c" -o "$work/handshake-pool" -lcurl -lssl -lcrypto -ldl
 for key in rsa ec; do
     if [ $key = ec ]; then spec=(-newkey ec -pkeyopt ec_paramgen_curve:P-256); else spec=(-newkey rsa:2048); fi
     openssl req -x509 "${spec[@]}" -nodes -keyout "$work/$key-key.pem" -out "$work/$key-cert.pem" -days 30 \
@@ -57,7 +59,7 @@ while IFS='|' read -r name vars; do
     echo "| $name | $rsa | $ec |"
 done <<VARIANTS
 libcurl + OpenSSL defaults (Lookout before)|X=
-TLS 1.3 suites AES-128-GCM first (Lookout now)|TLS13=$go_order
+TLS 1.3 suites AES-128-GCM first|TLS13=$go_order
 ALPN off|ALPN_OFF=1
 TLS 1.3 suite TLS_AES_128_GCM_SHA256 only|TLS13=TLS_AES_128_GCM_SHA256
 groups X25519 only|CURVES=X25519
@@ -65,7 +67,7 @@ groups P-256 first|CURVES=P-256:X25519
 SSL_OP_NO_TICKET|NO_TICKET=1
 peer chain expiry not read|NO_EXPIRY=1
 OPENSSL_CONF=/dev/null|OPENSSL_CONF=/dev/null
-one SSL_CTX for all connections (prototype, reuse_ctx.c; not in Lookout)|BINARY=handshake-reuse-ctx TLS13=$go_order
+TLS 1.3 suites AES-128-GCM first + SSL_CTX recycling (Lookout now)|BINARY=handshake-pool TLS13=$go_order
 VARIANTS
 if [ -n "${PROFILE:-}" ]; then
     # Where one handshake's instructions go (inclusive, so rows overlap), RSA key, Lookout's options.
@@ -85,12 +87,16 @@ if [ -n "${CPU:-}" ]; then
     # CPU time per handshake outside valgrind: 1,000 sequential handshakes of the C driver alone
     # (libcurl + OpenSSL as a probe uses them, no Lookout code), user and system time apart.
     export TLS13=$go_order
-    echo; echo "| server key | user ms / handshake | sys ms / handshake | total |"; echo "| --- | --- | --- | --- |"
+    # Alternating the driver without and with SSL_CTX recycling, so that both see the same load.
+    echo; echo "| server key | SSL_CTX | user ms / handshake | sys ms / handshake | total |"; echo "| --- | --- | --- | --- | --- |"
     for key in rsa ec; do
         port=18543; [ $key = ec ] && port=18544
         for _ in 1 2 3; do
-            times=$( { /usr/bin/time -f "%U %S" "$work/handshake" 1000 "https://127.0.0.1:$port/" "$work/$key-cert.pem" >/dev/null; } 2>&1 | tail -n 1)
-            echo "$times" | awk -v key=$key '{printf "| %s | %.2f | %.2f | %.2f |\n", key, $1, $2, $1 + $2}'
+            for binary in handshake handshake-pool; do
+                ctx="per connection"; [ $binary = handshake-pool ] && ctx="recycled"
+                times=$( { /usr/bin/time -f "%U %S" "$work/$binary" 1000 "https://127.0.0.1:$port/" "$work/$key-cert.pem" >/dev/null; } 2>&1 | tail -n 1)
+                echo "$times" | awk -v key=$key -v ctx="$ctx" '{printf "| %s | %s | %.2f | %.2f | %.2f |\n", key, ctx, $1, $2, $1 + $2}'
+            done
         done
     done
 fi

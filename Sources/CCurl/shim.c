@@ -2,8 +2,13 @@
 
 CURLcode lk_easy_setopt_long(CURL *h, CURLoption o, long v) { return curl_easy_setopt(h, o, v); }
 CURLcode lk_easy_setopt_off(CURL *h, CURLoption o, curl_off_t v) { return curl_easy_setopt(h, o, v); }
-CURLcode lk_easy_setopt_string(CURL *h, CURLoption o, const char *v) { return curl_easy_setopt(h, o, v); }
-CURLcode lk_easy_setopt_pointer(CURL *h, CURLoption o, void *v) { return curl_easy_setopt(h, o, v); }
+/* Options that would put settings on an SSL_CTX which ctx_pool.c cannot reset are refused. */
+CURLcode lk_easy_setopt_string(CURL *h, CURLoption o, const char *v) {
+    return lk_tls_ctx_pool_refuses_option(o) ? CURLE_BAD_FUNCTION_ARGUMENT : curl_easy_setopt(h, o, v);
+}
+CURLcode lk_easy_setopt_pointer(CURL *h, CURLoption o, void *v) {
+    return lk_tls_ctx_pool_refuses_option(o) ? CURLE_BAD_FUNCTION_ARGUMENT : curl_easy_setopt(h, o, v);
+}
 CURLcode lk_easy_setopt_slist(CURL *h, CURLoption o, struct curl_slist *v) { return curl_easy_setopt(h, o, v); }
 CURLcode lk_easy_setopt_write_function(CURL *h, curl_write_callback cb) { return curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, cb); }
 CURLcode lk_easy_setopt_header_function(CURL *h, curl_write_callback cb) { return curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, cb); }

@@ -29,4 +29,13 @@ int lk_easy_use_cached_ca(CURL *easy, const char *path);
 int lk_easy_peer_earliest_expiry(CURL *easy, int64_t *out);
 /* During a transfer: 1 if the TLS session was resumed, 0 if new, -1 if unknown. */
 int lk_easy_session_reused(CURL *easy);
+
+/* SSL_CTX recycling (ctx_pool.c). On by default; off frees the idle contexts (benchmarks). */
+void lk_tls_ctx_pool_set_enabled(int enabled);
+/* Contexts made and handed out again since start, and those idle now. */
+void lk_tls_ctx_pool_stats(unsigned long *created, unsigned long *reused, int *idle);
+/* 1 if every idle context has a new context's settings (tests). */
+int lk_tls_ctx_pool_idle_are_fresh(void);
+/* 1 for the setopt options whose SSL_CTX settings the pool cannot reset (refused). */
+int lk_tls_ctx_pool_refuses_option(CURLoption option);
 #endif
