@@ -1,3 +1,4 @@
+import Curl
 import Model
 import Notify
 import Server
@@ -51,6 +52,9 @@ enum SelfMetrics {
             m.single("lookout_storage_dropped_samples_total", .counter, help: "Samples dropped: the in-memory hold overflowed, or new series found no series id left.", Double(stats.droppedSamples))
             m.single("lookout_storage_degraded", .gauge, help: "1 while the database cannot be written.", stats.degraded ? 1 : 0)
         }
+        let contexts = TLSContextPool.stats
+        m.single("lookout_tls_contexts_created_total", .counter, help: "OpenSSL contexts made for TLS connections (checks, scrapes, notifications).", Double(contexts.created))
+        m.single("lookout_tls_contexts_reused_total", .counter, help: "TLS connections given a recycled OpenSSL context instead of a new one.", Double(contexts.reused))
         RemoteWriteWiring.render(runtime.remoteWriter, into: &m)
         return m
     }

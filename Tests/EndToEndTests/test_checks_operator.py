@@ -80,3 +80,51 @@ def test_http_reload_is_logged_like_sighup(daemon_factory, app):
     request = urllib.request.Request(f"http://127.0.0.1:{port}/-/reload", data=b"", method="POST")
     assert urllib.request.urlopen(request, timeout=10).status == 200
     wait_for(lambda: "configuration reloaded" in d.log(), what="reload log line")
+
+
+@pytest.fixture
+def tls_app(tmp_path):
+    """A loopback HTTPS server with a self-signed certificate made by openssl."""
+    import ssl
+    import subprocess
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                    "-keyout", str(key), "-out", str(cert), "-days", "30", "-subj", "/CN=localhost",
+                    "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"], check=True, capture_output=True)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    server.daemon_threads = True
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(str(cert), str(key))
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"https://127.0.0.1:{server.server_address[1]}", cert
+    server.shutdown()
+    server.server_close()
+
+
+def self_metric(port, name):
+    text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10).read().decode()
+    match = re.search(rf"^{name} (\S+)$", text, re.M)
+    return float(match.group(1)) if match else None
+
+
+def test_https_checks_recycle_tls_contexts_without_mixing_trust(daemon_factory, tls_app):
+    url, cert = tls_app
+    port = free_port()
+    d = daemon_factory(f"""
+global: {{listen: "127.0.0.1:{port}"}}
+checks:
+  - {{name: trusted, http: "{url}/doc", interval: 1s, ca_file: "{cert}", tls_min_days: 7}}
+  - {{name: insecure, http: "{url}/doc", interval: 1s, insecure_skip_verify: true}}
+  - {{name: system, http: "{url}/doc", interval: 1s}}
+""").start()
+    # Every check makes a new handshake each second; after the first few, contexts come back.
+    wait_for(lambda: (self_metric(port, "lookout_tls_contexts_reused_total") or 0) >= 6, timeout=30,
+             what="recycled TLS contexts")
+    assert self_metric(port, "lookout_tls_contexts_created_total") >= 1
+    lines = status_lines(d)
+    assert " UP " in lines["trusted"], lines["trusted"]
+    assert " UP " in lines["insecure"], lines["insecure"]
+    # The system bundle never learns the test certificate from the checks beside it.
+    assert " DOWN " in lines["system"], lines["system"]
+    assert "self-signed certificate" in lines["system"], lines["system"]
