@@ -14,9 +14,13 @@ cleanup() { [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null; rm -rf "$work"
 trap cleanup EXIT
 
 gcc -O2 -I/usr/include/x86_64-linux-gnu "$here/handshake.c" -o "$work/handshake" -lcurl -lssl -lcrypto
-# The same driver with Lookout's SSL_CTX recycling (Sources/CCurl/ctx_pool.c) linked in.
-gcc -O2 -I/usr/include/x86_64-linux-gnu -I"$here/../../Sources/CCurl/include" "$here/handshake.c" \
-    "$here/../../Sources/CCurl/ctx_pool.c" -o "$work/handshake-pool" -lcurl -lssl -lcrypto -ldl
+# The same driver with Lookout's SSL_CTX recycling (Sources/CCurl/ctx_pool.c) linked in, and with
+# that and its cache of decoded peer certificates (Sources/CCurl/x509_cache.c): Lookout as it is.
+ccurl="$here/../../Sources/CCurl"
+gcc -O2 -I/usr/include/x86_64-linux-gnu -I"$ccurl/include" "$here/handshake.c" "$ccurl/ctx_pool.c" \
+    -o "$work/handshake-pool" -lcurl -lssl -lcrypto -ldl
+gcc -O2 -I/usr/include/x86_64-linux-gnu -I"$ccurl/include" "$here/handshake.c" "$ccurl/ctx_pool.c" \
+    "$ccurl/x509_cache.c" -o "$work/handshake-lookout" -lcurl -lssl -lcrypto -ldl
 for key in rsa ec; do
     if [ $key = ec ]; then spec=(-newkey ec -pkeyopt ec_paramgen_curve:P-256); else spec=(-newkey rsa:2048); fi
     openssl req -x509 "${spec[@]}" -nodes -keyout "$work/$key-key.pem" -out "$work/$key-cert.pem" -days 30 \
@@ -67,7 +71,8 @@ groups P-256 first|CURVES=P-256:X25519
 SSL_OP_NO_TICKET|NO_TICKET=1
 peer chain expiry not read|NO_EXPIRY=1
 OPENSSL_CONF=/dev/null|OPENSSL_CONF=/dev/null
-TLS 1.3 suites AES-128-GCM first + SSL_CTX recycling (Lookout now)|BINARY=handshake-pool TLS13=$go_order
+TLS 1.3 suites AES-128-GCM first + SSL_CTX recycling|BINARY=handshake-pool TLS13=$go_order
+the same + decoded certificates kept (Lookout now)|BINARY=handshake-lookout TLS13=$go_order
 VARIANTS
 if [ -n "${PROFILE:-}" ]; then
     # Where one handshake's instructions go (inclusive, so rows overlap), RSA key, Lookout's options.
@@ -87,13 +92,15 @@ if [ -n "${CPU:-}" ]; then
     # CPU time per handshake outside valgrind: 1,000 sequential handshakes of the C driver alone
     # (libcurl + OpenSSL as a probe uses them, no Lookout code), user and system time apart.
     export TLS13=$go_order
-    # Alternating the driver without and with SSL_CTX recycling, so that both see the same load.
+    # Alternating the driver as shipped, with SSL_CTX recycling, and with that and the certificate
+    # cache (Lookout), so that all three see the same load.
     echo; echo "| server key | SSL_CTX | user ms / handshake | sys ms / handshake | total |"; echo "| --- | --- | --- | --- | --- |"
     for key in rsa ec; do
         port=18543; [ $key = ec ] && port=18544
         for _ in 1 2 3; do
-            for binary in handshake handshake-pool; do
+            for binary in handshake handshake-pool handshake-lookout; do
                 ctx="per connection"; [ $binary = handshake-pool ] && ctx="recycled"
+                [ $binary = handshake-lookout ] && ctx="recycled, certificates kept"
                 times=$( { /usr/bin/time -f "%U %S" "$work/$binary" 1000 "https://127.0.0.1:$port/" "$work/$key-cert.pem" >/dev/null; } 2>&1 | tail -n 1)
                 echo "$times" | awk -v key=$key -v ctx="$ctx" '{printf "| %s | %s | %.2f | %.2f | %.2f |\n", key, ctx, $1, $2, $1 + $2}'
             done

@@ -55,6 +55,9 @@ enum SelfMetrics {
         let contexts = TLSContextPool.stats
         m.single("lookout_tls_contexts_created_total", .counter, help: "OpenSSL contexts made for TLS connections (checks, scrapes, notifications).", Double(contexts.created))
         m.single("lookout_tls_contexts_reused_total", .counter, help: "TLS connections given a recycled OpenSSL context instead of a new one.", Double(contexts.reused))
+        let certificates = TLSCertificateCache.stats
+        m.single("lookout_tls_certificates_decoded_total", .counter, help: "Certificates received in TLS handshakes and decoded.", Double(certificates.misses))
+        m.single("lookout_tls_certificate_cache_hits_total", .counter, help: "Certificates received in TLS handshakes and found already decoded (same bytes).", Double(certificates.hits))
         RemoteWriteWiring.render(runtime.remoteWriter, into: &m)
         return m
     }

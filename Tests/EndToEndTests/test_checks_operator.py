@@ -108,7 +108,7 @@ def self_metric(port, name):
     return float(match.group(1)) if match else None
 
 
-def test_https_checks_recycle_tls_contexts_without_mixing_trust(daemon_factory, tls_app):
+def test_https_checks_reuse_tls_work_without_mixing_trust(daemon_factory, tls_app):
     url, cert = tls_app
     port = free_port()
     d = daemon_factory(f"""
@@ -122,6 +122,9 @@ checks:
     wait_for(lambda: (self_metric(port, "lookout_tls_contexts_reused_total") or 0) >= 6, timeout=30,
              what="recycled TLS contexts")
     assert self_metric(port, "lookout_tls_contexts_created_total") >= 1
+    # The server's one certificate is decoded once and found again on the later handshakes.
+    assert self_metric(port, "lookout_tls_certificate_cache_hits_total") >= 3
+    assert self_metric(port, "lookout_tls_certificates_decoded_total") >= 1
     lines = status_lines(d)
     assert " UP " in lines["trusted"], lines["trusted"]
     assert " UP " in lines["insecure"], lines["insecure"]

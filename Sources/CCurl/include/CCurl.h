@@ -36,6 +36,10 @@ void lk_tls_ctx_pool_set_enabled(int enabled);
 void lk_tls_ctx_pool_stats(unsigned long *created, unsigned long *reused, int *idle);
 /* 1 if every idle context has a new context's settings (tests). */
 int lk_tls_ctx_pool_idle_are_fresh(void);
+/* Peer certificates decoded once per DER (x509_cache.c). On by default (benchmarks turn it off). */
+void lk_tls_cert_cache_set_enabled(int enabled);
+/* Certificates from handshakes found decoded, and those decoded. */
+void lk_tls_cert_cache_stats(unsigned long *hits, unsigned long *misses);
 /* 1 for the setopt options whose SSL_CTX settings the pool cannot reset (refused). */
 int lk_tls_ctx_pool_refuses_option(CURLoption option);
 #endif
