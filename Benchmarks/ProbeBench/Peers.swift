@@ -20,6 +20,9 @@ final class Child {
         process.waitUntilExit()
     }
 
+    /// Resident memory now and at its peak, in MB (VmRSS and VmHWM of /proc/PID/status).
+    var memory: (rss: Double, peak: Double) { residentMemory(of: "\(pid)") }
+
     /// User + system CPU seconds the process has used so far (from /proc/PID/stat).
     var cpuSeconds: Double {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
@@ -91,4 +94,15 @@ func makeCertificate(in directory: String, keyType: String) throws -> (certifica
     try openssl.run()
     openssl.waitUntilExit()
     return (certificate, key)
+}
+
+/// VmRSS and VmHWM of /proc/`process`/status ("self" for this process), in MB.
+func residentMemory(of process: String) -> (rss: Double, peak: Double) {
+    guard let status = try? String(contentsOfFile: "/proc/\(process)/status", encoding: .utf8) else { return (0, 0) }
+    func field(_ name: String) -> Double {
+        guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix(name + ":") }),
+              let kilobytes = line.split(separator: " ").compactMap({ Double($0) }).first else { return 0 }
+        return kilobytes / 1024
+    }
+    return (field("VmRSS"), field("VmHWM"))
 }

@@ -106,6 +106,13 @@ for round in 1...rounds {
     }
 }
 print("(blackbox CPU is the exporter process only; the client driving it is not counted.)")
+let own = residentMemory(of: "self")
+var memoryLine = String(format: "RSS: this process (Lookout's probes and the bench driving blackbox_exporter) %.1f MB, peak %.1f MB", own.rss, own.peak)
+if !httpsOnly, children.count > 1 {
+    let blackbox = children[1].memory
+    memoryLine += String(format: "; blackbox_exporter %.1f MB, peak %.1f MB", blackbox.rss, blackbox.peak)
+}
+print(memoryLine)
 let pool = TLSContextPool.stats
 let certificates = TLSCertificateCache.stats
 print("SSL_CTX recycling: \(pool.created) contexts made, \(pool.reused) handed out again, \(pool.idle) idle at the end; "
