@@ -39,7 +39,7 @@ extension ExpositionParser {
         return ExpositionSample(labels: labels, value: value, timestamp: timestamp)
     }
 
-    /// The metric name and labels of the series starting at `nameRange`: from the cache when these
+    /// The metric name (empty unless `namesNeeded`) and labels of the series starting at `nameRange`: from the cache when these
     /// exact bytes were decoded before, otherwise decoded and remembered. Leaves `seriesHash` set.
     /// `sameName`: the name has the bytes of `lastName`.
     private mutating func seriesLabels(_ lexer: inout Lexer, _ nameRange: Range<Int>, sameName: Bool) throws(ExpositionError) -> (String, Labels) {
@@ -52,7 +52,9 @@ extension ExpositionParser {
         cacheIndex = nil
         lastFromCache = false
         if !isKnownUniquelyReferenced(&pending) { pending = pending.copy() }
-        let (name, nameHash) = sameName ? (lastName, lastNameHash) : metricName(lexer.bytes, nameRange)
+        // The name as a `String` only for what reads it: OpenMetrics' family checks and the cache.
+        // A one-off text parse needs only its hash, so no string is made, retained or released.
+        let (name, nameHash) = sameName ? (namesNeeded ? lastName : "", lastNameHash) : metricName(lexer.bytes, nameRange)
         try checkFamily(name, lexer, nameRange.lowerBound)
         let labelsColumn: Int
         if let resume = resumeSharedPrefix(lexer.bytes, seriesStart: nameRange.lowerBound, end: lexer.end) {
@@ -94,14 +96,20 @@ extension ExpositionParser {
 
     /// The metric name at `range` and the hash of its bytes (its term in the series hash),
     /// remembered as the last one.
+    /// The name is empty when `namesNeeded` is false.
     private mutating func metricName(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> (String, UInt64) {
         let hash = StringInterner.hash(UnsafeBufferPointer(rebasing: bytes[range]))
-        let name = interner.intern(bytes, range, hash: hash)
         lastNameRange = range
-        lastName = name
         lastNameHash = hash
+        guard namesNeeded else { return ("", hash) }
+        let name = interner.intern(bytes, range, hash: hash)
+        lastName = name
         return (name, hash)
     }
+
+    /// Whether a sample's metric name is needed as a `String` (OpenMetrics' family checks, the
+    /// cache's entries); a one-off parse of the text format needs only its bytes and hash.
+    var namesNeeded: Bool { caching || format == .openMetrics }
 
 
     /// Takes a cached series whose text starts at `nameStart`: the cursor moves past it.
