@@ -55,7 +55,7 @@ extension ExpositionParser {
         // The name as a `String` only for what reads it: OpenMetrics' family checks and the cache.
         // A one-off text parse needs only its hash, so no string is made, retained or released.
         let (name, nameHash) = sameName ? (namesNeeded ? lastName : "", lastNameHash) : metricName(lexer.bytes, nameRange)
-        try checkFamily(name, lexer, nameRange.lowerBound)
+        if format == .openMetrics { try checkFamily(name, lexer, nameRange.lowerBound) }   // a call and a copy of the lexer saved otherwise
         let labelsColumn: Int
         if let resume = resumeSharedPrefix(lexer.bytes, seriesStart: nameRange.lowerBound, end: lexer.end) {
             labelsColumn = nameRange.lowerBound + pendingLabelsOffset - lexer.lineStart + 1
