@@ -10,11 +10,13 @@ extension ExpositionParser {
     /// share their first labels), keeps those labels and the state after them, and returns where
     /// to resume (relative to `seriesStart`). The same bytes parse the same way, so nothing is
     /// scanned, hashed or looked up again. Nil when not even the first label is shared.
-    mutating func resumeSharedPrefix(_ bytes: UnsafeBufferPointer<UInt8>, seriesStart: Int, end: Int) -> Int? {
+    /// `known`: how many first bytes are already known to be the same (the metric name, when the
+    /// scan found it equal to the last one, which is the name of the series `pending` holds).
+    mutating func resumeSharedPrefix(_ bytes: UnsafeBufferPointer<UInt8>, seriesStart: Int, end: Int, known: Int) -> Int? {
         guard pending.count > 1, let base = bytes.baseAddress else { return nil }
         let limit = min(Int(pending.last.end), end - seriesStart)
         let old = UnsafeRawPointer(base + pendingSeriesStart), new = UnsafeRawPointer(base + seriesStart)
-        var common = 0, differs = false
+        var common = min(known, limit), differs = false
         while common + 8 <= limit {
             // The first differing byte is the lowest nonzero byte of the (little-endian) words' XOR.
             let difference = UInt64(littleEndian: old.loadUnaligned(fromByteOffset: common, as: UInt64.self))

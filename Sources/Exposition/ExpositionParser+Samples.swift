@@ -57,7 +57,10 @@ extension ExpositionParser {
         let (name, nameHash) = sameName ? (namesNeeded ? lastName : "", lastNameHash) : metricName(lexer.bytes, nameRange)
         if format == .openMetrics { try checkFamily(name, lexer, nameRange.lowerBound) }   // a call and a copy of the lexer saved otherwise
         let labelsColumn: Int
-        if let resume = resumeSharedPrefix(lexer.bytes, seriesStart: nameRange.lowerBound, end: lexer.end) {
+        // The series `pending` holds has the name at `lastNameRange` (every decode leaves both for
+        // the same series), so a name the scan found equal to that one needs no comparing again.
+        if let resume = resumeSharedPrefix(lexer.bytes, seriesStart: nameRange.lowerBound, end: lexer.end,
+                                           known: sameName ? nameRange.count : 0) {
             labelsColumn = nameRange.lowerBound + pendingLabelsOffset - lexer.lineStart + 1
             lexer.position = nameRange.lowerBound + resume
             try parseLabels(&lexer, exemplar: false, resuming: true)
