@@ -56,4 +56,20 @@ struct NameScanTests {
             }
         }
     }
+
+    /// The word-at-a-time comparison (overlapping last word) against element-wise equality, for
+    /// every length up to 40 and a difference at every position.
+    @Test func memcmpBytesMatchesElementwiseEquality() {
+        let base = (0..<48).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+        for count in 0...40 {
+            for differing in -1..<count {
+                var other = base
+                if differing >= 0 { other[differing] ^= 0x20 }
+                let same = base.withUnsafeBufferPointer { left in
+                    other.withUnsafeBufferPointer { right in memcmpBytes(left.baseAddress!, right.baseAddress!, count) }
+                }
+                #expect(same == (differing < 0), "count \(count) differing at \(differing)")
+            }
+        }
+    }
 }
