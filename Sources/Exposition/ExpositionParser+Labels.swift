@@ -71,10 +71,12 @@ extension ExpositionParser {
             guard !nameRange.isEmpty else {
                 throw error(lexer, lexer.atEnd ? "unterminated label set" : "expected label name")
             }
-            lexer.skipBlanks()
-            guard lexer.consume(.equals) else { throw error(lexer, "expected = after label name") }
-            lexer.skipBlanks()
-            guard lexer.current == .quote else { throw error(lexer, "expected label value in quotes") }
+            if !lexer.consumeEqualsBeforeQuote() {   // the usual `name="`: one compare, no blanks to skip
+                lexer.skipBlanks()
+                guard lexer.consume(.equals) else { throw error(lexer, "expected = after label name") }
+                lexer.skipBlanks()
+                guard lexer.current == .quote else { throw error(lexer, "expected label value in quotes") }
+            }
             let valueColumn = lexer.column
             guard let quoted = lexer.scanQuoted() else { throw error(lexer, "unterminated label value") }
             if exemplar {

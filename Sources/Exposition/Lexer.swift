@@ -30,6 +30,15 @@ struct Lexer {
         return true
     }
 
+    /// Consumes `=` if `="` is next (the cursor is then on the quote), with one 2-byte compare.
+    @inline(__always)
+    mutating func consumeEqualsBeforeQuote() -> Bool {
+        guard position &+ 2 <= end, let base = bytes.baseAddress,
+              UInt16(littleEndian: UnsafeRawPointer(base + position).loadUnaligned(as: UInt16.self)) == 0x223D else { return false }
+        position &+= 1
+        return true
+    }
+
     /// Skips spaces and tabs; returns how many were skipped.
     @inline(__always)
     @discardableResult
