@@ -33,9 +33,15 @@ extension ExpositionParser {
             }
             value = parsed
         }
-        let timestamp = try parseTimestampAndExemplar(&lexer)
+        // Most lines end after the value: no call to find that out.
+        let timestamp = lexer.atEnd ? nil : try parseTimestampAndExemplar(&lexer)
         if format == .openMetrics { try checkOpenMetricsSample(name, labels, column: labelsColumn) }
-        try checkDuplicate(labels, timestamp)
+        if caching {
+            try checkDuplicate(labels, timestamp)
+        } else if case .existing(let previous) = seen.insert(hash: seriesHash, timestamp: timestamp) {
+            // A one-off parse (no cache, so no cache entry either) counts every series in `seen`.
+            try rejectRepeat(previous: previous, labels, timestamp)
+        }
         return ExpositionSample(labels: labels, value: value, timestamp: timestamp)
     }
 
@@ -184,7 +190,8 @@ extension ExpositionParser {
 
     /// Rejects a series that already occurred in this payload. Series the cache knows are counted
     /// on their (canonical) cache entry, walked in order; others in `seen`, which stays empty when
-    /// the cache is warm, so a steady scrape does no random-access lookup for this.
+    /// the cache is warm, so a steady scrape does no random-access lookup for this. For a parser
+    /// with a cache; a one-off parse checks `seen` alone, in `parseSample`.
     private mutating func checkDuplicate(_ labels: Labels, _ timestamp: Timestamp?) throws(ExpositionError) {
         var repeated: Timestamp?? = nil
         if let cacheIndex {
@@ -192,8 +199,6 @@ extension ExpositionParser {
             if repeated == nil, seen.count > 0, case .existing(let previous) = seen.insert(hash: seriesHash, timestamp: timestamp) {
                 repeated = .some(previous)
             }
-        } else if !caching {
-            if case .existing(let previous) = seen.insert(hash: seriesHash, timestamp: timestamp) { repeated = .some(previous) }
         } else {
             let known = cache.occur(seriesHash: seriesHash, timestamp: timestamp)
             repeated = known.previous
@@ -202,7 +207,13 @@ extension ExpositionParser {
             }
         }
         guard case .some(let previous) = repeated else { return }
-        // OpenMetrics allows several points of one series with increasing timestamps.
+        try rejectRepeat(previous: previous, labels, timestamp)
+    }
+
+    /// A series seen before in this payload, with the timestamp it had then: an error unless both
+    /// have timestamps and this one is later (OpenMetrics allows several points of one series
+    /// with increasing timestamps).
+    private mutating func rejectRepeat(previous: Timestamp?, _ labels: Labels, _ timestamp: Timestamp?) throws(ExpositionError) {
         if let before = previous, let now = timestamp, now > before { return }
         let series = labels.isEmpty ? cacheIndex.map { cache.labels(at: $0) } ?? labels : labels
         throw ExpositionError(line: lineNumber, column: 1, message: "duplicate sample for series \(series)")
