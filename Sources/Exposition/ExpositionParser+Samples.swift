@@ -35,7 +35,8 @@ extension ExpositionParser {
         }
         // Most lines end after the value: no call to find that out.
         let timestamp = lexer.atEnd ? nil : try parseTimestampAndExemplar(&lexer)
-        if format == .openMetrics { try checkOpenMetricsSample(name, labels, column: labelsColumn) }
+        // Only buckets, quantiles and stateset samples have label rules to check.
+        if format == .openMetrics, families.lastKind != .plain { try checkOpenMetricsSample(name, labels, column: labelsColumn) }
         if caching {
             try checkDuplicate(labels, timestamp)
         } else if case .existing(let previous) = seen.insert(hash: seriesHash, timestamp: timestamp) {
