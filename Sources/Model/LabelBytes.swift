@@ -150,14 +150,18 @@ public struct LabelsWriter {
         guard let from = source.baseAddress.map(UnsafeRawPointer.init) else { return }
         let count = source.count
         if count >= 8 {
-            if count > 64 {
+            if count <= 16 {
+                // Most names and values: two moves, no loop to set up.
+                target.storeBytes(of: from.loadUnaligned(as: UInt64.self), as: UInt64.self)
+            } else if count > 64 {
                 target.copyMemory(from: from, byteCount: count)
                 return
-            }
-            var offset = 0
-            while offset &+ 8 < count {
-                target.storeBytes(of: from.loadUnaligned(fromByteOffset: offset, as: UInt64.self), toByteOffset: offset, as: UInt64.self)
-                offset &+= 8
+            } else {
+                var offset = 0
+                while offset &+ 8 < count {
+                    target.storeBytes(of: from.loadUnaligned(fromByteOffset: offset, as: UInt64.self), toByteOffset: offset, as: UInt64.self)
+                    offset &+= 8
+                }
             }
             target.storeBytes(of: from.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self), toByteOffset: count &- 8, as: UInt64.self)
         } else if count >= 4 {
