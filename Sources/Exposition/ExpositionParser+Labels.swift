@@ -51,22 +51,28 @@ extension ExpositionParser {
         var afterComma = false
         var afterValue = resuming
         while true {
-            if afterValue {
-                afterValue = false
+            // The usual `,name` after a value goes straight on to the name: a `,` then a byte that
+            // is neither a blank nor `}`, which the general path would skip or check.
+            if afterValue, lexer.consumeCommaBeforeName() {
+                afterComma = true
+            } else {
+                if afterValue {
+                    lexer.skipBlanks()
+                    afterComma = lexer.consume(.comma)
+                    if !afterComma, lexer.current != .closeBrace {
+                        throw error(lexer, lexer.atEnd ? "unterminated label set" : "expected , or } after label value")
+                    }
+                }
                 lexer.skipBlanks()
-                afterComma = lexer.consume(.comma)
-                if !afterComma, lexer.current != .closeBrace {
-                    throw error(lexer, lexer.atEnd ? "unterminated label set" : "expected , or } after label value")
+                if lexer.consume(.closeBrace) {
+                    if afterComma, format == .openMetrics {
+                        lexer.position -= 1
+                        throw error(lexer, "trailing comma in label set")
+                    }
+                    return
                 }
             }
-            lexer.skipBlanks()
-            if lexer.consume(.closeBrace) {
-                if afterComma, format == .openMetrics {
-                    lexer.position -= 1
-                    throw error(lexer, "trailing comma in label set")
-                }
-                return
-            }
+            afterValue = false
             let nameRange = lexer.scanLabelName()
             guard !nameRange.isEmpty else {
                 throw error(lexer, lexer.atEnd ? "unterminated label set" : "expected label name")

@@ -39,6 +39,17 @@ struct Lexer {
         return true
     }
 
+    /// Consumes `,` if it is next and followed by a byte that is not a blank nor `}` (the usual
+    /// `,name` between labels).
+    @inline(__always)
+    mutating func consumeCommaBeforeName() -> Bool {
+        guard position &+ 1 < end, bytes[position] == .comma else { return false }
+        let next = bytes[position &+ 1]
+        guard next != .space, next != .tab, next != .closeBrace else { return false }
+        position &+= 1
+        return true
+    }
+
     /// Skips spaces and tabs; returns how many were skipped.
     @inline(__always)
     @discardableResult
