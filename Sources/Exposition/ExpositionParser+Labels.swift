@@ -55,6 +55,8 @@ extension ExpositionParser {
             // is neither a blank nor `}`, which the general path would skip or check.
             if afterValue, lexer.consumeCommaBeforeName() {
                 afterComma = true
+            } else if afterValue, lexer.consume(.closeBrace) {
+                return   // the usual `"}` at the end
             } else {
                 if afterValue {
                     lexer.skipBlanks()
