@@ -150,20 +150,20 @@ public struct LabelsWriter {
         guard let from = source.baseAddress.map(UnsafeRawPointer.init) else { return }
         let count = source.count
         if count >= 8 {
-            if count <= 16 {
-                // Most names and values: two moves, no loop to set up.
-                target.storeBytes(of: from.loadUnaligned(as: UInt64.self), as: UInt64.self)
-            } else if count > 64 {
-                target.copyMemory(from: from, byteCount: count)
-                return
-            } else {
-                var offset = 0
-                while offset &+ 8 < count {
-                    target.storeBytes(of: from.loadUnaligned(fromByteOffset: offset, as: UInt64.self), toByteOffset: offset, as: UInt64.self)
-                    offset &+= 8
-                }
+            // Both ends of the string, overlapping in the middle: no loop, whatever the length.
+            @inline(__always) func move(_ offset: Int) {
+                target.storeBytes(of: from.loadUnaligned(fromByteOffset: offset, as: UInt64.self), toByteOffset: offset, as: UInt64.self)
             }
-            target.storeBytes(of: from.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self), toByteOffset: count &- 8, as: UInt64.self)
+            if count <= 16 {   // most names and values
+                move(0); move(count &- 8)
+            } else if count <= 32 {
+                move(0); move(8); move(count &- 16); move(count &- 8)
+            } else if count <= 64 {
+                move(0); move(8); move(16); move(24)
+                move(count &- 32); move(count &- 24); move(count &- 16); move(count &- 8)
+            } else {
+                target.copyMemory(from: from, byteCount: count)
+            }
         } else if count >= 4 {
             target.storeBytes(of: from.loadUnaligned(as: UInt32.self), as: UInt32.self)
             target.storeBytes(of: from.loadUnaligned(fromByteOffset: count &- 4, as: UInt32.self), toByteOffset: count &- 4, as: UInt32.self)
