@@ -172,6 +172,7 @@ public struct ExpositionParser {
 
     /// The next line that holds something (blank lines of the text format skipped), with the
     /// cursor on its first non-blank byte; nil at the end of the payload.
+    @inline(__always)   // once per line
     private mutating func nextLine(_ buffer: UnsafeBufferPointer<UInt8>) throws(ExpositionError) -> Lexer? {
         while offset < buffer.count {
             if sawEOF { throw ExpositionError(line: lineNumber + 1, column: 1, message: "unexpected content after # EOF") }
