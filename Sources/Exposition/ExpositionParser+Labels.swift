@@ -12,6 +12,7 @@ extension ExpositionParser {
     /// scanned, hashed or looked up again. Nil when not even the first label is shared.
     /// `known`: how many first bytes are already known to be the same (the metric name, when the
     /// scan found it equal to the last one, which is the name of the series `pending` holds).
+    @inline(__always)   // once per sample, in seriesLabels
     mutating func resumeSharedPrefix(_ bytes: UnsafeBufferPointer<UInt8>, seriesStart: Int, end: Int, known: Int) -> Int? {
         guard pending.count > 1, let base = bytes.baseAddress else { return nil }
         let limit = min(Int(pending.last.end), end - seriesStart)
