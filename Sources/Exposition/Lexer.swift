@@ -1,4 +1,6 @@
 /// A byte cursor over one line of a payload: the token scanners the parser is built from.
+/// Positions stay within the payload, so the scanners move them with wrapping arithmetic (no
+/// overflow check per byte).
 ///
 /// The buffer is borrowed from the parser's byte array for the duration of one `next()` call;
 /// scanners return ranges into it, never copies, so the hot path allocates nothing here.
@@ -26,7 +28,7 @@ struct Lexer {
     @inline(__always)
     mutating func consume(_ byte: UInt8) -> Bool {
         guard position < end, bytes[position] == byte else { return false }
-        position += 1
+        position &+= 1
         return true
     }
 
@@ -55,8 +57,8 @@ struct Lexer {
     @discardableResult
     mutating func skipBlanks() -> Int {
         let start = position
-        while position < end, bytes[position] == .space || bytes[position] == .tab { position += 1 }
-        return position - start
+        while position < end, bytes[position] == .space || bytes[position] == .tab { position &+= 1 }
+        return position &- start
     }
 
     /// Scans `[a-zA-Z_:][a-zA-Z0-9_:]*`; empty range if there is none.
@@ -137,7 +139,7 @@ struct Lexer {
     @inline(__always)
     mutating func scanToken() -> Range<Int> {
         let start = position
-        while position < end, bytes[position] != .space, bytes[position] != .tab { position += 1 }
+        while position < end, bytes[position] != .space, bytes[position] != .tab { position &+= 1 }
         return start..<position
     }
 
@@ -146,33 +148,33 @@ struct Lexer {
     /// Returns nil if the closing quote is missing; the cursor is then at the end of the line.
     @inline(__always)
     mutating func scanQuoted() -> QuotedRange? {
-        position += 1
+        position &+= 1
         let start = position
         var flags: UInt8 = 0
         // Plain stretches 8 bytes at a time: a word with no quote, backslash or non-ASCII byte is
         // skipped whole; the byte loop below takes over at the first such byte.
         if let base = bytes.baseAddress {
-            while position + 8 <= end {
+            while position &+ 8 <= end {
                 let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
                 let special = Lexer.zeroBytes(word ^ 0x2222_2222_2222_2222) | Lexer.zeroBytes(word ^ 0x5C5C_5C5C_5C5C_5C5C)
                     | (word & 0x8080_8080_8080_8080)
                 if special != 0 {
-                    position += special.trailingZeroBitCount >> 3
+                    position &+= special.trailingZeroBitCount &>> 3
                     break
                 }
-                position += 8
+                position &+= 8
             }
         }
         while position < end {
             let byte = bytes[position]
-            if byte == .quote { position += 1; return QuotedRange(range: start..<position - 1, flags: flags) }
+            if byte == .quote { position &+= 1; return QuotedRange(range: start..<position &- 1, flags: flags) }
             if byte == .backslash {
                 flags |= QuotedRange.escapes
-                position += 1
+                position &+= 1
             } else if byte >= 0x80 {
                 flags |= QuotedRange.nonASCII
             }
-            position += 1
+            position &+= 1
         }
         position = end
         return nil
