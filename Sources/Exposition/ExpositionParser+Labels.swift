@@ -18,22 +18,23 @@ extension ExpositionParser {
         let limit = min(Int(pending.last.end), end - seriesStart)
         let old = UnsafeRawPointer(base + pendingSeriesStart), new = UnsafeRawPointer(base + seriesStart)
         var common = min(known, limit), differs = false
-        while common + 8 <= limit {
+        // Wrapping arithmetic: offsets within one line.
+        while common &+ 8 <= limit {
             // The first differing byte is the lowest nonzero byte of the (little-endian) words' XOR.
             let difference = UInt64(littleEndian: old.loadUnaligned(fromByteOffset: common, as: UInt64.self))
                 ^ UInt64(littleEndian: new.loadUnaligned(fromByteOffset: common, as: UInt64.self))
             if difference != 0 {
-                common += difference.trailingZeroBitCount >> 3
+                common &+= difference.trailingZeroBitCount &>> 3
                 differs = true
                 break
             }
-            common += 8
+            common &+= 8
         }
         while !differs, common < limit, old.load(fromByteOffset: common, as: UInt8.self) == new.load(fromByteOffset: common, as: UInt8.self) {
-            common += 1
+            common &+= 1
         }
-        var kept = pending.count - 1
-        while kept > 0, Int(pending[kept].end) > common { kept -= 1 }
+        var kept = pending.count &- 1
+        while kept > 0, Int(pending[kept].end) > common { kept &-= 1 }
         guard kept > 0 else { return nil }
         pending.truncate(to: kept + 1)
         let last = pending[kept]

@@ -27,16 +27,16 @@ struct StringInterner {
         let count = key.count
         if count < 8 {
             var tail: UInt64 = 0
-            for offset in 0..<count { tail |= UInt64(base[offset]) << UInt64(offset * 8) }
+            for offset in 0..<count { tail |= UInt64(base[offset]) << UInt64(offset &* 8) }
             return mix(hash ^ tail)
         }
         var offset = 0
-        while offset + 8 < count {
+        while offset &+ 8 < count {
             hash = step(hash, raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-            offset += 8
+            offset &+= 8
         }
         // The last word overlaps the previous one rather than being assembled byte by byte.
-        hash = step(hash, raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self))
+        hash = step(hash, raw.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self))
         return mix(hash)
     }
 
