@@ -159,16 +159,18 @@ extension ExpositionParser {
         if isEmpty {
             hasEmptyValue = true
         } else {
-            if !inArena && quoted.range.lowerBound == nameRange.upperBound + 2 {
-                // Spelled canonically (`name="value"`, no blanks, no escapes): hash the bytes as written.
-                seriesHash &+= StringInterner.hash(UnsafeBufferPointer(rebasing: bytes[nameRange.lowerBound...quoted.range.upperBound]))
+            if !inArena && quoted.range.lowerBound == nameRange.upperBound &+ 2 {
+                // Spelled canonically (`name="value"`, no blanks, no escapes): hash the bytes as
+                // written, which the scanners found within the line (so no bounds check here).
+                seriesHash &+= StringInterner.hash(UnsafeBufferPointer(start: bytes.baseAddress.unsafelyUnwrapped + nameRange.lowerBound,
+                                                                       count: quoted.range.upperBound &+ 1 &- nameRange.lowerBound))
             } else {
                 seriesHash &+= canonicalTerm(bytes, nameRange, label)
             }
-            labelByteCount += nameRange.count + valueCount
+            labelByteCount &+= nameRange.count &+ valueCount   // within the payload's length
         }
         if labelsInOrder { labelsInOrder = pending.last.precedes(label, in: bytes) }
-        label.end = Int32(clamping: quoted.range.upperBound + 1 - pendingSeriesStart)
+        label.end = Int32(clamping: quoted.range.upperBound &+ 1 &- pendingSeriesStart)
         label.seriesHash = seriesHash
         label.inOrder = labelsInOrder
         label.hasEmptyValue = hasEmptyValue
