@@ -87,8 +87,9 @@ extension ExpositionParser {
                 lexer.skipBlanks()
                 guard lexer.current == .quote else { throw error(lexer, "expected label value in quotes") }
             }
-            let valueColumn = lexer.column
             guard let quoted = lexer.scanQuoted() else { throw error(lexer, "unterminated label value") }
+            // The column of the opening quote, for the errors below (worked out only for them).
+            var valueColumn: Int { quoted.range.lowerBound - lexer.lineStart }
             if exemplar {
                 guard let value = decodeLabelValue(lexer.bytes, quoted) else {
                     throw ExpositionError(line: lineNumber, column: valueColumn, message: "invalid UTF-8 in label value")

@@ -65,7 +65,7 @@ struct Lexer {
     mutating func scanMetricName() -> Range<Int> {
         let start = position
         guard position < end, bytes[position].isMetricNameStart else { return start..<start }
-        position += 1
+        position &+= 1
         skipNameBytes(colon: true)
         return start..<position
     }
@@ -90,7 +90,7 @@ struct Lexer {
     mutating func scanLabelName() -> Range<Int> {
         let start = position
         guard position < end, bytes[position].isLabelNameStart else { return start..<start }
-        position += 1
+        position &+= 1
         skipNameBytes(colon: false)
         return start..<position
     }
@@ -111,9 +111,9 @@ struct Lexer {
             }
         }
         if colon {
-            while position < end, bytes[position].isMetricNameByte { position += 1 }
+            while position < end, bytes[position].isMetricNameByte { position &+= 1 }
         } else {
-            while position < end, bytes[position].isLabelNameByte { position += 1 }
+            while position < end, bytes[position].isLabelNameByte { position &+= 1 }
         }
     }
 
