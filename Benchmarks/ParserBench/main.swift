@@ -8,6 +8,7 @@ import Model
 // by prom_parse_bench.sh, which fetches the Debian source the first time: Go and network needed).
 //   swift run -c release ParserBench [--seconds S] [--only NAME] [--no-python] [--prometheus] [--runs N]
 //                                    [--file PATH] [--cold-only] [--steady-only] [--all-entries]
+//   swift run -c release ParserBench --dump-node-exporter PATH   (writes the node_exporter payload, then exits)
 // Payloads: a generated ~1 MB node_exporter-like text payload, and `fake_target.py --dump` output
 // (1,000 and 10,000 series, text 0.0.4 and OpenMetrics). Best run of CPU (thread) time.
 //
@@ -107,6 +108,11 @@ func fakeTarget(_ format: String, series: Int) throws -> [UInt8] {
 }
 
 let arguments = CommandLine.arguments
+if let dumpIndex = arguments.firstIndex(of: "--dump-node-exporter") {
+    // Writes the generated node_exporter payload to a file (e.g. to parse it under valgrind with --file).
+    try Data(NodeExporterPayload.generate()).write(to: URL(fileURLWithPath: arguments[dumpIndex + 1]))
+    exit(0)
+}
 let minSeconds = arguments.firstIndex(of: "--seconds").flatMap { Double(arguments[$0 + 1]) } ?? 1.0
 let benchDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 let script = benchDirectory.appendingPathComponent("python_parse_bench.py").path

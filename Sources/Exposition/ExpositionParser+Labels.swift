@@ -10,27 +10,31 @@ extension ExpositionParser {
     /// share their first labels), keeps those labels and the state after them, and returns where
     /// to resume (relative to `seriesStart`). The same bytes parse the same way, so nothing is
     /// scanned, hashed or looked up again. Nil when not even the first label is shared.
-    mutating func resumeSharedPrefix(_ bytes: UnsafeBufferPointer<UInt8>, seriesStart: Int, end: Int) -> Int? {
+    /// `known`: how many first bytes are already known to be the same (the metric name, when the
+    /// scan found it equal to the last one, which is the name of the series `pending` holds).
+    @inline(__always)   // once per sample, in seriesLabels
+    mutating func resumeSharedPrefix(_ bytes: UnsafeBufferPointer<UInt8>, seriesStart: Int, end: Int, known: Int) -> Int? {
         guard pending.count > 1, let base = bytes.baseAddress else { return nil }
         let limit = min(Int(pending.last.end), end - seriesStart)
         let old = UnsafeRawPointer(base + pendingSeriesStart), new = UnsafeRawPointer(base + seriesStart)
-        var common = 0, differs = false
-        while common + 8 <= limit {
+        var common = min(known, limit), differs = false
+        // Wrapping arithmetic: offsets within one line.
+        while common &+ 8 <= limit {
             // The first differing byte is the lowest nonzero byte of the (little-endian) words' XOR.
             let difference = UInt64(littleEndian: old.loadUnaligned(fromByteOffset: common, as: UInt64.self))
                 ^ UInt64(littleEndian: new.loadUnaligned(fromByteOffset: common, as: UInt64.self))
             if difference != 0 {
-                common += difference.trailingZeroBitCount >> 3
+                common &+= difference.trailingZeroBitCount &>> 3
                 differs = true
                 break
             }
-            common += 8
+            common &+= 8
         }
         while !differs, common < limit, old.load(fromByteOffset: common, as: UInt8.self) == new.load(fromByteOffset: common, as: UInt8.self) {
-            common += 1
+            common &+= 1
         }
-        var kept = pending.count - 1
-        while kept > 0, Int(pending[kept].end) > common { kept -= 1 }
+        var kept = pending.count &- 1
+        while kept > 0, Int(pending[kept].end) > common { kept &-= 1 }
         guard kept > 0 else { return nil }
         pending.truncate(to: kept + 1)
         let last = pending[kept]
@@ -49,32 +53,43 @@ extension ExpositionParser {
         var afterComma = false
         var afterValue = resuming
         while true {
-            if afterValue {
-                afterValue = false
+            // The usual `,name` after a value goes straight on to the name: a `,` then a byte that
+            // is neither a blank nor `}`, which the general path would skip or check.
+            if afterValue, lexer.consumeCommaBeforeName() {
+                afterComma = true
+            } else if afterValue, lexer.consume(.closeBrace) {
+                return   // the usual `"}` at the end
+            } else {
+                if afterValue {
+                    lexer.skipBlanks()
+                    afterComma = lexer.consume(.comma)
+                    if !afterComma, lexer.current != .closeBrace {
+                        throw error(lexer, lexer.atEnd ? "unterminated label set" : "expected , or } after label value")
+                    }
+                }
                 lexer.skipBlanks()
-                afterComma = lexer.consume(.comma)
-                if !afterComma, lexer.current != .closeBrace {
-                    throw error(lexer, lexer.atEnd ? "unterminated label set" : "expected , or } after label value")
+                if lexer.consume(.closeBrace) {
+                    if afterComma, format == .openMetrics {
+                        lexer.position -= 1
+                        throw error(lexer, "trailing comma in label set")
+                    }
+                    return
                 }
             }
-            lexer.skipBlanks()
-            if lexer.consume(.closeBrace) {
-                if afterComma, format == .openMetrics {
-                    lexer.position -= 1
-                    throw error(lexer, "trailing comma in label set")
-                }
-                return
-            }
+            afterValue = false
             let nameRange = lexer.scanLabelName()
             guard !nameRange.isEmpty else {
                 throw error(lexer, lexer.atEnd ? "unterminated label set" : "expected label name")
             }
-            lexer.skipBlanks()
-            guard lexer.consume(.equals) else { throw error(lexer, "expected = after label name") }
-            lexer.skipBlanks()
-            guard lexer.current == .quote else { throw error(lexer, "expected label value in quotes") }
-            let valueColumn = lexer.column
+            if !lexer.consumeEqualsBeforeQuote() {   // the usual `name="`: one compare, no blanks to skip
+                lexer.skipBlanks()
+                guard lexer.consume(.equals) else { throw error(lexer, "expected = after label name") }
+                lexer.skipBlanks()
+                guard lexer.current == .quote else { throw error(lexer, "expected label value in quotes") }
+            }
             guard let quoted = lexer.scanQuoted() else { throw error(lexer, "unterminated label value") }
+            // The column of the opening quote, for the errors below (worked out only for them).
+            var valueColumn: Int { quoted.range.lowerBound - lexer.lineStart }
             if exemplar {
                 guard let value = decodeLabelValue(lexer.bytes, quoted) else {
                     throw ExpositionError(line: lineNumber, column: valueColumn, message: "invalid UTF-8 in label value")
@@ -145,16 +160,18 @@ extension ExpositionParser {
         if isEmpty {
             hasEmptyValue = true
         } else {
-            if !inArena && quoted.range.lowerBound == nameRange.upperBound + 2 {
-                // Spelled canonically (`name="value"`, no blanks, no escapes): hash the bytes as written.
-                seriesHash &+= StringInterner.hash(UnsafeBufferPointer(rebasing: bytes[nameRange.lowerBound...quoted.range.upperBound]))
+            if !inArena && quoted.range.lowerBound == nameRange.upperBound &+ 2 {
+                // Spelled canonically (`name="value"`, no blanks, no escapes): hash the bytes as
+                // written, which the scanners found within the line (so no bounds check here).
+                seriesHash &+= StringInterner.hash(UnsafeBufferPointer(start: bytes.baseAddress.unsafelyUnwrapped + nameRange.lowerBound,
+                                                                       count: quoted.range.upperBound &+ 1 &- nameRange.lowerBound))
             } else {
                 seriesHash &+= canonicalTerm(bytes, nameRange, label)
             }
-            labelByteCount += nameRange.count + valueCount
+            labelByteCount &+= nameRange.count &+ valueCount   // within the payload's length
         }
         if labelsInOrder { labelsInOrder = pending.last.precedes(label, in: bytes) }
-        label.end = Int32(clamping: quoted.range.upperBound + 1 - pendingSeriesStart)
+        label.end = Int32(clamping: quoted.range.upperBound &+ 1 &- pendingSeriesStart)
         label.seriesHash = seriesHash
         label.inOrder = labelsInOrder
         label.hasEmptyValue = hasEmptyValue

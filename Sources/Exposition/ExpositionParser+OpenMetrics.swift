@@ -29,7 +29,9 @@ extension ExpositionParser {
     /// pending labels without making a `String`. False means "ask the labels".
     private mutating func pendingLabelIsNumeric(key: UInt64, count: Int32) -> Bool {
         guard !lastFromCache else { return false }
-        for label in pending.inWrittenOrder where label.key == key && label.nameCount == count {
+        // From the last label: `le` and `quantile` are usually written last. A name occurs at
+        // most once (a repeated one was rejected when the labels were finished).
+        for label in pending.inWrittenOrder.reversed() where label.key == key && label.nameCount == count {
             guard !label.isMetricName, !label.isEmpty, !label.valueInArena else { return false }
             let value = label.valueStart..<label.valueStart + Int(label.valueCount)
             return bytes.withUnsafeBufferPointer { NumberParsing.parseDouble($0, value) } != nil

@@ -33,13 +33,20 @@ extension ExpositionParser {
             }
             value = parsed
         }
-        let timestamp = try parseTimestampAndExemplar(&lexer)
-        if format == .openMetrics { try checkOpenMetricsSample(name, labels, column: labelsColumn) }
-        try checkDuplicate(labels, timestamp)
+        // Most lines end after the value: no call to find that out.
+        let timestamp = lexer.atEnd ? nil : try parseTimestampAndExemplar(&lexer)
+        // Only buckets, quantiles and stateset samples have label rules to check.
+        if format == .openMetrics, families.lastKind != .plain { try checkOpenMetricsSample(name, labels, column: labelsColumn) }
+        if caching {
+            try checkDuplicate(labels, timestamp)
+        } else if case .existing(let previous) = seen.insert(hash: seriesHash, timestamp: timestamp) {
+            // A one-off parse (no cache, so no cache entry either) counts every series in `seen`.
+            try rejectRepeat(previous: previous, labels, timestamp)
+        }
         return ExpositionSample(labels: labels, value: value, timestamp: timestamp)
     }
 
-    /// The metric name and labels of the series starting at `nameRange`: from the cache when these
+    /// The metric name (empty unless `namesNeeded`) and labels of the series starting at `nameRange`: from the cache when these
     /// exact bytes were decoded before, otherwise decoded and remembered. Leaves `seriesHash` set.
     /// `sameName`: the name has the bytes of `lastName`.
     private mutating func seriesLabels(_ lexer: inout Lexer, _ nameRange: Range<Int>, sameName: Bool) throws(ExpositionError) -> (String, Labels) {
@@ -52,10 +59,15 @@ extension ExpositionParser {
         cacheIndex = nil
         lastFromCache = false
         if !isKnownUniquelyReferenced(&pending) { pending = pending.copy() }
-        let (name, nameHash) = sameName ? (lastName, lastNameHash) : metricName(lexer.bytes, nameRange)
-        try checkFamily(name, lexer, nameRange.lowerBound)
+        // The name as a `String` only for what reads it: OpenMetrics' family checks and the cache.
+        // A one-off text parse needs only its hash, so no string is made, retained or released.
+        let (name, nameHash) = sameName ? (namesNeeded ? lastName : "", lastNameHash) : metricName(lexer.bytes, nameRange)
+        if format == .openMetrics { try checkFamily(name, lexer, nameRange.lowerBound) }   // a call and a copy of the lexer saved otherwise
         let labelsColumn: Int
-        if let resume = resumeSharedPrefix(lexer.bytes, seriesStart: nameRange.lowerBound, end: lexer.end) {
+        // The series `pending` holds has the name at `lastNameRange` (every decode leaves both for
+        // the same series), so a name the scan found equal to that one needs no comparing again.
+        if let resume = resumeSharedPrefix(lexer.bytes, seriesStart: nameRange.lowerBound, end: lexer.end,
+                                           known: sameName ? nameRange.count : 0) {
             labelsColumn = nameRange.lowerBound + pendingLabelsOffset - lexer.lineStart + 1
             lexer.position = nameRange.lowerBound + resume
             try parseLabels(&lexer, exemplar: false, resuming: true)
@@ -94,14 +106,20 @@ extension ExpositionParser {
 
     /// The metric name at `range` and the hash of its bytes (its term in the series hash),
     /// remembered as the last one.
+    /// The name is empty when `namesNeeded` is false.
     private mutating func metricName(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> (String, UInt64) {
         let hash = StringInterner.hash(UnsafeBufferPointer(rebasing: bytes[range]))
-        let name = interner.intern(bytes, range, hash: hash)
         lastNameRange = range
-        lastName = name
         lastNameHash = hash
+        guard namesNeeded else { return ("", hash) }
+        let name = interner.intern(bytes, range, hash: hash)
+        lastName = name
         return (name, hash)
     }
+
+    /// Whether a sample's metric name is needed as a `String` (OpenMetrics' family checks, the
+    /// cache's entries); a one-off parse of the text format needs only its bytes and hash.
+    var namesNeeded: Bool { caching || format == .openMetrics }
 
 
     /// Takes a cached series whose text starts at `nameStart`: the cursor moves past it.
@@ -173,7 +191,8 @@ extension ExpositionParser {
 
     /// Rejects a series that already occurred in this payload. Series the cache knows are counted
     /// on their (canonical) cache entry, walked in order; others in `seen`, which stays empty when
-    /// the cache is warm, so a steady scrape does no random-access lookup for this.
+    /// the cache is warm, so a steady scrape does no random-access lookup for this. For a parser
+    /// with a cache; a one-off parse checks `seen` alone, in `parseSample`.
     private mutating func checkDuplicate(_ labels: Labels, _ timestamp: Timestamp?) throws(ExpositionError) {
         var repeated: Timestamp?? = nil
         if let cacheIndex {
@@ -181,8 +200,6 @@ extension ExpositionParser {
             if repeated == nil, seen.count > 0, case .existing(let previous) = seen.insert(hash: seriesHash, timestamp: timestamp) {
                 repeated = .some(previous)
             }
-        } else if !caching {
-            if case .existing(let previous) = seen.insert(hash: seriesHash, timestamp: timestamp) { repeated = .some(previous) }
         } else {
             let known = cache.occur(seriesHash: seriesHash, timestamp: timestamp)
             repeated = known.previous
@@ -191,7 +208,13 @@ extension ExpositionParser {
             }
         }
         guard case .some(let previous) = repeated else { return }
-        // OpenMetrics allows several points of one series with increasing timestamps.
+        try rejectRepeat(previous: previous, labels, timestamp)
+    }
+
+    /// A series seen before in this payload, with the timestamp it had then: an error unless both
+    /// have timestamps and this one is later (OpenMetrics allows several points of one series
+    /// with increasing timestamps).
+    private mutating func rejectRepeat(previous: Timestamp?, _ labels: Labels, _ timestamp: Timestamp?) throws(ExpositionError) {
         if let before = previous, let now = timestamp, now > before { return }
         let series = labels.isEmpty ? cacheIndex.map { cache.labels(at: $0) } ?? labels : labels
         throw ExpositionError(line: lineNumber, column: 1, message: "duplicate sample for series \(series)")

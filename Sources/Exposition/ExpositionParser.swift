@@ -156,9 +156,14 @@ public struct ExpositionParser {
         _ read: (inout ExpositionParser, UnsafeBufferPointer<UInt8>) throws(ExpositionError) -> Result
     ) throws(ExpositionError) -> Result {
         if let failure { throw failure }
-        let bytes = self.bytes
+        // The bytes are read in place, through a pointer taken outside `withUnsafeBufferPointer`:
+        // `bytes` is a `let` of a native array that no `read` replaces (they never assign the
+        // whole parser), so its storage stays alive and where it is for the call. Borrowing the
+        // array inside the closure instead would overlap the `inout` access to `self`, and a copy
+        // to borrow costs a retain and a release per sample.
+        let buffer = bytes.withUnsafeBufferPointer { $0 }
         do {
-            return try bytes.withUnsafeBufferPointer { (buffer) throws(ExpositionError) -> Result in try read(&self, buffer) }
+            return try read(&self, buffer)
         } catch {
             failure = error
             throw error
@@ -167,6 +172,7 @@ public struct ExpositionParser {
 
     /// The next line that holds something (blank lines of the text format skipped), with the
     /// cursor on its first non-blank byte; nil at the end of the payload.
+    @inline(__always)   // once per line
     private mutating func nextLine(_ buffer: UnsafeBufferPointer<UInt8>) throws(ExpositionError) -> Lexer? {
         while offset < buffer.count {
             if sawEOF { throw ExpositionError(line: lineNumber + 1, column: 1, message: "unexpected content after # EOF") }

@@ -1,4 +1,6 @@
 /// A byte cursor over one line of a payload: the token scanners the parser is built from.
+/// Positions stay within the payload, so the scanners move them with wrapping arithmetic (no
+/// overflow check per byte).
 ///
 /// The buffer is borrowed from the parser's byte array for the duration of one `next()` call;
 /// scanners return ranges into it, never copies, so the hot path allocates nothing here.
@@ -26,7 +28,27 @@ struct Lexer {
     @inline(__always)
     mutating func consume(_ byte: UInt8) -> Bool {
         guard position < end, bytes[position] == byte else { return false }
-        position += 1
+        position &+= 1
+        return true
+    }
+
+    /// Consumes `=` if `="` is next (the cursor is then on the quote), with one 2-byte compare.
+    @inline(__always)
+    mutating func consumeEqualsBeforeQuote() -> Bool {
+        guard position &+ 2 <= end, let base = bytes.baseAddress,
+              UInt16(littleEndian: UnsafeRawPointer(base + position).loadUnaligned(as: UInt16.self)) == 0x223D else { return false }
+        position &+= 1
+        return true
+    }
+
+    /// Consumes `,` if it is next and followed by a byte that is not a blank nor `}` (the usual
+    /// `,name` between labels).
+    @inline(__always)
+    mutating func consumeCommaBeforeName() -> Bool {
+        guard position &+ 1 < end, bytes[position] == .comma else { return false }
+        let next = bytes[position &+ 1]
+        guard next != .space, next != .tab, next != .closeBrace else { return false }
+        position &+= 1
         return true
     }
 
@@ -35,16 +57,16 @@ struct Lexer {
     @discardableResult
     mutating func skipBlanks() -> Int {
         let start = position
-        while position < end, bytes[position] == .space || bytes[position] == .tab { position += 1 }
-        return position - start
+        while position < end, bytes[position] == .space || bytes[position] == .tab { position &+= 1 }
+        return position &- start
     }
 
     /// Scans `[a-zA-Z_:][a-zA-Z0-9_:]*`; empty range if there is none.
     mutating func scanMetricName() -> Range<Int> {
         let start = position
         guard position < end, bytes[position].isMetricNameStart else { return start..<start }
-        position += 1
-        while position < end, bytes[position].isMetricNameByte { position += 1 }
+        position &+= 1
+        skipNameBytes(colon: true)
         return start..<position
     }
 
@@ -68,16 +90,56 @@ struct Lexer {
     mutating func scanLabelName() -> Range<Int> {
         let start = position
         guard position < end, bytes[position].isLabelNameStart else { return start..<start }
-        position += 1
-        while position < end, bytes[position].isLabelNameByte { position += 1 }
+        position &+= 1
+        skipNameBytes(colon: false)
         return start..<position
+    }
+
+    /// Moves past `[a-zA-Z0-9_]*` (with `colon`, `[a-zA-Z0-9_:]*`): 8 bytes at a time while a whole
+    /// word is there to read, then byte by byte near the end of the line.
+    @inline(__always)
+    mutating func skipNameBytes(colon: Bool) {
+        if let base = bytes.baseAddress {
+            while position &+ 8 <= end {
+                let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
+                let other = Lexer.nonNameBytes(word, colon: colon)
+                if other != 0 {
+                    position &+= other.trailingZeroBitCount &>> 3
+                    return
+                }
+                position &+= 8
+            }
+        }
+        if colon {
+            while position < end, bytes[position].isMetricNameByte { position &+= 1 }
+        } else {
+            while position < end, bytes[position].isLabelNameByte { position &+= 1 }
+        }
+    }
+
+    /// The high bit of each byte of `word` (little-endian) that is not `[a-zA-Z0-9_]` (nor `:` with
+    /// `colon`); exact in every byte: each test works within its byte, with no carry or borrow
+    /// between bytes.
+    @inline(__always)
+    static func nonNameBytes(_ word: UInt64, colon: Bool) -> UInt64 {
+        let high: UInt64 = 0x8080_8080_8080_8080, low: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        let ascii = word & low
+        // The high bit of each 7-bit byte of `x` that is at least `n` (at most 0x80).
+        @inline(__always) func atLeast(_ x: UInt64, _ n: UInt64) -> UInt64 { (x &+ 0x0101_0101_0101_0101 &* (0x80 &- n)) & high }
+        // The high bit of each byte of `x` that is zero.
+        @inline(__always) func zero(_ x: UInt64) -> UInt64 { ~(((x & low) &+ low) | x) & high }
+        let folded = ascii | 0x2020_2020_2020_2020   // A-Z to a-z; no other byte lands in a-z
+        var name = (atLeast(folded, 0x61) & ~atLeast(folded, 0x7B)) | (atLeast(ascii, 0x30) & ~atLeast(ascii, 0x3A))
+            | zero(word ^ 0x5F5F_5F5F_5F5F_5F5F)
+        if colon { name |= zero(word ^ 0x3A3A_3A3A_3A3A_3A3A) }
+        return ~name & high | (word & high)
     }
 
     /// Scans up to the next blank or the end of the line.
     @inline(__always)
     mutating func scanToken() -> Range<Int> {
         let start = position
-        while position < end, bytes[position] != .space, bytes[position] != .tab { position += 1 }
+        while position < end, bytes[position] != .space, bytes[position] != .tab { position &+= 1 }
         return start..<position
     }
 
@@ -86,33 +148,33 @@ struct Lexer {
     /// Returns nil if the closing quote is missing; the cursor is then at the end of the line.
     @inline(__always)
     mutating func scanQuoted() -> QuotedRange? {
-        position += 1
+        position &+= 1
         let start = position
         var flags: UInt8 = 0
         // Plain stretches 8 bytes at a time: a word with no quote, backslash or non-ASCII byte is
         // skipped whole; the byte loop below takes over at the first such byte.
         if let base = bytes.baseAddress {
-            while position + 8 <= end {
+            while position &+ 8 <= end {
                 let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
                 let special = Lexer.zeroBytes(word ^ 0x2222_2222_2222_2222) | Lexer.zeroBytes(word ^ 0x5C5C_5C5C_5C5C_5C5C)
                     | (word & 0x8080_8080_8080_8080)
                 if special != 0 {
-                    position += special.trailingZeroBitCount >> 3
+                    position &+= special.trailingZeroBitCount &>> 3
                     break
                 }
-                position += 8
+                position &+= 8
             }
         }
         while position < end {
             let byte = bytes[position]
-            if byte == .quote { position += 1; return QuotedRange(range: start..<position - 1, flags: flags) }
+            if byte == .quote { position &+= 1; return QuotedRange(range: start..<position &- 1, flags: flags) }
             if byte == .backslash {
                 flags |= QuotedRange.escapes
-                position += 1
+                position &+= 1
             } else if byte >= 0x80 {
                 flags |= QuotedRange.nonASCII
             }
-            position += 1
+            position &+= 1
         }
         position = end
         return nil

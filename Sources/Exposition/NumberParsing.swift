@@ -51,29 +51,30 @@ enum NumberParsing {
             negative = bytes[index] == UInt8(ascii: "-")
             index += 1
         }
+        // Wrapping counts: they stay below the payload's length.
         var mantissa: UInt64 = 0
         var digits = 0
         var exponent = 0
         while index < end, bytes[index].isDigit {
             mantissa = mantissa &* 10 &+ UInt64(bytes[index] &- UInt8(ascii: "0"))
-            digits += 1
-            index += 1
+            digits &+= 1
+            index &+= 1
         }
         if index < end, bytes[index] == UInt8(ascii: ".") {
-            index += 1
+            index &+= 1
             // Long digit runs are fractions (Go and Python print up to 17 significant digits);
             // integer parts are mostly short, where the word test would only add work.
-            while index + 8 <= end, let eight = eightDigits(bytes, at: index) {
+            while index &+ 8 <= end, let eight = eightDigits(bytes, at: index) {
                 mantissa = mantissa &* 100_000_000 &+ eight
-                digits += 8
-                exponent -= 8
-                index += 8
+                digits &+= 8
+                exponent &-= 8
+                index &+= 8
             }
             while index < end, bytes[index].isDigit {
                 mantissa = mantissa &* 10 &+ UInt64(bytes[index] &- UInt8(ascii: "0"))
-                digits += 1
-                exponent -= 1
-                index += 1
+                digits &+= 1
+                exponent &-= 1
+                index &+= 1
             }
         }
         guard digits > 0, digits <= 19 else { return nil }

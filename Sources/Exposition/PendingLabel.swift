@@ -143,6 +143,8 @@ final class PendingLabels {
     /// number of keys below its own, counted without data-dependent branches (which a sort
     /// mispredicts); otherwise an insertion sort of 4-byte positions, not of the labels themselves.
     /// `distinctKeys`: the keys were distinct, so the names are (no need to look for repeated ones).
+    /// Inline where it is called: the check for the order of last time is all most samples need.
+    @inline(__always)
     func sortedByName(_ bytes: UnsafeBufferPointer<UInt8>) -> (order: UnsafeBufferPointer<Int32>, distinctKeys: Bool) {
         if count == sortedKeyCount {
             // The same distinct keys in the same written order as last time: the same order.
@@ -150,6 +152,11 @@ final class PendingLabels {
             for index in 0..<count where written[index].key != sortedKeys[index] { same = false; break }
             if same { return (UnsafeBufferPointer(start: order, count: count), true) }
         }
+        return sortByName(bytes)
+    }
+
+    /// `sortedByName` when the order of last time does not apply.
+    private func sortByName(_ bytes: UnsafeBufferPointer<UInt8>) -> (order: UnsafeBufferPointer<Int32>, distinctKeys: Bool) {
         sortedKeyCount = -1
         if count <= 64 {
             // Keys are below 2^63 (a name starts with an ASCII byte), so the sign of their

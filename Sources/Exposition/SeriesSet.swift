@@ -38,6 +38,7 @@ struct SeriesSet {
         }
     }
 
+    @inline(__always)   // once per sample; the growth stays out of line
     mutating func insert(hash rawHash: UInt64, timestamp: Timestamp?) -> Insertion {
         let hash = rawHash == 0 ? 1 : rawHash
         let mask = slots.count - 1

@@ -27,16 +27,16 @@ struct StringInterner {
         let count = key.count
         if count < 8 {
             var tail: UInt64 = 0
-            for offset in 0..<count { tail |= UInt64(base[offset]) << UInt64(offset * 8) }
+            for offset in 0..<count { tail |= UInt64(base[offset]) << UInt64(offset &* 8) }
             return mix(hash ^ tail)
         }
         var offset = 0
-        while offset + 8 < count {
+        while offset &+ 8 < count {
             hash = step(hash, raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-            offset += 8
+            offset &+= 8
         }
         // The last word overlaps the previous one rather than being assembled byte by byte.
-        hash = step(hash, raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self))
+        hash = step(hash, raw.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self))
         return mix(hash)
     }
 
@@ -53,19 +53,31 @@ struct StringInterner {
     }
 }
 
-/// Byte comparison without importing Foundation or Glibc into the target.
+/// Byte comparison without importing Foundation or Glibc into the target: a word at a time, the
+/// last word (or, below 8 bytes, the last 4) overlapping the previous ones rather than compared
+/// byte by byte.
 @inline(__always)
 func memcmpBytes(_ lhs: UnsafePointer<UInt8>, _ rhs: UnsafePointer<UInt8>, _ count: Int) -> Bool {
-    var index = 0
     let left = UnsafeRawPointer(lhs), right = UnsafeRawPointer(rhs)
-    while index + 8 <= count {
-        if left.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-            != right.loadUnaligned(fromByteOffset: index, as: UInt64.self) { return false }
-        index += 8
+    if count >= 8 {
+        var index = 0
+        while index &+ 8 < count {
+            if left.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                != right.loadUnaligned(fromByteOffset: index, as: UInt64.self) { return false }
+            index &+= 8
+        }
+        return left.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self)
+            == right.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self)
     }
+    if count >= 4 {
+        return left.loadUnaligned(as: UInt32.self) == right.loadUnaligned(as: UInt32.self)
+            && left.loadUnaligned(fromByteOffset: count &- 4, as: UInt32.self)
+                == right.loadUnaligned(fromByteOffset: count &- 4, as: UInt32.self)
+    }
+    var index = 0
     while index < count {
         if lhs[index] != rhs[index] { return false }
-        index += 1
+        index &+= 1
     }
     return true
 }

@@ -110,31 +110,37 @@ public struct LabelBytes {
 
 /// Fills a new `Labels`' buffer, label by label, in name order. See `Labels.init(unsafeCount:byteCount:_:)`.
 public struct LabelsWriter {
-    @usableFromInline let base: UnsafeMutableRawPointer
-    @usableFromInline let dataStart: Int
+    /// The offset table (just after the count).
+    @usableFromInline let table: UnsafeMutableRawPointer
+    /// Where the names' and values' bytes go (after the table).
+    @usableFromInline let data: UnsafeMutableRawPointer
     @usableFromInline let capacity: Int
+    @usableFromInline let count: Int
     @usableFromInline var index = 0
     @usableFromInline var offset = 0
 
     @inlinable
     init(base: UnsafeMutableRawPointer, count: Int, byteCount: Int) {
-        self.base = base
-        dataStart = LabelBytes.headerSize(count)
+        table = base + 4
+        data = base + LabelBytes.headerSize(count)
         capacity = byteCount
+        self.count = count
     }
 
     /// Appends a label: its name and value bytes (valid UTF-8, value not empty), sorting after the
     /// previous label's name. Traps if this exceeds the count or bytes announced.
     @inlinable @inline(__always)
     public mutating func append(name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) {
-        precondition(offset + name.count + value.count <= capacity && 4 + 8 * index < dataStart, "more labels than announced")
-        LabelsWriter.copy(base + dataStart + offset, name)
-        offset += name.count
-        base.storeBytes(of: UInt32(truncatingIfNeeded: offset), toByteOffset: 4 + 8 * index, as: UInt32.self)
-        LabelsWriter.copy(base + dataStart + offset, value)
-        offset += value.count
-        base.storeBytes(of: UInt32(truncatingIfNeeded: offset), toByteOffset: 8 + 8 * index, as: UInt32.self)
-        index += 1
+        // Wrapping arithmetic: the counts are those of buffers in memory and `offset` stays within
+        // `capacity` (below 2^32), so none of these sums can overflow.
+        let nameEnd = offset &+ name.count, valueEnd = nameEnd &+ value.count
+        precondition(valueEnd <= capacity && index < count, "more labels than announced")
+        LabelsWriter.copy(data + offset, name)
+        LabelsWriter.copy(data + nameEnd, value)
+        table.storeBytes(of: UInt32(truncatingIfNeeded: nameEnd), toByteOffset: index &<< 3, as: UInt32.self)
+        table.storeBytes(of: UInt32(truncatingIfNeeded: valueEnd), toByteOffset: (index &<< 3) &+ 4, as: UInt32.self)
+        offset = valueEnd
+        index &+= 1
     }
 
     /// Copies a short string with a few loads and stores that may overlap (as `memcpy` does for
@@ -144,22 +150,26 @@ public struct LabelsWriter {
         guard let from = source.baseAddress.map(UnsafeRawPointer.init) else { return }
         let count = source.count
         if count >= 8 {
-            if count > 64 {
-                target.copyMemory(from: from, byteCount: count)
-                return
-            }
-            var offset = 0
-            while offset + 8 < count {
+            // Both ends of the string, overlapping in the middle: no loop, whatever the length.
+            @inline(__always) func move(_ offset: Int) {
                 target.storeBytes(of: from.loadUnaligned(fromByteOffset: offset, as: UInt64.self), toByteOffset: offset, as: UInt64.self)
-                offset += 8
             }
-            target.storeBytes(of: from.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self), toByteOffset: count - 8, as: UInt64.self)
+            if count <= 16 {   // most names and values
+                move(0); move(count &- 8)
+            } else if count <= 32 {
+                move(0); move(8); move(count &- 16); move(count &- 8)
+            } else if count <= 64 {
+                move(0); move(8); move(16); move(24)
+                move(count &- 32); move(count &- 24); move(count &- 16); move(count &- 8)
+            } else {
+                target.copyMemory(from: from, byteCount: count)
+            }
         } else if count >= 4 {
             target.storeBytes(of: from.loadUnaligned(as: UInt32.self), as: UInt32.self)
-            target.storeBytes(of: from.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self), toByteOffset: count - 4, as: UInt32.self)
+            target.storeBytes(of: from.loadUnaligned(fromByteOffset: count &- 4, as: UInt32.self), toByteOffset: count &- 4, as: UInt32.self)
         } else if count >= 2 {
             target.storeBytes(of: from.loadUnaligned(as: UInt16.self), as: UInt16.self)
-            target.storeBytes(of: from.loadUnaligned(fromByteOffset: count - 2, as: UInt16.self), toByteOffset: count - 2, as: UInt16.self)
+            target.storeBytes(of: from.loadUnaligned(fromByteOffset: count &- 2, as: UInt16.self), toByteOffset: count &- 2, as: UInt16.self)
         } else if count == 1 {
             target.storeBytes(of: from.load(as: UInt8.self), as: UInt8.self)
         }

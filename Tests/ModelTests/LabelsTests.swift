@@ -9,6 +9,17 @@ import Testing
         #expect(labels == ["a": "1", "b": "3"])
     }
 
+    /// Names and values of every length the packed writer's copy treats differently (1–3, 4–7,
+    /// 8–16, 17–64, above 64 bytes) come back as written.
+    @Test func packedCopyKeepsEveryLength() {
+        for length in 1...80 {
+            let name = String(repeating: "n", count: length), value = String((0..<length).map { Character(UnicodeScalar(UInt8(97 + $0 % 26))) })
+            let labels = Labels([Label("a" + name, value), Label("b", value), Label("c" + name, "x")])
+            #expect(labels.map(\.name) == ["a" + name, "b", "c" + name], "length \(length)")
+            #expect(labels.map(\.value) == [value, value, "x"], "length \(length)")
+        }
+    }
+
     @Test func prometheusNotation() {
         let labels: Labels = ["__name__": "up", "job": "a\"b", "instance": "x"]
         #expect(labels.description == #"up{instance="x", job="a\"b"}"#)
