@@ -167,8 +167,12 @@ def test_alerts_reach_every_instance_group_and_resolve(daemon_factory, workdir, 
 
     am2.start()  # the queued alerts are delivered once it is up
     wait_for(lambda: len(am2.alerts()) == 2, 15, what="two alerts in am2 after it came up")
-    wait_for(lambda: notifications(hook, am2.url), 10, what="am2 webhook notification")
-    assert len(notifications(hook, am2.url)[0]["alerts"]) == 2
+    # Both notified by am2: usually in one notification; across two when am2 took them in two
+    # rounds (seen once in CI, with the queue's retry landing during am2's start-up), as for the
+    # resolved ones below. Grouping itself is checked on am1 above.
+    def am2_firing():
+        return {a["labels"]["check"] for n in notifications(hook, am2.url) for a in n["alerts"] if a["status"] == "firing"}
+    wait_for(lambda: am2_firing() == {"api-health", "api-ready"}, 10, what="both alerts notified by am2")
 
     app.healthy = True
     for am in cluster:
