@@ -39,11 +39,10 @@ public final class ScriptServer: @unchecked Sendable {
 
     deinit { stop() }
 
-    /// Kills the server process and waits for it.
+    /// Kills the server process and waits until it has exited (see `killAndWait`).
     public func stop() {
         guard process.isRunning else { return }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        killAndWait(process)
     }
 
     /// `http://127.0.0.1:<port>` followed by `path`.

@@ -67,8 +67,7 @@ import TestSupport
             buffer.append(chunk)
         }
         if round % 3 == 0 { usleep(UInt32.random(in: 0...3000)) }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        killAndWait(process)
         buffer.append(pipe.fileHandleForReading.readDataToEndOfFile())
         return buffer
     }

@@ -86,8 +86,7 @@ import TestSupport
             buffer.append(chunk)
         }
         usleep(UInt32.random(in: 0...120_000))
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        killAndWait(process)
         buffer.append(pipe.fileHandleForReading.readDataToEndOfFile())
         return String(decoding: buffer, as: UTF8.self)
     }
