@@ -82,6 +82,14 @@ static struct lk_pooled *lk_member(SSL_CTX *ctx) {
     return ctx && lk_pool_index >= 0 ? SSL_CTX_get_ex_data(ctx, lk_pool_index) : NULL;
 }
 
+/* Takes `member` out of the pool and drops the pool's reference to its context: the last one,
+   so the context goes. */
+static void lk_discard(struct lk_pooled *member) {
+    SSL_CTX_set_ex_data(member->ctx, lk_pool_index, NULL);
+    lk_real_free(member->ctx);
+    free(member);
+}
+
 static int lk_same_ciphers(const SSL_CTX *ctx) {
     STACK_OF(SSL_CIPHER) *now = SSL_CTX_get_ciphers(ctx);
     int count = sk_SSL_CIPHER_num(lk_fresh.ciphers);
@@ -194,9 +202,7 @@ void SSL_CTX_free(SSL_CTX *ctx) {
         pthread_mutex_unlock(&lk_pool_lock);
         return;
     }
-    SSL_CTX_set_ex_data(ctx, lk_pool_index, NULL);
-    free(member);
-    lk_real_free(ctx); /* the pool's reference: the context goes */
+    lk_discard(member);
 }
 
 void lk_tls_ctx_pool_set_enabled(int enabled) {
@@ -211,9 +217,7 @@ void lk_tls_ctx_pool_set_enabled(int enabled) {
     pthread_mutex_unlock(&lk_pool_lock);
     while (drained) {
         struct lk_pooled *next = drained->next_idle;
-        SSL_CTX_set_ex_data(drained->ctx, lk_pool_index, NULL);
-        lk_real_free(drained->ctx);
-        free(drained);
+        lk_discard(drained);
         drained = next;
     }
 }
