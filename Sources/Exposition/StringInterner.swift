@@ -1,3 +1,5 @@
+import Model
+
 /// Maps byte strings to `String`s so a name or value that repeats in a payload (metric names,
 /// label names, common label values) is decoded and allocated once.
 struct StringInterner {
@@ -53,31 +55,8 @@ struct StringInterner {
     }
 }
 
-/// Byte comparison without importing Foundation or Glibc into the target: a word at a time, the
-/// last word (or, below 8 bytes, the last 4) overlapping the previous ones rather than compared
-/// byte by byte.
+/// Whether `count` bytes at `lhs` and `rhs` are equal (`LabelBytes.equal`, a word at a time).
 @inline(__always)
 func memcmpBytes(_ lhs: UnsafePointer<UInt8>, _ rhs: UnsafePointer<UInt8>, _ count: Int) -> Bool {
-    let left = UnsafeRawPointer(lhs), right = UnsafeRawPointer(rhs)
-    if count >= 8 {
-        var index = 0
-        while index &+ 8 < count {
-            if left.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-                != right.loadUnaligned(fromByteOffset: index, as: UInt64.self) { return false }
-            index &+= 8
-        }
-        return left.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self)
-            == right.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self)
-    }
-    if count >= 4 {
-        return left.loadUnaligned(as: UInt32.self) == right.loadUnaligned(as: UInt32.self)
-            && left.loadUnaligned(fromByteOffset: count &- 4, as: UInt32.self)
-                == right.loadUnaligned(fromByteOffset: count &- 4, as: UInt32.self)
-    }
-    var index = 0
-    while index < count {
-        if lhs[index] != rhs[index] { return false }
-        index &+= 1
-    }
-    return true
+    LabelBytes.equal(UnsafeRawPointer(lhs), UnsafeRawPointer(rhs), count: count)
 }

@@ -86,16 +86,34 @@ public struct LabelBytes {
     @inlinable
     public static func equal(_ lhs: UnsafeRawBufferPointer, _ rhs: UnsafeRawBufferPointer) -> Bool {
         guard lhs.count == rhs.count else { return false }
-        let count = lhs.count
-        guard count > 0, let left = lhs.baseAddress, let right = rhs.baseAddress else { return true }
-        var index = 0
-        while index + 8 <= count {
-            if left.loadUnaligned(fromByteOffset: index, as: UInt64.self) != right.loadUnaligned(fromByteOffset: index, as: UInt64.self) { return false }
-            index += 8
+        guard lhs.count > 0, let left = lhs.baseAddress, let right = rhs.baseAddress else { return true }
+        return equal(left, right, count: lhs.count)
+    }
+
+    /// Whether `count` bytes at `left` and at `right` are equal: a word at a time, the last word
+    /// (or, below 8 bytes, the last 4) overlapping the previous ones rather than compared byte by
+    /// byte.
+    @inlinable @inline(__always)
+    public static func equal(_ left: UnsafeRawPointer, _ right: UnsafeRawPointer, count: Int) -> Bool {
+        if count >= 8 {
+            var index = 0
+            while index &+ 8 < count {
+                if left.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                    != right.loadUnaligned(fromByteOffset: index, as: UInt64.self) { return false }
+                index &+= 8
+            }
+            return left.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self)
+                == right.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self)
         }
+        if count >= 4 {
+            return left.loadUnaligned(as: UInt32.self) == right.loadUnaligned(as: UInt32.self)
+                && left.loadUnaligned(fromByteOffset: count &- 4, as: UInt32.self)
+                    == right.loadUnaligned(fromByteOffset: count &- 4, as: UInt32.self)
+        }
+        var index = 0
         while index < count {
             if left.load(fromByteOffset: index, as: UInt8.self) != right.load(fromByteOffset: index, as: UInt8.self) { return false }
-            index += 1
+            index &+= 1
         }
         return true
     }
