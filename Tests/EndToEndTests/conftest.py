@@ -3,11 +3,13 @@ servers, a real unix datagram NOTIFY_SOCKET and real signals."""
 import datetime
 import os
 import pathlib
+import re
 import signal
 import socket
 import subprocess
 import tempfile
 import time
+import urllib.request
 
 import pytest
 
@@ -170,3 +172,11 @@ def hook():
 def iso(ts: str) -> float:
     """Unix seconds of an RFC 3339 time as Lookout and Alertmanager write it."""
     return datetime.datetime.fromisoformat(ts.replace("Z", "+00:00")).timestamp()
+
+
+def metric(port, name, labels=""):
+    """The value of Lookout's own series `name` + `labels` (as written, e.g. '{url="..."}') on
+    its /metrics, or None when it is not there."""
+    text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10).read().decode()
+    m = re.search(rf"^{re.escape(name)}{re.escape(labels)} (\S+)$", text, re.M)
+    return float(m.group(1)) if m else None

@@ -4,7 +4,6 @@ notification per instance, resolve when the condition clears, and a dead instanc
 alerts once it is back."""
 import json
 import pathlib
-import re
 import signal
 import subprocess
 import time
@@ -12,7 +11,7 @@ import urllib.request
 
 import pytest
 
-from conftest import free_port, iso, wait_for
+from conftest import free_port, iso, metric, wait_for
 from receivers import Receiver
 
 AM_CONFIG = """
@@ -124,12 +123,6 @@ groups:
 
 def notifications(hook, am_url):
     return [n for n in hook.json_posts("/am") if n["externalURL"] == am_url]
-
-
-def metric(port, name, labels=""):
-    text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=2).read().decode()
-    m = re.search(rf"^{re.escape(name)}{re.escape(labels)} (\S+)$", text, re.M)
-    return float(m.group(1)) if m else None
 
 
 @pytest.mark.parametrize("with_own_notifier", [False, True], ids=["alertmanagers-only", "with-notify-channels"])

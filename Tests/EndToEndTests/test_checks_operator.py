@@ -8,7 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from conftest import free_port, run_cli, wait_for
+from conftest import free_port, metric, run_cli, wait_for
 
 DOC = {"status": "healthy", "gone": None, "str3": "3", "items": [{"n": 2.5}]}
 
@@ -102,12 +102,6 @@ def tls_app(tmp_path):
     server.server_close()
 
 
-def self_metric(port, name):
-    text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10).read().decode()
-    match = re.search(rf"^{name} (\S+)$", text, re.M)
-    return float(match.group(1)) if match else None
-
-
 def test_https_checks_reuse_tls_work_without_mixing_trust(daemon_factory, tls_app):
     url, cert = tls_app
     port = free_port()
@@ -119,12 +113,12 @@ checks:
   - {{name: system, http: "{url}/doc", interval: 1s}}
 """).start()
     # Every check makes a new handshake each second; after the first few, contexts come back.
-    wait_for(lambda: (self_metric(port, "lookout_tls_contexts_reused_total") or 0) >= 6, timeout=30,
+    wait_for(lambda: (metric(port, "lookout_tls_contexts_reused_total") or 0) >= 6, timeout=30,
              what="recycled TLS contexts")
-    assert self_metric(port, "lookout_tls_contexts_created_total") >= 1
+    assert metric(port, "lookout_tls_contexts_created_total") >= 1
     # The server's one certificate is decoded once and found again on the later handshakes.
-    assert self_metric(port, "lookout_tls_certificate_cache_hits_total") >= 3
-    assert self_metric(port, "lookout_tls_certificates_decoded_total") >= 1
+    assert metric(port, "lookout_tls_certificate_cache_hits_total") >= 3
+    assert metric(port, "lookout_tls_certificates_decoded_total") >= 1
     lines = status_lines(d)
     assert " UP " in lines["trusted"], lines["trusted"]
     assert " UP " in lines["insecure"], lines["insecure"]

@@ -11,7 +11,7 @@ import urllib.request
 
 import pytest
 
-from conftest import REPO, free_port, run_cli, wait_for
+from conftest import REPO, free_port, metric, run_cli, wait_for
 from receivers import Receiver
 
 
@@ -88,15 +88,6 @@ def lookout_query(port, expr, at):
     return normalise(body["data"]["result"])
 
 
-def lookout_metric(port, name, url):
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as r:
-        text = r.read().decode()
-    for line in text.splitlines():
-        if line.startswith(name + "{") and f'url="{url}"' in line:
-            return float(line.rsplit(" ", 1)[1])
-    return None
-
-
 @pytest.fixture
 def target():
     t = Target()
@@ -162,9 +153,9 @@ remote_write:
     # Outage: the receiver is gone for a while; Lookout keeps scraping into its backlog.
     prometheus.stop()
     down_at = time.time()
-    wait_for(lambda: (lookout_metric(port, "lookout_remote_write_backlog_oldest_seconds", write_url) or 0) >= 12,
+    wait_for(lambda: (metric(port, "lookout_remote_write_backlog_oldest_seconds", f'{{url="{write_url}"}}') or 0) >= 12,
              timeout=25, interval=0.5, what="a backlog 12 s old")
-    pending = lookout_metric(port, "lookout_remote_write_samples_pending", write_url)
+    pending = metric(port, "lookout_remote_write_samples_pending", f'{{url="{write_url}"}}')
     assert pending and pending >= 12 * 6, pending
     prometheus.start()
     up_at = time.time()
@@ -180,8 +171,8 @@ remote_write:
     counts = wait_for(complete, timeout=20, interval=0.5, what="the outage backlog to arrive")
     assert len(counts) == 5 and all(float(v) >= window - 2 for _, v in counts), counts
     assert prometheus.query("demo_requests_total", at) == lookout_query(port, "demo_requests_total", at)
-    wait_for(lambda: lookout_metric(port, "lookout_remote_write_samples_pending", write_url) is not None
-             and lookout_metric(port, "lookout_remote_write_samples_pending", write_url) < 50,
+    wait_for(lambda: metric(port, "lookout_remote_write_samples_pending", f'{{url="{write_url}"}}') is not None
+             and metric(port, "lookout_remote_write_samples_pending", f'{{url="{write_url}"}}') < 50,
              timeout=10, interval=0.5, what="the backlog to drain")
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as r:
         metrics = r.read().decode()
@@ -221,7 +212,7 @@ remote_write:
   - url: {write_url}
 """).start()
     started = time.time()
-    wait_for(lambda: (lookout_metric(port, "lookout_remote_write_backlog_oldest_seconds", write_url) or 0) >= 4,
+    wait_for(lambda: (metric(port, "lookout_remote_write_backlog_oldest_seconds", f'{{url="{write_url}"}}') or 0) >= 4,
              timeout=15, interval=0.2, what="a backlog 4 s old")
     d.kill9()
     killed = time.time()
